@@ -1,0 +1,93 @@
+"""The WSGI application: settings → plugins → Pyramid configuration."""
+from __future__ import annotations
+
+import os
+import secrets
+
+from pyramid.config import Configurator
+from pyramid.session import SignedCookieSessionFactory
+from pyramid.settings import asbool, aslist
+
+from beffroi.catalog import register_discriminators
+from beffroi.evolve import sync_indexes
+from beffroi.i18n import locale_negotiator
+from beffroi.plugins import PluginSet, load_plugins
+from beffroi.resources.root import bootstrap
+from beffroi.security import SecurityPolicy, load_user
+from beffroi.tenancy import request_organisation, root_factory
+
+
+def plugins_from_settings(settings) -> PluginSet:
+    return load_plugins(
+        extra=settings.get("beffroi.extra_plugins", ()),
+        load_entrypoints=asbool(settings.get("beffroi.load_entrypoints", True)),
+        exclude=aslist(settings.get("beffroi.plugins.exclude", "")),
+    )
+
+
+def open_database(settings):
+    """The ZODB database named by ``zodbconn.uri`` (or a DB object given by tests)."""
+    if settings.get("beffroi.db") is not None:
+        return settings["beffroi.db"]
+    from zodburi import resolve_uri
+    from ZODB import DB
+    uri = settings.get("zodbconn.uri")
+    if not uri:
+        raise ValueError("zodbconn.uri is missing from the settings: name a database, "
+                         "e.g. file://%(here)s/var/Data.fs?blobstorage_dir=%(here)s/var/blobs")
+    storage_factory, dbkw = resolve_uri(uri)
+    return DB(storage_factory(), **dbkw)
+
+
+def session_secret(settings):
+    secret = settings.get("beffroi.secret", "")
+    if not secret or secret == "change-me":
+        if asbool(settings.get("beffroi.require_secret", False)):
+            raise ValueError("beffroi.secret must be set to a long random string in production")
+        secret = secrets.token_hex(32)          # sessions then end with the process
+    return secret
+
+
+def make_config(settings) -> Configurator:
+    settings = dict(settings)
+    settings.setdefault("pyramid.default_locale_name", "fr")
+    settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
+    settings.setdefault("retry.attempts", "5")
+    plugins = plugins_from_settings(settings)
+    config = Configurator(settings=settings, root_factory=root_factory)
+    config.registry.beffroi = plugins
+    db = open_database(settings)
+    config.registry._zodb_databases = {"": db}
+    bootstrap(db, plugins.evolve_steps)
+    register_discriminators(plugins)
+    sync_indexes(db)
+
+    config.include("pyramid_tm")
+    config.include("pyramid_retry")
+    config.include("pyramid_chameleon")
+    config.add_request_method(request_organisation, "organisation", reify=True)
+    config.add_request_method(load_user, "user", reify=True)
+
+    timeout = int(settings.get("beffroi.session_timeout", 1800))
+    config.set_session_factory(SignedCookieSessionFactory(
+        session_secret(settings), cookie_name="beffroi", httponly=True, samesite="Lax",
+        secure=asbool(settings.get("beffroi.secure_cookies", False)),
+        timeout=timeout, reissue_time=min(60, timeout // 10), max_age=None))
+    config.set_security_policy(SecurityPolicy())
+    config.set_default_csrf_options(require_csrf=True)
+
+    config.add_translation_dirs("colander:locale/", "deform:locale/", "beffroi:locale/")
+    config.set_locale_negotiator(locale_negotiator)
+    config.include("beffroi.views")
+    config.include("beffroi.forms")
+    for skin in plugins.skins.values():
+        config.add_static_view(f"-/skin/{skin.name}", skin.static, cache_max_age=3600)
+    plugins.pm.hook.configure(config=config)
+    return config
+
+
+def main(global_config=None, **settings):
+    """PasteDeploy entry point (``pserve development.ini``)."""
+    here = (global_config or {}).get("here", os.getcwd())
+    settings.setdefault("here", here)
+    return make_config(settings).make_wsgi_app()

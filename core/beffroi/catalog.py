@@ -1,0 +1,149 @@
+"""One hypatia catalog per organisation, with the indexes modules declare.
+
+Documents are content objects inside the organisation, addressed by their path from
+it. Index discriminators are looked up by index name at call time (plugins' functions
+are not stored in the database), so a plugin can change how it indexes without a
+migration of the stored index objects."""
+from __future__ import annotations
+
+import random
+
+import hypatia.catalog
+import hypatia.field
+import hypatia.keyword
+import hypatia.query
+import hypatia.text
+from BTrees.IOBTree import IOBTree
+from BTrees.OIBTree import OIBTree
+from persistent import Persistent
+from pyramid.traversal import find_resource, resource_path_tuple
+
+_DISCRIMINATORS: dict = {}
+_KINDS = {"field": hypatia.field.FieldIndex, "keyword": hypatia.keyword.KeywordIndex,
+          "text": hypatia.text.TextIndex}
+
+
+class Discriminator:
+    """Picklable stand-in calling the plugin's discriminator registered under ``name``."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __call__(self, obj, default):
+        entry = _DISCRIMINATORS.get(self.name)
+        if entry is None:           # the plugin is not installed any more
+            return default
+        func = entry[1]
+        value = func(obj)
+        return default if value is None else value
+
+
+class OrgCatalog(Persistent):
+    def __init__(self):
+        self.catalog = hypatia.catalog.Catalog()
+        self.docid_to_path = IOBTree()
+        self.path_to_docid = OIBTree()
+
+    def _new_docid(self):
+        while True:
+            docid = random.randint(1, 2**30)
+            if docid not in self.docid_to_path:
+                return docid
+
+    def index(self, obj):
+        path = "/".join(resource_path_tuple(obj)[2:])   # drop '' and the organisation
+        docid = self.path_to_docid.get(path)
+        if docid is None:
+            docid = self._new_docid()
+            self.docid_to_path[docid] = path
+            self.path_to_docid[path] = docid
+            self.catalog.index_doc(docid, obj)
+        else:
+            self.catalog.reindex_doc(docid, obj)
+        return docid
+
+    def unindex(self, obj):
+        path = "/".join(resource_path_tuple(obj)[2:])
+        docid = self.path_to_docid.pop(path, None)
+        if docid is not None:
+            del self.docid_to_path[docid]
+            self.catalog.unindex_doc(docid)
+
+    def resolve(self, organisation, docids):
+        for docid in docids:
+            path = self.docid_to_path.get(docid)
+            if path is None:
+                continue
+            try:
+                yield find_resource(organisation, path.split("/"))
+            except KeyError:
+                continue
+
+
+def register_discriminators(plugins):
+    """Remember the indexes installed modules declare (done at start-up)."""
+    for info in plugins.modules.values():
+        for index in info.indexes:
+            _DISCRIMINATORS[index.name] = (index.kind, index.discriminator)
+
+
+def declared_indexes():
+    return set(_DISCRIMINATORS)
+
+
+def ensure_catalog(organisation) -> OrgCatalog:
+    """Create the catalog and any declared index that is missing (a write)."""
+    cat = getattr(organisation, "catalog", None)
+    if cat is None:
+        cat = organisation.catalog = OrgCatalog()
+    for name, (kind, _func) in _DISCRIMINATORS.items():
+        if name not in cat.catalog:
+            cat.catalog[name] = _KINDS[kind](Discriminator(name))
+    return cat
+
+
+def get_catalog(organisation) -> OrgCatalog | None:
+    return getattr(organisation, "catalog", None)
+
+
+def index_content(obj):
+    """Index (or reindex) ``obj`` in its organisation's catalog."""
+    ensure_catalog(_organisation_of(obj)).index(obj)
+
+
+def unindex_content(obj):
+    cat = get_catalog(_organisation_of(obj))
+    if cat is not None:
+        cat.unindex(obj)
+
+
+def text_search(organisation, index_name, text, within=None):
+    """Objects whose ``index_name`` text matches ``text``, optionally inside ``within``."""
+    cat = get_catalog(organisation)
+    if cat is None or index_name not in cat.catalog or not text.strip():
+        return []
+    try:
+        result = hypatia.query.Contains(cat.catalog[index_name], text).execute()
+    except Exception:       # a query the text parser refuses finds nothing
+        return []
+    found = cat.resolve(organisation, result.ids)
+    if within is not None:
+        found = (o for o in found if _inside(o, within))
+    return list(found)
+
+
+def _inside(obj, container):
+    while obj is not None:
+        if obj is container:
+            return True
+        obj = getattr(obj, "__parent__", None)
+    return False
+
+
+def _organisation_of(obj):
+    from beffroi.resources.organisation import Organisation
+    while obj is not None and not isinstance(obj, Organisation):
+        obj = obj.__parent__
+    if obj is None:
+        raise ValueError("content must be inside an organisation to be indexed")
+    return obj

@@ -1,0 +1,97 @@
+"""The demo platform created by ``make serve``: idempotent, printed credentials."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from beffroi.accounts_core import create_user
+from beffroi.organisations import create_organisation
+from beffroi.passwords import hash_password
+from beffroi.resources.space import Phase
+from beffroi.resources.user import User
+from beffroi.spaces import add_space, enable_module
+
+ADMIN_PASSWORD = "demo-admin-password"        # 19 characters: admins need 15
+USER_PASSWORD = "demo-password"
+SYSTEM_EMAIL = "system@beffroi.localhost"
+
+ORGANISATIONS = [
+    {
+        "name": "Métropole de Démonstration", "host": "metropole.localhost",
+        "secondary": ("www.metropole.localhost",), "colour": "#1f5fa8",
+        "description": "<p>La plateforme de participation citoyenne de la métropole et de ses communes.</p>",
+        "spaces": [
+            ("budget-participatif-2027", "Budget participatif 2027",
+             "<p>Proposez des projets pour votre quartier : 2 millions d'euros sont réservés "
+             "aux idées des habitantes et des habitants.</p>", "",
+             ("Dépôt des idées", "Analyse technique", "Vote", "Résultats")),
+            ("plan-climat", "Plan climat métropolitain",
+             "<p>Concertation sur le plan climat-air-énergie territorial.</p>", "",
+             ("Diagnostic partagé", "Ateliers", "Restitution")),
+            ("quartier-gare-roubaix", "Quartier de la gare (Roubaix)",
+             "<p>Démarche menée par la commune de Roubaix sur la plateforme métropolitaine.</p>",
+             "Roubaix", ("Consultation", "Restitution")),
+        ],
+    },
+    {
+        "name": "Commune de Démo", "host": "commune.localhost", "secondary": (),
+        "colour": "#2d6a4f",
+        "description": "<p>Participez à la vie de la commune.</p>",
+        "spaces": [
+            ("place-du-marche", "Réaménagement de la place du marché",
+             "<p>Comment voulez-vous que la place du marché évolue ? Donnez votre avis.</p>", "",
+             ("Questionnaire", "Ateliers", "Projet final")),
+        ],
+    },
+]
+
+
+def create_demo(app, plugins) -> list[str]:
+    """Create what is missing of the demo; return lines to print (URLs and credentials)."""
+    lines = []
+    modules = [m for m in ("pages", "proposals") if m in plugins.modules]
+    space_type = "participatory_process" if "participatory_process" in plugins.space_types \
+        else next(iter(plugins.space_types), None)
+    if SYSTEM_EMAIL not in app.system.admins:
+        admin = User(SYSTEM_EMAIL, "Administration système", hash_password(ADMIN_PASSWORD))
+        admin.confirmed = True
+        app.system.admins[SYSTEM_EMAIL] = admin
+    for spec in ORGANISATIONS:
+        org = app.organisation_for_host(spec["host"])
+        if org is None:
+            org = create_organisation(app, spec["name"], spec["host"], spec["secondary"],
+                                      allowed_plugins=plugins.modules.keys())
+            org.primary_colour = spec["colour"]
+            org.description = spec["description"]
+        domain = spec["host"]
+        admin_email = f"admin@{domain}"
+        if org.users.find_by_email(admin_email) is None:
+            user = create_user(org, admin_email, f"Admin {spec['name']}", ADMIN_PASSWORD, confirmed=True)
+            org.set_org_roles(user.id, ["admin"])
+        if org.users.find_by_email(f"habitant@{domain}") is None:
+            create_user(org, f"habitant@{domain}", "Camille Habitant", USER_PASSWORD, confirmed=True)
+        for slug, title, description, scope, phases in spec["spaces"]:
+            if slug in org.spaces or space_type is None:
+                continue
+            space = add_space(plugins, org, slug, title, space_type, description, scope=scope)
+            space.phases.clear()
+            start = date.today() - timedelta(days=30)
+            for i, phase_title in enumerate(phases):
+                space.add_phase(Phase(phase_title, start + timedelta(days=45 * i),
+                                      start + timedelta(days=45 * i + 44)))
+            space.published = True
+            for name in modules:
+                container = enable_module(plugins, org, space, name)
+                plugins.pm.hook.demo_content(container=container)
+        if domain.startswith("commune"):
+            space_admin_email = f"espace@{domain}"
+            if org.users.find_by_email(space_admin_email) is None and "place-du-marche" in org.spaces:
+                user = create_user(org, space_admin_email, "Dominique Espace", ADMIN_PASSWORD,
+                                   confirmed=True)
+                org.spaces["place-du-marche"].set_space_roles(user.id, ["admin"])
+        lines.append(f"{org.name}: http://{org.host}:6543/")
+        lines.append(f"    organisation admin: {admin_email} / {ADMIN_PASSWORD}")
+        lines.append(f"    participant:        habitant@{domain} / {USER_PASSWORD}")
+        if domain.startswith("commune"):
+            lines.append(f"    space admin (place-du-marche): espace@{domain} / {ADMIN_PASSWORD}")
+    lines.append(f"System admin (on any host, /-/system/): {SYSTEM_EMAIL} / {ADMIN_PASSWORD}")
+    return lines

@@ -1,0 +1,142 @@
+"""Gettext catalogs of the core, plugins and skins: extract (lingua), update and
+compile (Babel), and check completeness. Run as ``python -m beffroi.i18n_tools``."""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+LOCALES = ("fr", "en")
+
+
+def find_domains(root: Path):
+    """(domain, package dir) for every package of the tree that has a locale/ folder."""
+    for locale_dir in sorted(root.glob("core/*/locale")) + sorted(root.glob("plugins/*/*/locale")) \
+            + sorted(root.glob("skins/*/*/locale")):
+        pots = list(locale_dir.glob("*.pot"))
+        domain = pots[0].stem if pots else locale_dir.parent.name
+        yield domain, locale_dir.parent
+
+
+def po_path(package: Path, domain: str, locale: str) -> Path:
+    return package / "locale" / locale / "LC_MESSAGES" / f"{domain}.po"
+
+
+def extract(root: Path):
+    """Write each domain's .pot from its sources and merge it into the fr and en catalogs."""
+    for domain, package in find_domains(root):
+        pot = package / "locale" / f"{domain}.pot"
+        subprocess.run([str(Path(sys.executable).parent / "pot-create"), "--domain", domain,
+                        "-o", str(pot), str(package)], check=True)
+        with pot.open("rb") as f:
+            template = read_po(f)
+        for locale in LOCALES:
+            path = po_path(package, domain, locale)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists():
+                with path.open("rb") as f:
+                    catalog = read_po(f, locale=locale, domain=domain)
+                catalog.update(template, no_fuzzy_matching=True)
+            else:
+                catalog = template
+                catalog.locale = locale
+            if locale == "en":      # English is the source language
+                for message in catalog:
+                    if message.id and not message.string:
+                        message.string = message.id
+            with path.open("wb") as f:
+                write_po(f, catalog, width=100, omit_header=False, ignore_obsolete=True)
+        print(f"{domain}: {len(template)} messages")
+
+
+def compile_all(root: Path):
+    count = 0
+    for domain, package in find_domains(root):
+        for locale in LOCALES:
+            path = po_path(package, domain, locale)
+            if not path.exists():
+                continue
+            with path.open("rb") as f:
+                catalog = read_po(f, locale=locale, domain=domain)
+            with path.with_suffix(".mo").open("wb") as f:
+                write_mo(f, catalog, use_fuzzy=False)
+            count += 1
+    print(f"compiled {count} catalogs")
+
+
+def incomplete(root: Path) -> dict[str, list[str]]:
+    """Messages of each .pot lacking a translation, per catalog file."""
+    missing = {}
+    for domain, package in find_domains(root):
+        pot = package / "locale" / f"{domain}.pot"
+        with pot.open("rb") as f:
+            wanted = {m.id for m in read_po(f) if m.id}
+        for locale in LOCALES:
+            path = po_path(package, domain, locale)
+            if not path.exists():
+                missing[str(path)] = sorted(wanted)
+                continue
+            with path.open("rb") as f:
+                catalog = read_po(f, locale=locale)
+            have = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+            lacking = sorted(wanted - have)
+            if lacking:
+                missing[str(path)] = lacking
+    return missing
+
+
+def fill(root: Path, domain: str, locale: str, translations: dict[str, str]):
+    """Set translations (msgid → msgstr) in a domain's catalog; return msgids not found."""
+    for dom, package in find_domains(root):
+        if dom != domain:
+            continue
+        path = po_path(package, domain, locale)
+        with path.open("rb") as f:
+            catalog = read_po(f, locale=locale, domain=domain)
+        unknown = []
+        for msgid, msgstr in translations.items():
+            message = catalog.get(msgid)
+            if message is None:
+                unknown.append(msgid)
+                continue
+            message.string = msgstr
+            message.flags.discard("fuzzy")
+        with path.open("wb") as f:
+            write_po(f, catalog, width=100, ignore_obsolete=True)
+        return unknown
+    raise SystemExit(f"no domain {domain!r} (domains: {[d for d, _ in find_domains(root)]})")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m beffroi.i18n_tools")
+    parser.add_argument("action", choices=("extract", "compile", "check", "fill"))
+    parser.add_argument("--root", default=".")
+    parser.add_argument("--domain", help="with fill: the gettext domain")
+    parser.add_argument("--locale", default="fr", help="with fill: the catalog's locale")
+    parser.add_argument("--json", help="with fill: a JSON file {msgid: translation}")
+    args = parser.parse_args(argv)
+    root = Path(args.root).resolve()
+    if args.action == "extract":
+        extract(root)
+    elif args.action == "fill":
+        import json
+        with open(args.json, encoding="utf-8") as f:
+            unknown = fill(root, args.domain, args.locale, json.load(f))
+        for msgid in unknown:
+            print(f"not in the catalog (run extract first?): {msgid!r}")
+    elif args.action == "compile":
+        compile_all(root)
+    else:
+        missing = incomplete(root)
+        for path, ids in missing.items():
+            print(f"{path}: {len(ids)} untranslated, e.g. {ids[:3]}")
+        return 1 if missing else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

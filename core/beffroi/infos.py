@@ -1,0 +1,96 @@
+"""Typed declarations that plugins return from ``register_*`` hooks."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
+NAMESPACED_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9][a-z0-9_.]*$")
+
+#: Roles a space knows, from most to least powerful.
+SPACE_ROLES = ("admin", "moderator", "evaluator", "collaborator", "member")
+
+
+@dataclass(frozen=True)
+class PermissionInfo:
+    """A permission, namespaced by its plugin (``pages.edit``), and who holds it by default.
+
+    ``roles`` are space roles (see ``SPACE_ROLES``); ``"authenticated"`` and
+    ``"everyone"`` grant it to any logged-in participant or to anybody.
+    """
+    name: str
+    title: str
+    roles: tuple[str, ...] = ("admin",)
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """A catalog index a module needs. ``kind`` is ``field``, ``keyword`` or ``text``;
+    ``discriminator`` takes a content object and returns the value to index (or
+    ``None`` to leave the object out)."""
+    name: str
+    kind: str
+    discriminator: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class EvolveStep:
+    """A named migration, run once per database in one transaction.
+
+    ``name`` is namespaced (``pages.0001_add_summary``); steps run in name order
+    within a plugin. ``run`` takes the application root."""
+    name: str
+    run: Callable[[Any], None]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    """A participation module an admin can enable in a space."""
+    name: str
+    title: str
+    description: str = ""
+    icon: str = "📄"
+    content_types: tuple[type, ...] = ()
+    permissions: tuple[PermissionInfo, ...] = ()
+    #: A callable returning a colander schema for module-wide settings.
+    settings_schema: Callable[[], Any] | None = None
+    #: A callable returning a colander schema for settings that change per phase.
+    phase_settings_schema: Callable[[], Any] | None = None
+    indexes: tuple[IndexInfo, ...] = ()
+    evolve_steps: tuple[EvolveStep, ...] = ()
+    on_enable: Callable[[Any, Any], None] | None = None
+    on_disable: Callable[[Any, Any], None] | None = None
+    #: Function (request, container) -> list of dicts for open-data exports.
+    export: Callable[[Any, Any], list] | None = None
+
+
+@dataclass(frozen=True)
+class SpaceTypeInfo:
+    """A kind of space: participatory process, assembly, …"""
+    name: str
+    title: str
+    description: str = ""
+    has_phases: bool = True
+    #: Default phases created with a new space: tuple of titles.
+    default_phases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SkinInfo:
+    """A look: ``layout`` is the asset spec of a Chameleon template defining the
+    macro ``page``; ``static`` is the asset spec of its static folder."""
+    name: str
+    title: str
+    layout: str
+    static: str
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """An entry in a navigation menu."""
+    title: str
+    url: str
+    current: bool = False
+    extra: dict = field(default_factory=dict, compare=False, hash=False)

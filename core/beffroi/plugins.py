@@ -1,0 +1,247 @@
+"""Finding, validating and listing plugins (the host side of the plugin contract)."""
+from __future__ import annotations
+
+import importlib.metadata
+import inspect
+from dataclasses import dataclass, field
+
+import pluggy
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
+
+from beffroi import hookspecs
+from beffroi.infos import (
+    NAME_RE, NAMESPACED_RE, SPACE_ROLES, EvolveStep, ModuleInfo, SkinInfo, SpaceTypeInfo,
+)
+
+ENTRY_POINT_GROUP = "beffroi"
+INDEX_KINDS = ("field", "keyword", "text")
+GRANTABLE = SPACE_ROLES + ("authenticated", "everyone")
+
+
+class PluginError(Exception):
+    """A plugin breaks the contract; the message names the plugin and what to fix."""
+
+
+@dataclass
+class PluginRecord:
+    name: str
+    distribution: str = ""
+    version: str = ""
+    module: object = None
+    hooks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PluginSet:
+    """Everything the installed plugins declared, validated once at start-up."""
+    pm: pluggy.PluginManager
+    plugins: dict[str, PluginRecord]
+    modules: dict[str, ModuleInfo]
+    module_plugin: dict[str, str]
+    space_types: dict[str, SpaceTypeInfo]
+    skins: dict[str, SkinInfo]
+    permissions: dict[str, object]
+    evolve_steps: list[EvolveStep]
+
+    def describe(self) -> list[dict]:
+        """Plain data for ``beffroi plugins --json`` and ``/-/plugins.json``."""
+        out = []
+        for name, rec in sorted(self.plugins.items()):
+            out.append({
+                "name": name,
+                "distribution": rec.distribution,
+                "version": rec.version,
+                "hooks": sorted(rec.hooks),
+                "modules": sorted(m for m, p in self.module_plugin.items() if p == name),
+                "space_types": sorted(
+                    s for s, info in self.space_types.items()
+                    if getattr(info, "_plugin", None) == name),
+            })
+        return out
+
+    def space_hook(self, space):
+        """Hook caller reaching only plugins with a module enabled in ``space``."""
+        enabled = {c.module_name for c in space.modules.values() if c.enabled}
+        excluded = [
+            self.plugins[p].module for m, p in self.module_plugin.items()
+            if m not in enabled and self.module_is_only_provider(p, enabled)
+        ]
+        return _SubsetHook(self.pm, excluded)
+
+    def module_is_only_provider(self, plugin_name, enabled) -> bool:
+        provided = [m for m, p in self.module_plugin.items() if p == plugin_name]
+        return not any(m in enabled for m in provided)
+
+
+class _SubsetHook:
+    def __init__(self, pm, excluded):
+        self._pm, self._excluded = pm, excluded
+
+    def __getattr__(self, name):
+        return self._pm.subset_hook_caller(name, self._excluded)
+
+
+def _check_api(name, module):
+    wanted = getattr(module, "beffroi_api", None)
+    if wanted is None:
+        return
+    try:
+        spec = SpecifierSet(wanted)
+    except InvalidSpecifier:
+        raise PluginError(f"plugin {name!r}: beffroi_api {wanted!r} is not a version range "
+                          f"(write for example '>=1.0,<2')") from None
+    if Version(hookspecs.PLUGIN_API_VERSION) not in spec:
+        raise PluginError(
+            f"plugin {name!r} needs the Beffroi plugin API {wanted}, but this Beffroi "
+            f"provides {hookspecs.PLUGIN_API_VERSION}: upgrade the plugin or Beffroi")
+
+
+def _entry_points(exclude):
+    for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        if ep.name in exclude:
+            continue
+        try:
+            module = ep.load()
+        except Exception as exc:  # any import failure must name the plugin
+            raise PluginError(f"plugin {ep.name!r} ({ep.value}) could not be imported: "
+                              f"{type(exc).__name__}: {exc}") from exc
+        dist = ep.dist.name if ep.dist else ""
+        version = ep.dist.version if ep.dist else ""
+        yield ep.name, module, dist, version
+
+
+def load_plugins(extra=(), load_entrypoints=True, exclude=()) -> PluginSet:
+    """Build the plugin manager and validate every declaration, failing fast.
+
+    ``extra`` is a sequence of ``(name, module)`` registered besides the entry
+    points (tests use it); ``exclude`` names entry points to leave out.
+    """
+    pm = pluggy.PluginManager("beffroi")
+    pm.add_hookspecs(hookspecs)
+    records: dict[str, PluginRecord] = {}
+    found = list(_entry_points(set(exclude))) if load_entrypoints else []
+    found += [(name, module, "", "") for name, module in extra]
+    for name, module, dist, version in found:
+        if name in records:
+            raise PluginError(f"plugin {name!r} is registered twice; rename one entry point")
+        _check_api(name, module)
+        try:
+            pm.register(module, name=name)
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f"plugin {name!r}: {exc}") from exc
+        records[name] = PluginRecord(name, dist, version, module)
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        plugin = pm.get_name(exc.plugin) if exc.plugin is not None else "?"
+        raise PluginError(f"plugin {plugin!r} implements an unknown hook: {exc}") from exc
+    for name, rec in records.items():
+        rec.hooks = [h.name for h in (pm.get_hookcallers(rec.module) or [])]
+    return _collect(pm, records)
+
+
+def _per_plugin(pm, hookname, *args):
+    """Call a register_* hook plugin by plugin so errors can name the plugin."""
+    caller = getattr(pm.hook, hookname)
+    for impl in caller.get_hookimpls():
+        try:
+            result = impl.function(*args)
+        except Exception as exc:
+            raise PluginError(f"plugin {impl.plugin_name!r}: {hookname}() failed: "
+                              f"{type(exc).__name__}: {exc}") from exc
+        for item in result or ():
+            yield impl.plugin_name, item
+
+
+def _collect(pm, records) -> PluginSet:
+    modules, module_plugin, space_types, skins, permissions = {}, {}, {}, {}, {}
+    steps: list[EvolveStep] = []
+
+    def expect(plugin, item, kind):
+        if not isinstance(item, kind):
+            raise PluginError(f"plugin {plugin!r} returned {item!r} where a {kind.__name__} is expected")
+
+    def add_permission(plugin, perm):
+        if not NAMESPACED_RE.match(perm.name):
+            raise PluginError(f"plugin {plugin!r}: permission {perm.name!r} must be namespaced "
+                              f"like 'mymodule.create'")
+        if perm.name in permissions:
+            raise PluginError(f"plugin {plugin!r}: permission {perm.name!r} is declared twice")
+        bad = [r for r in perm.roles if r not in GRANTABLE]
+        if bad:
+            raise PluginError(f"plugin {plugin!r}: permission {perm.name!r} names unknown roles "
+                              f"{bad}; use {list(GRANTABLE)}")
+        permissions[perm.name] = perm
+
+    def add_step(plugin, step):
+        expect(plugin, step, EvolveStep)
+        if not NAMESPACED_RE.match(step.name):
+            raise PluginError(f"plugin {plugin!r}: evolve step {step.name!r} must be namespaced")
+        if any(s.name == step.name for s in steps):
+            raise PluginError(f"plugin {plugin!r}: evolve step {step.name!r} is declared twice")
+        steps.append(step)
+
+    for plugin, info in _per_plugin(pm, "register_modules"):
+        expect(plugin, info, ModuleInfo)
+        if not NAME_RE.match(info.name):
+            raise PluginError(f"plugin {plugin!r}: module name {info.name!r} must be lowercase "
+                              f"letters, digits and '_' (2 to 41 characters)")
+        if info.name in modules:
+            raise PluginError(f"plugin {plugin!r}: module {info.name!r} is already provided by "
+                              f"plugin {module_plugin[info.name]!r}")
+        for perm in info.permissions:
+            add_permission(plugin, perm)
+            if not perm.name.startswith(info.name + "."):
+                raise PluginError(f"plugin {plugin!r}: permission {perm.name!r} of module "
+                                  f"{info.name!r} must start with '{info.name}.'")
+        for index in info.indexes:
+            if not index.name.startswith(info.name + "."):
+                raise PluginError(f"plugin {plugin!r}: index {index.name!r} must be namespaced "
+                                  f"'{info.name}.…'")
+            if index.kind not in INDEX_KINDS:
+                raise PluginError(f"plugin {plugin!r}: index {index.name!r} has kind "
+                                  f"{index.kind!r}; use one of {INDEX_KINDS}")
+        for attr in ("settings_schema", "phase_settings_schema"):
+            factory = getattr(info, attr)
+            if factory is not None:
+                _check_schema(plugin, info.name, attr, factory)
+        for step in info.evolve_steps:
+            add_step(plugin, step)
+        modules[info.name] = info
+        module_plugin[info.name] = plugin
+    for plugin, info in _per_plugin(pm, "register_space_types"):
+        expect(plugin, info, SpaceTypeInfo)
+        if info.name in space_types:
+            raise PluginError(f"plugin {plugin!r}: space type {info.name!r} is declared twice")
+        object.__setattr__(info, "_plugin", plugin)
+        space_types[info.name] = info
+    for plugin, info in _per_plugin(pm, "register_skins"):
+        expect(plugin, info, SkinInfo)
+        if info.name in skins:
+            raise PluginError(f"plugin {plugin!r}: skin {info.name!r} is declared twice")
+        skins[info.name] = info
+    for plugin, perm in _per_plugin(pm, "register_permissions"):
+        add_permission(plugin, perm)
+    for plugin, step in _per_plugin(pm, "register_evolve_steps"):
+        add_step(plugin, step)
+    steps.sort(key=lambda s: s.name)
+    return PluginSet(pm, records, modules, module_plugin, space_types, skins, permissions, steps)
+
+
+def _check_schema(plugin, module, attr, factory):
+    import colander
+    try:
+        schema = factory()
+        if not isinstance(schema, colander.SchemaNode):
+            raise TypeError(f"returned {type(schema).__name__}, not a colander schema")
+        schema.bind().deserialize(schema.serialize({}))
+    except colander.Invalid:
+        pass  # required fields without defaults are allowed; the schema builds
+    except Exception as exc:
+        raise PluginError(f"plugin {plugin!r}: module {module!r}: {attr} does not build: "
+                          f"{type(exc).__name__}: {exc}") from exc
+
+
+def signature_of(func) -> str:
+    return str(inspect.signature(func))

@@ -1,0 +1,31 @@
+"""A participant account, local to one organisation."""
+from __future__ import annotations
+
+import uuid
+
+from persistent import Persistent
+
+from beffroi.resources.folder import now
+
+
+class User(Persistent):
+    __parent__ = None
+    __name__ = None
+
+    def __init__(self, email, name, password_hash=None, locale=None):
+        self.id = uuid.uuid4().hex
+        self.email = email.strip().lower()
+        self.name = name
+        self.nickname = ""
+        self.password_hash = password_hash
+        self.locale = locale
+        self.confirmed = False
+        self.blocked = False
+        self.blocked_reason = ""
+        self.official = False
+        self.deleted = False
+        self.created = now()
+
+    @property
+    def display_name(self):
+        return self.name

@@ -1,0 +1,155 @@
+"""One security policy: identity from the signed session, permissions from one table.
+
+Who may do what is decided by ``PERMISSIONS`` (core) plus the permissions plugins
+declare, each granted to roles. Roles come from three places: the organisation
+(``admin``, ``user_manager``), the space in the context's lineage (``admin``,
+``moderator``, ``evaluator``, ``collaborator``, ``member``) and the system
+(system admins, outside every organisation). A space role counts only inside its own
+space: a moderator of one space is nobody in another.
+"""
+from __future__ import annotations
+
+from pyramid.authorization import Authenticated, Everyone
+from pyramid.security import Allowed, Denied
+
+from beffroi.resources.module import ModuleContainer
+from beffroi.resources.space import Space
+
+#: Core permissions → roles holding them. ``everyone`` and ``authenticated`` are
+#: pseudo-roles; space roles apply only within their space; organisation admins hold all.
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "view": ("everyone",),
+    "participate": ("authenticated",),
+    "space.preview": ("admin", "moderator", "evaluator", "collaborator"),
+    "space.moderate": ("admin", "moderator"),
+    "space.evaluate": ("admin", "evaluator"),
+    "space.admin": ("admin",),
+    "org.admin": (),                     # organisation admins only
+    "org.manage_users": ("user_manager",),
+}
+
+ORG_ROLES = ("admin", "user_manager")
+#: Roles that may see a space before it is published or while it is private.
+STAFF_ROLES = ("admin", "moderator", "evaluator", "collaborator")
+
+
+def lineage_of(context, kind):
+    """The nearest ``kind`` in the lineage of ``context``; administration objects
+    count as inside the space they manage (``managed_space``)."""
+    while context is not None:
+        if isinstance(context, kind):
+            return context
+        managed = getattr(context, "managed_space", None)
+        if managed is not None and isinstance(managed, kind):
+            return managed
+        context = getattr(context, "__parent__", None)
+    return None
+
+
+class SecurityPolicy:
+    """Pyramid 2 security policy. Identity is the ``User`` of the request's organisation."""
+
+    def identity(self, request):
+        return request.user
+
+    def authenticated_userid(self, request):
+        user = request.user
+        return user.id if user is not None else None
+
+    def remember(self, request, userid, **kw):
+        request.session.invalidate()              # new session id on login: no fixation
+        request.session["uid"] = userid
+        request.session["org"] = request.organisation.id
+        return []
+
+    def forget(self, request, **kw):
+        request.session.invalidate()
+        return []
+
+    def permits(self, request, context, permission):
+        return permits(request, request.user, context, permission)
+
+
+def load_user(request):
+    """The logged-in participant, or None (reified as ``request.user``)."""
+    uid = request.session.get("uid")
+    if not uid:
+        return None
+    try:
+        org = request.organisation
+    except Exception:
+        return None
+    if request.session.get("org") != org.id:       # a session from another organisation
+        return None
+    user = org.users.get(uid)
+    if user is None or user.blocked or user.deleted:
+        return None
+    return user
+
+
+def roles_in(user, organisation, space):
+    """The pseudo-roles and roles ``user`` holds in ``space`` (which may be None)."""
+    roles = {"everyone"}
+    if user is None:
+        return roles
+    roles.add("authenticated")
+    roles.update(f"org:{r}" for r in organisation.org_roles(user.id))
+    if space is not None:
+        roles.update(space.space_roles(user.id))
+    return roles
+
+
+def grants_for(request, permission):
+    if permission in PERMISSIONS:
+        return PERMISSIONS[permission]
+    perm = request.registry.beffroi.permissions.get(permission)
+    return perm.roles if perm is not None else None
+
+
+def module_available(request, container):
+    """A module can be used when its plugin is installed and allowed for the organisation."""
+    name = container.module_name
+    return (name in request.registry.beffroi.modules
+            and name in request.organisation.allowed_plugins)
+
+
+def permits(request, user, context, permission):
+    organisation = request.organisation
+    if user is not None and "admin" in organisation.org_roles(user.id):
+        return Allowed(f"organisation admins hold {permission!r}")
+    grants = grants_for(request, permission)
+    if grants is None:
+        return Denied(f"unknown permission {permission!r}")
+    space = lineage_of(context, Space)
+    roles = roles_in(user, organisation, space)
+    roles.update(r.split(":", 1)[1] for r in list(roles) if r.startswith("org:"))
+    if space is not None:
+        if "admin" in space_roles_of(space, user):
+            return Allowed("space admins hold every permission of their space")
+        staff = bool(roles & set(STAFF_ROLES))
+        if not space.published and not staff:
+            return Denied("the space is not published")
+        member = bool(space_roles_of(space, user))
+        if space.visibility == "private" and not member:
+            return Denied("the space is private")
+        if space.visibility != "public" and not member:
+            # in private and transparent spaces only members take part
+            roles.discard("authenticated")
+        container = lineage_of(context, ModuleContainer)
+        if container is not None and not (container.enabled and module_available(request, container)):
+            return Denied("the module is disabled or unavailable")
+    if roles & set(grants):
+        return Allowed(f"{permission!r} is granted to {sorted(roles & set(grants))}")
+    return Denied(f"{permission!r} needs one of {list(grants)}")
+
+
+def space_roles_of(space, user):
+    return space.space_roles(user.id) if user is not None else ()
+
+
+def principals_for(request):
+    """Principals in Pyramid's sense, for code that wants them (views, templates)."""
+    user = request.user
+    if user is None:
+        return [Everyone]
+    return [Everyone, Authenticated, f"user:{user.id}"]

@@ -1,0 +1,78 @@
+"""Error pages: a neutral 404 for unknown hosts, friendly 403/404/400/500, no traceback."""
+import logging
+
+from pyramid.exceptions import BadCSRFToken
+from pyramid.httpexceptions import HTTPFound
+from pyramid.renderers import render_to_response
+from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
+
+from beffroi.i18n import _
+from beffroi.tenancy import UnknownHost
+
+log = logging.getLogger(__name__)
+
+NEUTRAL_404 = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Not found</title></head>
+<body><main><h1>Not found</h1><p>There is nothing at this address.</p></main></body></html>"""
+
+
+def _page(request, status, title, message):
+    response = render_to_response("beffroi:templates/error.pt",
+                                  {"page_title": title, "message": message}, request=request)
+    response.status_int = status
+    return response
+
+
+@notfound_view_config()
+def not_found(exc, request):
+    if isinstance(exc, UnknownHost) or isinstance(request.exception, UnknownHost):
+        return _neutral(request)
+    try:
+        request.organisation
+    except UnknownHost:
+        return _neutral(request)
+    return _page(request, 404, _("Page not found"),
+                 _("There is nothing at this address. It may have been moved or removed."))
+
+
+def _neutral(request):
+    response = request.response
+    response.status_int = 404
+    response.content_type = "text/html"
+    response.text = NEUTRAL_404
+    return response
+
+
+@forbidden_view_config()
+def forbidden(exc, request):
+    try:
+        request.organisation
+    except UnknownHost:
+        return _neutral(request)
+    if request.user is None and request.method == "GET":
+        return HTTPFound(location=request.application_url + "/-/login?came_from=" +
+                         request.path_qs.replace("&", "%26"))
+    return _page(request, 403, _("Access refused"),
+                 _("You do not have access to this page."))
+
+
+@exception_view_config(BadCSRFToken)
+def bad_csrf(exc, request):
+    return _page(request, 400, _("Form expired"),
+                 _("This form has expired or was sent from elsewhere. Go back, reload the page "
+                   "and send it again."))
+
+
+@exception_view_config(Exception, last_retry_attempt=True)
+def server_error(exc, request):
+    log.exception("error on %s %s", request.method, request.url)
+    try:
+        request.organisation
+        return _page(request, 500, _("Something went wrong"),
+                     _("An error occurred on our side. Nothing you sent was saved; please try "
+                       "again in a moment."))
+    except Exception:
+        response = request.response
+        response.status_int = 500
+        response.text = "Internal error"
+        return response

@@ -1,0 +1,85 @@
+"""What every page template gets: the skin's layout, the organisation, helpers."""
+from __future__ import annotations
+
+from markupsafe import Markup
+from pyramid.events import BeforeRender
+from pyramid.renderers import get_renderer
+
+from beffroi.i18n import LANGUAGE_NAMES, _
+
+
+def skin_for(request, organisation=None):
+    skins = request.registry.beffroi.skins
+    if not skins:
+        raise RuntimeError("no skin is installed: install beffroi-skin-default (skins/default)")
+    name = getattr(organisation, "skin", None)
+    return skins.get(name) or skins.get("default") or next(iter(skins.values()))
+
+
+def org_or_none(request):
+    try:
+        return request.organisation
+    except Exception:
+        return None
+
+
+class Helpers:
+    """Small functions templates call as ``h.…``."""
+
+    def __init__(self, request):
+        self.request = request
+
+    def t(self, message, mapping=None):
+        return self.request.localizer.translate(message, mapping=mapping)
+
+    def date(self, value):
+        if value is None:
+            return ""
+        return value.strftime("%d/%m/%Y") if self.request.locale_name == "fr" \
+            else value.strftime("%Y-%m-%d")
+
+    def html(self, sanitised):
+        """Mark text sanitised on the way in as safe to show."""
+        return Markup(sanitised or "")
+
+    def csrf(self):
+        return self.request.session.get_csrf_token()
+
+    def is_staff(self):
+        """Does the participant administer anything (organisation or one of its spaces)?"""
+        from beffroi.security import STAFF_ROLES
+        user, org = self.request.user, self.request.organisation
+        if user is None:
+            return False
+        if org.org_roles(user.id):
+            return True
+        return any(set(s.space_roles(user.id)) & set(STAFF_ROLES) for s in org.spaces.values())
+
+    def can(self, permission, context=None):
+        return bool(self.request.has_permission(
+            permission, context if context is not None else self.request.context))
+
+
+def add_globals(event):
+    request = event.get("request")
+    if request is None:
+        return
+    org = org_or_none(request)
+    skin = skin_for(request, org)
+    event.setdefault("layout", get_renderer(skin.layout).implementation())
+    event.setdefault("skin", skin)
+    event.setdefault("org", org)
+    event.setdefault("h", Helpers(request))
+    event.setdefault("user", request.user if org is not None else None)
+    event.setdefault("page_title", "")
+    event.setdefault("languages", [(code, LANGUAGE_NAMES.get(code, code))
+                                   for code in (org.locales if org else ("fr", "en"))])
+    event.setdefault("_", _)
+    if org is not None:
+        for extra in request.registry.beffroi.pm.hook.extra_template_vars(request=request):
+            for key, value in (extra or {}).items():
+                event.setdefault(key, value)
+
+
+def includeme(config):
+    config.add_subscriber(add_globals, BeforeRender)

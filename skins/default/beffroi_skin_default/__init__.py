@@ -1,0 +1,16 @@
+"""The default skin: a layout macro with named slots and plain, accessible CSS."""
+from beffroi import SkinInfo, hookimpl
+
+beffroi_api = ">=1.0,<2"
+
+
+@hookimpl
+def register_skins():
+    return [SkinInfo(name="default", title="Beffroi",
+                     layout="beffroi_skin_default:layout.pt",
+                     static="beffroi_skin_default:static")]
+
+
+@hookimpl
+def configure(config):
+    config.add_translation_dirs("beffroi_skin_default:locale/")

@@ -1,0 +1,1 @@
+# Fixtures come from the beffroi.testing pytest plugin (entry point pytest11).
