@@ -1,0 +1,1 @@
+"""Mail fixtures of the ``beffroi.testing`` pytest plugin (a loopback SMTP server)."""
