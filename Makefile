@@ -7,8 +7,13 @@ CONFIG ?= development.ini
 
 .PHONY: install serve demo test test-fast bench i18n i18n-check clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/axe-core/axe.min.js
 	@$(BIN)/python -m beffroi.i18n_tools compile
+
+# axe-core (accessibility checks of the browser tests), pinned in package-lock.json.
+node_modules/axe-core/axe.min.js: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 $(VENV)/.installed: setup.cfg pyproject.toml $(DISTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
