@@ -43,6 +43,8 @@ def _user_add(env, args):
 
 
 def add_commands(sub):
+    from beffroi.cli_mail import add_commands as add_mail_commands
+    add_mail_commands(sub)
     p = sub.add_parser("space", help="spaces")
     s = p.add_subparsers(dest="space_command", metavar="ACTION")
     s.required = True

@@ -58,6 +58,9 @@ class Organisation(Persistent):
     """A tenant. Every lookup of a request starts here, chosen by the request's host."""
     __parent__ = None
     __name__ = None
+    smtp_settings = None     # dict (host, port, username, password, starttls, sender) or None
+    tokens = None            # OOBTree sha256(token) → Token (beffroi.tokens), made on first use
+    throttle = None          # OOBTree (window, kind, key) → Length (beffroi.throttle)
 
     def __init__(self, name, host, secondary_hosts=(), locales=LOCALES, default_locale="fr",
                  timezone="Europe/Paris"):
@@ -80,9 +83,10 @@ class Organisation(Persistent):
         self.spaces = Folder(owner=self)
         self.created = now()
 
-    @property
-    def id(self):
-        return self.__name__
+    #: Set once when the organisation is added to the platform. The organisation is the
+    #: traversal root of its requests, so its own ``__name__`` stays '' and it has no
+    #: ``__parent__``: URLs read /<space>/, never /<organisation-id>/<space>/.
+    id = None
 
     def __getitem__(self, name):
         if name == "-":

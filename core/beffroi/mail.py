@@ -1,0 +1,298 @@
+"""Outgoing mail: an outbox kept in the ZODB, delivered by SMTP outside requests.
+
+``queue_mail`` adds a message inside the current transaction, so a request that
+aborts sends nothing, and every app server of a scale-out installation shares the
+same outbox (nothing is queued on one node's disk). ``deliver_pending`` sends what
+is due, one transaction per message: it first claims the message (so two delivery
+workers never send it twice), sends it, then marks it sent, or failed with a retry
+count and a later attempt time. It runs from ``beffroi send-mail`` or, when
+``mail.background = true``, from a thread of the app process.
+"""
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+import transaction
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from pyramid.settings import asbool
+from ZODB.POSException import ConflictError
+
+log = logging.getLogger(__name__)
+
+OUTBOX_KEY = "beffroi.mail"
+MAX_ATTEMPTS = 5
+CLAIM_SECONDS = 300            # a worker that died mid-send frees its message after this
+KEEP_SENT_DAYS = 7
+BACKOFF_SECONDS = (60, 300, 1800, 7200)
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+class MailError(ValueError):
+    """A message that cannot be queued (no recipient, header injection …)."""
+
+
+class QueuedMessage(Persistent):
+    """One message of the outbox; its sender is resolved when it is delivered."""
+
+    def __init__(self, organisation_id, to, subject, text, html=None, unsubscribe_url=None):
+        self.organisation_id = organisation_id
+        self.to = to
+        self.subject = subject
+        self.text = text
+        self.html = html
+        self.unsubscribe_url = unsubscribe_url
+        self.created = _now()
+        self.attempts = 0
+        self.last_error = ""
+        self.next_attempt = self.created
+        self.claimed_until = None
+        self.sent_at = None
+
+
+class Outbox(Persistent):
+    """Messages by key ``<nanoseconds>-<random>``: concurrent requests add distinct
+    keys, which BTrees merge without a ConflictError."""
+
+    def __init__(self):
+        self.pending = OOBTree()
+        self.sent = OOBTree()
+        self.failed = OOBTree()
+
+
+def get_outbox(conn, create=True):
+    """The outbox of the database ``conn`` belongs to (created on first use)."""
+    root = conn.root()
+    outbox = root.get(OUTBOX_KEY)
+    if outbox is None and create:
+        outbox = root[OUTBOX_KEY] = Outbox()
+    return outbox
+
+
+def ensure_outbox(db):
+    """Create the outbox at start-up, so that requests never write the root mapping."""
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    try:
+        with tm:
+            get_outbox(conn)
+    finally:
+        conn.close()
+
+
+def _jar_of(obj):
+    while obj is not None:
+        jar = getattr(obj, "_p_jar", None)
+        if jar is not None:
+            return jar
+        obj = getattr(obj, "__parent__", None)
+    raise MailError("the organisation is not stored in a database yet")
+
+
+def _clean_header(value, what):
+    value = (value or "").strip()
+    if "\n" in value or "\r" in value:
+        raise MailError(f"the {what} must be on one line")
+    return value
+
+
+def queue_mail(organisation, to, subject, text, html=None, unsubscribe_url=None):
+    """Queue a message from ``organisation`` to ``to`` in the current transaction.
+
+    Sent by ``deliver_pending`` after the transaction commits; never if it aborts.
+    ``unsubscribe_url`` adds a ``List-Unsubscribe`` header. Returns the message key."""
+    to = _clean_header(to, "recipient")
+    if "@" not in to:
+        raise MailError(f"{to!r} is not an e-mail address")
+    subject = _clean_header(subject, "subject")[:250]
+    if unsubscribe_url:
+        unsubscribe_url = _clean_header(unsubscribe_url, "unsubscribe address")
+    outbox = get_outbox(_jar_of(organisation))
+    key = f"{time.time_ns():020d}-{uuid.uuid4().hex}"
+    outbox.pending[key] = QueuedMessage(organisation.id, to, subject, text, html, unsubscribe_url)
+    return key
+
+
+# --- delivery ---------------------------------------------------------------------------
+
+def smtp_config(organisation, settings):
+    """SMTP host, port, credentials and sender for ``organisation``: its own
+    ``smtp_settings`` when it has a host, else the installation's ``mail.*`` settings."""
+    own = getattr(organisation, "smtp_settings", None) or {}
+    if own.get("host"):
+        cfg = {"host": own["host"], "port": int(own.get("port") or 25),
+               "username": own.get("username") or "", "password": own.get("password") or "",
+               "starttls": bool(own.get("starttls")),
+               "sender": own.get("sender") or settings.get("mail.default_sender")}
+    else:
+        cfg = {"host": settings.get("mail.host", "localhost"),
+               "port": int(settings.get("mail.port", 25)),
+               "username": settings.get("mail.username") or "",
+               "password": settings.get("mail.password") or "",
+               "starttls": asbool(settings.get("mail.starttls", False)),
+               "sender": own.get("sender") or settings.get("mail.default_sender")}
+    if not cfg["sender"]:
+        cfg["sender"] = f"noreply@{getattr(organisation, 'host', None) or 'localhost'}"
+    return cfg
+
+
+def build_message(queued, sender):
+    """The ``EmailMessage`` of a queued message."""
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = queued.to
+    msg["Subject"] = queued.subject
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].strip("> ") or None)
+    msg["Auto-Submitted"] = "auto-generated"
+    if queued.unsubscribe_url:
+        msg["List-Unsubscribe"] = f"<{queued.unsubscribe_url}>"
+    msg.set_content(queued.text or "")
+    if queued.html:
+        msg.add_alternative(queued.html, subtype="html")
+    return msg
+
+
+def send_smtp(msg, cfg, timeout=30):
+    """Send one message with ``smtplib`` using ``cfg`` from ``smtp_config``."""
+    with smtplib.SMTP(cfg["host"], cfg["port"], timeout=timeout) as smtp:
+        if cfg["starttls"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if cfg["username"]:
+            smtp.login(cfg["username"], cfg["password"])
+        smtp.send_message(msg)
+
+
+def _due_keys(db, now):
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    try:
+        outbox = get_outbox(conn, create=False)
+        if outbox is None:
+            return []
+        return [k for k, m in outbox.pending.items()
+                if m.next_attempt <= now and (m.claimed_until is None or m.claimed_until < now)]
+    finally:
+        tm.abort()
+        conn.close()
+
+
+def _claim(conn, tm, key, now):
+    """Mark ``key`` as being sent by this worker; None when it is gone or taken."""
+    from beffroi.resources.root import ROOT_KEY
+    with tm:
+        outbox = get_outbox(conn)
+        queued = outbox.pending.get(key)
+        if queued is None or (queued.claimed_until is not None and queued.claimed_until >= now):
+            return None
+        queued.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
+        app = conn.root().get(ROOT_KEY)
+        org = app.organisations.get(queued.organisation_id) if app is not None else None
+        return queued, org
+
+
+def deliver_pending(db, settings, out=print) -> int:
+    """Send the messages that are due; return how many were sent."""
+    sent = 0
+    now = _now()
+    for key in _due_keys(db, now):
+        tm = transaction.TransactionManager()
+        conn = db.open(transaction_manager=tm)
+        try:
+            try:
+                claimed = _claim(conn, tm, key, now)
+            except ConflictError:
+                continue                      # another worker took it
+            if claimed is None:
+                continue
+            queued, org = claimed
+            error = None
+            try:
+                cfg = smtp_config(org, settings)
+                send_smtp(build_message(queued, cfg["sender"]), cfg)
+            except (smtplib.SMTPException, OSError, ValueError) as exc:
+                error = f"{type(exc).__name__}: {exc}"
+            with tm:
+                outbox = get_outbox(conn)
+                queued = outbox.pending.pop(key)
+                queued.claimed_until = None
+                queued.attempts += 1
+                if error is None:
+                    queued.sent_at = _now()
+                    outbox.sent[key] = queued
+                    sent += 1
+                    out(f"sent {queued.subject!r} to {queued.to}")
+                else:
+                    queued.last_error = error[:500]
+                    if queued.attempts >= MAX_ATTEMPTS:
+                        outbox.failed[key] = queued
+                        out(f"gave up on {queued.subject!r} to {queued.to}: {error}")
+                    else:
+                        delay = BACKOFF_SECONDS[min(queued.attempts - 1, len(BACKOFF_SECONDS) - 1)]
+                        queued.next_attempt = _now() + timedelta(seconds=delay)
+                        outbox.pending[key] = queued
+                        out(f"will retry {queued.subject!r} to {queued.to} "
+                            f"(attempt {queued.attempts}): {error}")
+        finally:
+            conn.close()
+    _prune_sent(db)
+    return sent
+
+
+def _prune_sent(db, days=KEEP_SENT_DAYS):
+    """Forget sent messages older than ``days`` (kept a while to answer "did it go?")."""
+    limit = f"{int((time.time() - days * 86400) * 1e9):020d}"
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    try:
+        with tm:
+            outbox = get_outbox(conn, create=False)
+            if outbox is None:
+                return
+            old = list(outbox.sent.keys(max=limit, excludemax=True))[:1000]
+            for key in old:
+                del outbox.sent[key]
+    except ConflictError:
+        pass
+    finally:
+        conn.close()
+
+
+# --- background delivery in the app process ---------------------------------------------
+
+_worker = None
+
+
+def start_background(db, settings):
+    """Deliver from a daemon thread every ``mail.background_interval`` seconds (default 10),
+    when ``mail.background = true``. Returns the thread, or None when disabled."""
+    global _worker
+    if not asbool(settings.get("mail.background", False)):
+        return None
+    if _worker is not None and _worker.is_alive():
+        return _worker
+    interval = float(settings.get("mail.background_interval", 10))
+    stop = threading.Event()
+
+    def run():
+        while not stop.wait(interval):
+            try:
+                deliver_pending(db, settings, out=log.info)
+            except Exception:          # keep the thread alive; the next round retries
+                log.exception("mail delivery failed")
+
+    _worker = threading.Thread(target=run, name="beffroi-mail", daemon=True)
+    _worker.stop = stop
+    _worker.start()
+    return _worker

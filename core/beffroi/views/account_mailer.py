@@ -1,0 +1,16 @@
+"""Start-up of mail: the outbox exists before the first request, and the optional
+background delivery thread (``mail.background = true``) starts with the app."""
+from __future__ import annotations
+
+from pyramid.events import ApplicationCreated, subscriber
+
+from beffroi.mail import ensure_outbox, start_background
+
+
+@subscriber(ApplicationCreated)
+def start_mail(event):
+    registry = event.app.registry
+    db = registry._zodb_databases[""]
+    # created here so that requests never write the ZODB root mapping (no conflicts)
+    ensure_outbox(db)
+    start_background(db, registry.settings)

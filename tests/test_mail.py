@@ -1,0 +1,109 @@
+"""The mail outbox: kept in the database, sent by SMTP after commit, never on abort."""
+import transaction
+
+from beffroi.mail import deliver_pending, get_outbox, queue_mail
+from beffroi.testing_mail import free_port
+
+
+def _org(app, host="test.localhost"):
+    return app.organisation_for_host(host)
+
+
+def test_a_committed_message_reaches_the_smtp_server(platform, mail_outbox):
+    platform.add_org("Commune de Test", "test.localhost")
+    with platform.tx() as app:
+        queue_mail(_org(app), "camille@example.org", "Bonjour Camille", "Le texte, accentué.",
+                   html="<p>Le texte</p>", unsubscribe_url="http://test.localhost/-/unsubscribe/x")
+    [msg] = mail_outbox.deliver()
+    assert msg["To"] == "camille@example.org"
+    assert msg["Subject"] == "Bonjour Camille"
+    assert msg["List-Unsubscribe"] == "<http://test.localhost/-/unsubscribe/x>"
+    assert "accentué" in mail_outbox.text(msg)
+    assert msg["From"] == "Beffroi <noreply@beffroi.test>"
+    assert mail_outbox.pending_count() == 0
+    assert mail_outbox.deliver() == []          # sent once only
+
+
+def test_an_aborted_transaction_sends_nothing(platform, mail_outbox):
+    platform.add_org("Commune de Test", "test.localhost")
+    tm = transaction.TransactionManager()
+    conn = platform.db.open(transaction_manager=tm)
+    from beffroi.resources.root import get_app_root
+    tm.begin()
+    queue_mail(_org(get_app_root(conn)), "a@example.org", "Never", "never sent")
+    tm.abort()
+    conn.close()
+    assert mail_outbox.deliver() == []
+    assert mail_outbox.pending_count() == 0
+
+
+def test_organisation_smtp_settings_and_sender_win(platform, mail_outbox, smtp_server):
+    platform.add_org("Commune de Test", "test.localhost")
+    with platform.tx() as app:
+        org = _org(app)
+        org.smtp_settings = {"host": "127.0.0.1", "port": smtp_server.port,
+                             "sender": "Mairie <mairie@test.example>"}
+        queue_mail(org, "b@example.org", "From the town hall", "text")
+    # the installation settings point nowhere: only the organisation's server works
+    sent = deliver_pending(platform.db, {"mail.host": "127.0.0.1", "mail.port": "1"},
+                           out=lambda line: None)
+    assert sent == 1
+    [msg] = smtp_server.messages
+    assert msg["From"] == "Mairie <mairie@test.example>"
+
+
+def test_a_failed_delivery_is_retried_later_and_counted(platform):
+    platform.add_org("Commune de Test", "test.localhost")
+    with platform.tx() as app:
+        queue_mail(_org(app), "c@example.org", "Retry", "text")
+    lines = []
+    closed_port = free_port()               # nothing listens there: the connection is refused
+    settings = {"mail.host": "127.0.0.1", "mail.port": str(closed_port)}
+    assert deliver_pending(platform.db, settings, out=lines.append) == 0
+    assert "will retry" in lines[0]
+    conn = platform.db.open()
+    [queued] = get_outbox(conn).pending.values()
+    assert queued.attempts == 1 and queued.last_error
+    assert queued.next_attempt > queued.created        # not due again at once
+    conn.close()
+    assert deliver_pending(platform.db, settings, out=lines.append) == 0
+    assert len(lines) == 1
+
+
+def test_header_injection_is_refused(platform):
+    import pytest
+    from beffroi.mail import MailError
+    platform.add_org("Commune de Test", "test.localhost")
+    with platform.tx() as app:
+        with pytest.raises(MailError):
+            queue_mail(_org(app), "a@example.org\nBcc: x@evil.test", "s", "t")
+        with pytest.raises(MailError):
+            queue_mail(_org(app), "a@example.org", "s\r\nBcc: x@evil.test", "t")
+
+
+def test_send_mail_command_delivers_the_outbox(tmp_path, smtp_server):
+    from beffroi.cli import main
+    ini = tmp_path / "test.ini"
+    ini.write_text(f"""[app:main]
+use = egg:beffroi
+zodbconn.uri = file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs
+mail.host = 127.0.0.1
+mail.port = {smtp_server.port}
+mail.default_sender = Beffroi <noreply@beffroi.test>
+""")
+    out = []
+    assert main(["-c", str(ini), "org", "add", "--name", "Ville", "--host", "ville.localhost"],
+                out=out.append) == 0
+    from beffroi.app import open_database
+    db = open_database({"zodbconn.uri": f"file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs"})
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    from beffroi.resources.root import get_app_root
+    with tm:
+        queue_mail(get_app_root(conn).organisation_for_host("ville.localhost"),
+                   "d@example.org", "By the command", "text")
+    conn.close()
+    db.close()
+    assert main(["-c", str(ini), "send-mail"], out=out.append) == 0
+    assert out[-1] == "1 message(s) sent"
+    assert [m["Subject"] for m in smtp_server.messages] == ["By the command"]
