@@ -51,7 +51,7 @@ class OrgCatalog(Persistent):
                 return docid
 
     def index(self, obj):
-        path = "/".join(resource_path_tuple(obj)[2:])   # drop '' and the organisation
+        path = "/".join(resource_path_tuple(obj)[1:])   # from the organisation (the root)
         docid = self.path_to_docid.get(path)
         if docid is None:
             docid = self._new_docid()
@@ -63,7 +63,7 @@ class OrgCatalog(Persistent):
         return docid
 
     def unindex(self, obj):
-        path = "/".join(resource_path_tuple(obj)[2:])
+        path = "/".join(resource_path_tuple(obj)[1:])
         docid = self.path_to_docid.pop(path, None)
         if docid is not None:
             del self.docid_to_path[docid]

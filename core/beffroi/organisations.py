@@ -47,6 +47,7 @@ def create_organisation(app_root, name, host, secondary_hosts=(), locales=LOCALE
     org.allowed_plugins.update(allowed_plugins)
     oid = app_root.organisations.unique_name(slugify(name) or "organisation")
     app_root.organisations.add(oid, org)
+    org.id, org.__name__, org.__parent__ = oid, "", None
     for h in hosts:
         app_root.hosts[h] = oid
     return org
