@@ -61,6 +61,10 @@ class Organisation(Persistent):
     smtp_settings = None     # dict (host, port, username, password, starttls, sender) or None
     tokens = None            # OOBTree sha256(token) → Token (beffroi.tokens), made on first use
     throttle = None          # OOBTree (window, kind, key) → Length (beffroi.throttle)
+    moderation = None        # beffroi.moderation.Moderation, made on first report
+    action_log = None        # beffroi.actionlog.ActionLog, made on first admin act
+    moderation_threshold = 3                 # reports that hide content automatically
+    upload_max_bytes = 10 * 1024 * 1024      # largest accepted upload (system admin sets it)
 
     def __init__(self, name, host, secondary_hosts=(), locales=LOCALES, default_locale="fr",
                  timezone="Europe/Paris"):

@@ -59,6 +59,31 @@ class Helpers:
         return bool(self.request.has_permission(
             permission, context if context is not None else self.request.context))
 
+    def report_form(self, content):
+        """A small accessible form to report ``content`` to moderators (logged-in only)."""
+        from beffroi.moderation import REASON_TITLES
+        request = self.request
+        if request.user is None:
+            return Markup("")
+        t = request.localizer.translate
+        # ids must be unique on a page listing many items: the object id is
+        oid = getattr(content, "_p_oid", None)
+        uid = "report-" + (oid.hex() if oid else getattr(content, "__name__", None) or "content")
+        options = Markup("").join(Markup('<option value="{}">{}</option>').format(code, t(title))
+                          for code, title in REASON_TITLES.items())
+        return Markup(
+            '<form method="post" action="{action}" class="report-form inline">'
+            '<input type="hidden" name="csrf_token" value="{csrf}">'
+            '<input type="hidden" name="came_from" value="{back}">'
+            '<label for="{uid}-reason">{label}</label> '
+            '<select id="{uid}-reason" name="reason" required>{options}</select> '
+            '<label for="{uid}-details" class="visually-hidden">{details}</label>'
+            '<input id="{uid}-details" name="details" maxlength="1000" placeholder="{details}"> '
+            '<button type="submit" class="secondary">{button}</button></form>'
+        ).format(action=request.resource_url(content, "report"), csrf=self.csrf(),
+                 back=request.path_qs, uid=uid, label=t(_("Report as")), options=options,
+                 details=t(_("Explanation (optional)")), button=t(_("Report")))
+
 
 def add_globals(event):
     request = event.get("request")
