@@ -27,3 +27,17 @@ def locale_negotiator(request):
 def translate(request, message, mapping=None):
     return request.localizer.translate(message, mapping=mapping) if mapping else \
         request.localizer.translate(message)
+
+
+def localizer_for(plugins, locale):
+    """A localizer outside any request (command line, demo), over the core's and every
+    plugin's catalogs."""
+    import os
+
+    from pyramid.i18n import make_localizer
+    dirs = [os.path.join(os.path.dirname(__file__), "locale")]
+    for record in plugins.plugins.values():
+        folder = os.path.join(os.path.dirname(getattr(record.module, "__file__", "") or ""), "locale")
+        if os.path.isdir(folder):
+            dirs.append(folder)
+    return make_localizer(locale, dirs)

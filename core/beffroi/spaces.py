@@ -16,10 +16,14 @@ def add_space(plugins, organisation, slug, title, space_type, description="", re
                          f"{sorted(plugins.space_types)}")
     space = Space(title, space_type, sanitise_html(description), **kw)
     organisation.spaces.add(slug, space)
+    if request is not None:
+        localizer = request.localizer
+    else:
+        from beffroi.i18n import localizer_for
+        localizer = localizer_for(plugins, organisation.default_locale)
     for phase_title in plugins.space_types[space_type].default_phases:
         # stored as plain text in the organisation's language, editable afterwards
-        text = request.localizer.translate(phase_title) if request is not None else str(phase_title)
-        space.add_phase(Phase(text))
+        space.add_phase(Phase(str(localizer.translate(phase_title))))
     return space
 
 
