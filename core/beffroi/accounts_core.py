@@ -1,38 +1,205 @@
-"""Creating accounts and checking passwords: rules shared by the web and the CLI."""
+"""Participant accounts: rules shared by the web pages, the admin pages and the CLI.
+
+Creating an account, the password policy, what deleting an account removes, and
+what "download my data" contains. Views stay thin; this module holds the rules.
+"""
 from __future__ import annotations
 
+import io
+import json
 import re
+import zipfile
 
-from beffroi.passwords import hash_password
+from pyramid.i18n import TranslationString
+
+from beffroi.i18n import _
+from beffroi.passwords import hash_password, is_common_password
 from beffroi.resources.user import User
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
 MIN_PASSWORD = 10
 MIN_ADMIN_PASSWORD = 15
+MAX_PASSWORD = 1024
+MAX_NAME = 100
 
 
 class AccountError(ValueError):
-    """Bad account data; the message says what to change."""
+    """Bad account data; ``message`` (translatable) says what to change."""
+
+    def __init__(self, message):
+        self.message = message
+        text = message.interpolate() if isinstance(message, TranslationString) else str(message)
+        super().__init__(text)
 
 
-def check_password(password, admin=False):
+def password_problem(password, admin=False, email=None):
+    """What is wrong with ``password`` (a translatable message), or None when it is fine.
+
+    At least 10 characters (15 for administrators), at most 1024, not a common
+    password and not the e-mail address."""
+    password = password or ""
     minimum = MIN_ADMIN_PASSWORD if admin else MIN_PASSWORD
-    if len(password or "") < minimum:
-        raise AccountError(f"the password must have at least {minimum} characters")
-    if len(password) > 1024:
-        raise AccountError("the password is too long (1024 characters at most)")
+    if len(password) < minimum:
+        if admin:
+            return _("Administrators need a password of at least ${min} characters.",
+                     mapping={"min": minimum})
+        return _("The password must have at least ${min} characters.", mapping={"min": minimum})
+    if len(password) > MAX_PASSWORD:
+        return _("The password is too long (${max} characters at most).", mapping={"max": MAX_PASSWORD})
+    if is_common_password(password):
+        return _("This password is too common: it is among the first ones tried by attackers. "
+                 "Choose another, for example several unrelated words.")
+    if email and password.strip().lower() in (email.lower(), email.lower().split("@")[0]):
+        return _("The password must not be your e-mail address.")
+    return None
 
 
-def create_user(organisation, email, name, password, confirmed=False, locale=None):
+def check_password(password, admin=False, email=None):
+    """Raise ``AccountError`` when ``password`` breaks the policy (see ``password_problem``)."""
+    problem = password_problem(password, admin, email)
+    if problem is not None:
+        raise AccountError(problem)
+
+
+def needs_strong_password(organisation, user_id):
+    """Does this account hold an organisation admin role or a space admin role?"""
+    if user_id is None:
+        return False
+    if "admin" in organisation.org_roles(user_id):
+        return True
+    return any("admin" in space.space_roles(user_id) for space in organisation.spaces.values())
+
+
+def normalise_email(email):
     email = (email or "").strip().lower()
-    if not EMAIL_RE.match(email):
-        raise AccountError(f"{email!r} is not a valid e-mail address")
-    name = (name or "").strip()
-    if not name or len(name) > 100:
-        raise AccountError("the name is required (100 characters at most)")
+    if len(email) > 254 or not EMAIL_RE.match(email):
+        raise AccountError(_("Enter a valid e-mail address, like name@example.org."))
+    return email
+
+
+def check_name(name):
+    name = " ".join((name or "").split())
+    if not name:
+        raise AccountError(_("The name is required."))
+    if len(name) > MAX_NAME:
+        raise AccountError(_("The name is too long (${max} characters at most).", mapping={"max": MAX_NAME}))
+    return name
+
+
+def create_user(organisation, email, name, password, confirmed=False, locale=None, admin=False):
+    """A new account of ``organisation``; raises ``AccountError`` on bad data."""
+    email = normalise_email(email)
+    name = check_name(name)
     if organisation.users.find_by_email(email) is not None:
-        raise AccountError(f"an account with {email} already exists")
-    check_password(password)
+        raise AccountError(_("An account with this e-mail address already exists."))
+    check_password(password, admin=admin, email=email)
     user = User(email, name, hash_password(password), locale)
     user.confirmed = confirmed
     return organisation.users.add_user(user)
+
+
+def set_password(organisation, user, password):
+    """Check the policy (stricter for administrators), store the hash and spend the
+    reset links still out."""
+    from beffroi.tokens import revoke_tokens
+    check_password(password, admin=needs_strong_password(organisation, user.id), email=user.email)
+    user.password_hash = hash_password(password)
+    revoke_tokens(organisation, user.id, "reset")
+
+
+def author_name(request, user_id):
+    """What a page shows as the author of something ``user_id`` wrote (translated):
+    the name, or "Deleted participant" once the account is gone."""
+    user = request.organisation.users.get(user_id) if user_id else None
+    if user is None or user.deleted:
+        return request.localizer.translate(_("Deleted participant"))
+    return user.nickname or user.name
+
+
+# --- the /-/account area ------------------------------------------------------------------
+
+class AccountArea:
+    """Transient ``/-/account`` segment: the logged-in participant's own pages
+    (views registered with ``context=AccountArea, name="…"``)."""
+
+    def __init__(self, parent, organisation):
+        self.__parent__ = parent
+        self.__name__ = "account"
+        self.organisation = organisation
+
+    def __getitem__(self, name):
+        raise KeyError(name)
+
+
+# --- deleting an account --------------------------------------------------------------------
+
+def delete_account(request, user):
+    """Delete ``user``'s account: personal data wiped, roles and links removed, every
+    plugin told (``on_account_deleted``). What they wrote stays, shown as written by
+    "Deleted participant"; the id remains so content still points at a tombstone."""
+    from beffroi.tokens import revoke_tokens
+    org = request.organisation
+    request.registry.beffroi.pm.hook.on_account_deleted(request=request, user=user)
+    org.users.by_email.pop(user.email.lower(), None)
+    revoke_tokens(org, user.id)
+    org.set_org_roles(user.id, ())
+    for space in org.spaces.values():
+        if space.space_roles(user.id):
+            space.set_space_roles(user.id, ())
+    user.deleted = True
+    user.email = ""
+    user.name = ""
+    user.nickname = ""
+    user.password_hash = None
+    user.avatar = None
+    user.avatar_type = None
+    user.locale = None
+
+
+# --- download my data -------------------------------------------------------------------------
+
+def profile_data(request, user):
+    """The account's own data, as JSON-serialisable values."""
+    org = request.organisation
+    return {
+        "id": user.id,
+        "organisation": {"id": org.id, "name": org.name, "host": org.host},
+        "email": user.email,
+        "name": user.name,
+        "nickname": user.nickname,
+        "locale": user.locale,
+        "confirmed": user.confirmed,
+        "official": user.official,
+        "created": user.created.isoformat() if user.created else None,
+        "organisation_roles": list(org.org_roles(user.id)),
+        "space_roles": {slug: list(space.space_roles(user.id))
+                        for slug, space in org.spaces.items() if space.space_roles(user.id)},
+        "has_avatar": user.avatar is not None,
+    }
+
+
+def data_archive(request, user) -> bytes:
+    """A ZIP of ``profile.json``, ``avatar.*`` and one ``plugins/<name>.json`` per plugin
+    answering ``data_portable``."""
+    buffer = io.BytesIO()
+    pm = request.registry.beffroi.pm
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("profile.json", _json(profile_data(request, user)))
+        if user.avatar is not None:
+            ext = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}.get(user.avatar_type, "bin")
+            with user.avatar.open("r") as f:
+                archive.writestr(f"avatar.{ext}", f.read())
+        args = {"request": request, "user": user}
+        for impl in pm.hook.data_portable.get_hookimpls():
+            # called one by one to name each file after its plugin
+            result = impl.function(*[args[name] for name in impl.argnames])
+            if result:
+                archive.writestr(f"plugins/{impl.plugin_name}.json", _json(result))
+        archive.writestr("README.txt", request.localizer.translate(_(
+            "Your data on ${org}, as JSON files: profile.json for your account, and one file "
+            "per module under plugins/.", mapping={"org": request.organisation.name})))
+    return buffer.getvalue()
+
+
+def _json(value):
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)

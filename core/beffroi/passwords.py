@@ -36,3 +36,29 @@ def burn_time():
         _hasher.verify(_DUMMY, "wrong")
     except VerifyMismatchError:
         pass
+
+
+# --- passwords people pick first ---------------------------------------------------------
+
+_COMMON = None
+_DECORATION = "0123456789!?.*@#$%&_- "
+
+
+def common_passwords() -> frozenset:
+    """The shipped list of common passwords (lower case), loaded once."""
+    global _COMMON
+    if _COMMON is None:
+        from importlib.resources import files
+        text = files("beffroi").joinpath("data/common-passwords.txt").read_text("utf-8")
+        _COMMON = frozenset(line.strip() for line in text.splitlines() if line.strip())
+    return _COMMON
+
+
+def is_common_password(password: str) -> bool:
+    """Is ``password`` in the common list, as typed or without its decorations
+    (``Azertyuiop2024!`` is ``azertyuiop``), or one character repeated?"""
+    lowered = (password or "").lower()
+    common = common_passwords()
+    if lowered in common or lowered.rstrip(_DECORATION) in common:
+        return True
+    return len(set(lowered)) <= 2

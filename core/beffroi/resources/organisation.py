@@ -23,6 +23,9 @@ class SiteTools:
         if name == "admin":
             from beffroi.resources.admin import AdminArea
             return AdminArea(self, name, self.organisation)
+        if name == "account":
+            from beffroi.accounts_core import AccountArea
+            return AccountArea(self, self.organisation)
         raise KeyError(name)
 
 
