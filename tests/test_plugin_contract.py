@@ -81,3 +81,17 @@ def test_installed_plugins_are_found_by_entry_point(platform):
     assert names["pages"]["distribution"] == "beffroi-pages"
     assert "participatory_process" in names["processes"]["space_types"]
     assert data["api_version"] == "1.0"
+
+
+def test_a_plugin_that_fails_to_import_is_named(tmp_path, monkeypatch):
+    """A real (broken) distribution on sys.path, found through its entry point."""
+    dist = tmp_path / "beffroi_broken-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: beffroi-broken\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[beffroi]\nbroken = beffroi_broken_mod\n")
+    (tmp_path / "beffroi_broken_mod.py").write_text("import does_not_exist_anywhere\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(PluginError, match=r"plugin 'broken' \(beffroi_broken_mod\) could not be "
+                                          r"imported: ModuleNotFoundError"):
+        load_plugins()
+    assert load_plugins(exclude=["broken"]).plugins["pages"]
