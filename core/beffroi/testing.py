@@ -1,20 +1,40 @@
 """``beffroi.testing``: a pytest plugin (entry point ``pytest11``) for Beffroi and its plugins.
 
-Fixtures: ``beffroi_db`` (a real ZODB on a temporary FileStorage with blobs),
-``beffroi_settings``, ``beffroi_app`` (the WSGI app with every installed plugin),
-``platform`` (a ``Platform`` to create organisations, spaces and accounts and to
-browse as anyone), and ``postgres_uri`` (a fresh PostgreSQL database for RelStorage,
-skipped when PostgreSQL is absent, except under CI=true where it fails).
+Installed with Beffroi, so a plugin's tests get these fixtures without a conftest:
+
+- ``beffroi_db``: a real ZODB on a temporary FileStorage with blobs; mark a test
+  ``@pytest.mark.beffroi_db("memory")`` for an in-memory MappingStorage instead.
+- ``beffroi_settings``, ``beffroi_app``: the settings and the WSGI app with every
+  installed plugin (plus the modules named by ``@pytest.mark.beffroi_plugins(...)``).
+- ``platform``: a ``Platform`` to create organisations, spaces and accounts, browse
+  as anyone (``browser``) and log in with a role (``login_as``).
+- ``beffroi_org`` (an organisation answering on ``test.localhost``),
+  ``beffroi_space`` (a factory: ``beffroi_space("mymodule")`` makes a published space
+  with that module enabled; ``@pytest.mark.beffroi_modules("mymodule")`` sets the
+  default modules), ``beffroi_browser`` (a webtest app on that host).
+- ``postgres_uri``: a fresh PostgreSQL database for RelStorage (skipped when
+  PostgreSQL is absent, except under CI=true where it fails).
+- ``assert_accessible(html)`` and ``csrf_of(page)``: import them from here.
+- Mail: ``smtp_server`` and its outbox come from ``beffroi.testing_mail``.
 """
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import re
 import uuid
+from dataclasses import dataclass
 
 import pytest
 import transaction
+
+from beffroi.a11y import AccessibilityError, accessibility_problems, assert_accessible
+
+__all__ = [
+    "Platform", "SpaceHandle", "assert_accessible", "accessibility_problems",
+    "AccessibilityError", "csrf_of", "PASSWORD", "DEFAULT_HOST",
+]
 
 def _teach_pkg_resources_about_pytest():
     """pytest rewrites the asserts of plugin distributions with its own loader, which
@@ -31,6 +51,18 @@ _teach_pkg_resources_about_pytest()
 
 PG_DSN = os.environ.get("BEFFROI_TEST_PG", "postgres@127.0.0.1:5432")
 PASSWORD = "correct horse battery"          # 21 characters, valid for admins too
+DEFAULT_HOST = "test.localhost"
+ORG_ROLES = ("admin", "user_manager")
+SPACE_ROLES = ("admin", "moderator", "evaluator", "collaborator", "member")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "beffroi_db(kind): 'memory' for an in-memory ZODB "
+                            "instead of a temporary FileStorage")
+    config.addinivalue_line("markers", "beffroi_plugins(*modules): plugin modules (or import "
+                            "paths) to load besides the installed entry points")
+    config.addinivalue_line("markers", "beffroi_modules(*names): modules the beffroi_space "
+                            "fixture enables by default")
 
 
 def _file_db(path):
@@ -40,17 +72,45 @@ def _file_db(path):
     return DB(FileStorage(str(path / "Data.fs"), blob_dir=str(path / "blobs")))
 
 
+def _memory_db():
+    from ZODB import DB
+    from ZODB.MappingStorage import MappingStorage
+    return DB(MappingStorage())
+
+
 @pytest.fixture
-def beffroi_db(tmp_path):
-    db = _file_db(tmp_path)
+def beffroi_db(request, tmp_path):
+    """A real ZODB: temporary FileStorage with blobs, or in memory when the test is
+    marked ``beffroi_db("memory")`` (faster, but without blob support)."""
+    marker = request.node.get_closest_marker("beffroi_db")
+    kind = marker.args[0] if marker and marker.args else "file"
+    if kind not in ("file", "memory"):
+        raise ValueError(f"beffroi_db marker: kind {kind!r} is not 'file' or 'memory'")
+    db = _memory_db() if kind == "memory" else _file_db(tmp_path)
     yield db
     db.close()
 
 
+def _extra_plugins(request):
+    """(name, module) pairs from the ``beffroi_plugins`` marker (modules or import paths)."""
+    marker = request.node.get_closest_marker("beffroi_plugins")
+    out = []
+    for item in (marker.args if marker else ()):
+        module = importlib.import_module(item) if isinstance(item, str) else item
+        out.append((module.__name__.removeprefix("beffroi_"), module))
+    return out
+
+
 @pytest.fixture
-def beffroi_settings(beffroi_db):
-    return {"beffroi.db": beffroi_db, "beffroi.secret": "test-secret-" + "x" * 40,
-            "pyramid.default_locale_name": "fr", "retry.attempts": "3"}
+def beffroi_settings(request, beffroi_db):
+    settings = {"beffroi.db": beffroi_db, "beffroi.secret": "test-secret-" + "x" * 40,
+                "pyramid.default_locale_name": "fr", "retry.attempts": "3"}
+    extra = _extra_plugins(request)
+    if extra:
+        settings["beffroi.extra_plugins"] = extra
+        # an installed copy of the same plugin would register twice
+        settings["beffroi.plugins.exclude"] = " ".join(name for name, _ in extra)
+    return settings
 
 
 @pytest.fixture
@@ -119,6 +179,32 @@ class Platform:
         import webtest
         return webtest.TestApp(self.app, extra_environ={"HTTP_HOST": host})
 
+    def has_org(self, host=DEFAULT_HOST) -> bool:
+        with self.tx() as app:
+            return self.org(app, host) is not None
+
+    def login_as(self, browser, role="member", space=None, email=None, name=None):
+        """Create a participant holding ``role`` and log ``browser`` in as them.
+
+        With ``space`` (a slug), ``role`` is a space role (admin, moderator, evaluator,
+        collaborator, member); without it, an organisation role (admin,
+        user_manager) or ``"participant"`` for an account without any role.
+        Returns the new account's e-mail address."""
+        host = browser.extra_environ.get("HTTP_HOST", DEFAULT_HOST)
+        if space is not None and role not in SPACE_ROLES:
+            raise ValueError(f"{role!r} is not a space role; use one of {SPACE_ROLES}")
+        if space is None and role not in ORG_ROLES + ("participant",):
+            raise ValueError(f"{role!r} needs space=SLUG (a space role), or use one of "
+                             f"{ORG_ROLES + ('participant',)}")
+        email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.org"
+        if space is not None:
+            self.add_user(host, email, name, space_roles={space: [role]})
+        else:
+            org_roles = [role] if role in ORG_ROLES else []
+            self.add_user(host, email, name, org_roles=org_roles)
+        self.login(browser, email)
+        return email
+
     def login(self, browser, email, password=PASSWORD, expect_ok=True):
         page = browser.get("/-/login")
         form = page.forms[_login_form_index(page)]
@@ -140,6 +226,58 @@ def _login_form_index(page):
 @pytest.fixture
 def platform(beffroi_app, beffroi_db):
     return Platform(beffroi_app, beffroi_db)
+
+
+@pytest.fixture
+def beffroi_org(platform):
+    """The id of an organisation answering on ``test.localhost``, allowed every
+    installed module."""
+    if platform.has_org(DEFAULT_HOST):
+        with platform.tx() as app:
+            return platform.org(app, DEFAULT_HOST).id
+    return platform.add_org("Commune de Test", DEFAULT_HOST)
+
+
+@dataclass(frozen=True)
+class SpaceHandle:
+    """A space made by the ``beffroi_space`` fixture: its slug, host and URLs."""
+    slug: str
+    host: str
+    modules: tuple[str, ...]
+
+    @property
+    def url(self) -> str:
+        return f"/{self.slug}/"
+
+    def module_url(self, module: str | None = None) -> str:
+        """Path of a module's page in this space (the first enabled one by default)."""
+        return f"/{self.slug}/{module or self.modules[0]}/"
+
+
+@pytest.fixture
+def beffroi_space(request, platform, beffroi_org):
+    """Factory of published spaces on ``test.localhost`` with modules enabled:
+    ``beffroi_space("mymodule", slug="place", visibility="public")``."""
+    marker = request.node.get_closest_marker("beffroi_modules")
+    default_modules = tuple(marker.args) if marker else ()
+    counter = iter(range(1, 1000))
+
+    def make(*modules, slug=None, title=None, published=True, **kw):
+        modules = modules or default_modules
+        unknown = [m for m in modules if m not in platform.plugins.modules]
+        if unknown:
+            raise ValueError(f"modules not installed: {unknown} (installed: "
+                             f"{sorted(platform.plugins.modules)}); pip install -e your plugin")
+        slug = slug or f"space{next(counter)}"
+        platform.add_space(DEFAULT_HOST, slug, title, modules=modules, published=published, **kw)
+        return SpaceHandle(slug, DEFAULT_HOST, tuple(modules))
+    return make
+
+
+@pytest.fixture
+def beffroi_browser(platform, beffroi_org):
+    """A webtest app on ``test.localhost`` (anonymous until ``platform.login_as``)."""
+    return platform.browser(DEFAULT_HOST)
 
 
 def csrf_of(page):
