@@ -74,7 +74,7 @@ class LiveServer:
     def __init__(self, app):
         from waitress.server import create_server
         self.server = create_server(app, host="127.0.0.1", port=0, threads=4,
-                                    clear_untrusted_proxy_headers=True, _quiet=True)
+                                    clear_untrusted_proxy_headers=True)
         self.port = self.server.effective_port
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -128,8 +128,11 @@ def _open_page(chromium, request, **context_options):
     page = context.new_page()
     page.problems = []      # JavaScript errors and CSP refusals seen by the browser
     page.on("pageerror", lambda exc: page.problems.append(f"page error: {exc}"))
-    page.on("console", lambda msg: msg.type == "error" and page.problems.append(
-        f"console error on {page.url}: {msg.text}"))
+    page.on("console", lambda msg: msg.type == "error"
+            and not msg.text.startswith("Failed to load resource")   # told by "response"
+            and page.problems.append(f"console error on {page.url}: {msg.text}"))
+    page.on("response", lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico")
+            and page.problems.append(f"{r.status} for {r.url}"))
     return context, page
 
 
@@ -149,3 +152,126 @@ def strict_page(chromium, request):
     yield page
     _save_artifacts(request, page)
     context.close()
+
+
+SEVERE = ("serious", "critical")
+
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + '  ' + n.html.slice(0, 160)),
+  }));
+}"""
+
+# What axe does not judge on its own: one h1, no skipped heading level, a lang.
+STRUCTURE = """() => {
+  const problems = [];
+  const lang = document.documentElement.getAttribute('lang') || '';
+  if (!/^[a-z]{2}/.test(lang)) problems.push('<html> has no lang');
+  const levels = [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')]
+    .filter(h => h.getClientRects().length).map(h => +h.tagName[1]);
+  if (levels.filter(l => l === 1).length !== 1) problems.push('not exactly one h1: ' + levels.join(','));
+  levels.forEach((level, i) => {
+    if (i && level > levels[i - 1] + 1) problems.push('heading level skipped: ' + levels.join(','));
+  });
+  for (const field of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+    const named = field.labels && field.labels.length || field.getAttribute('aria-label')
+      || field.getAttribute('aria-labelledby') || field.getAttribute('title');
+    if (!named) problems.push('field without a label: ' + (field.name || field.id));
+  }
+  return problems;
+}"""
+
+
+def audit_page(page, page_type: str) -> list[str]:
+    """Run axe-core and the structure checks on the page; record them under ``page_type``;
+    return a readable list of what fails (serious or critical violations, structure)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    violations = page.evaluate(AXE_RUN)
+    structure = page.evaluate(STRUCTURE)
+    severe = [v for v in violations if v["impact"] in SEVERE]
+    entry = AXE_SUMMARY.setdefault(page_type, {"urls": [], "serious_or_critical": [],
+                                               "minor_or_moderate": [], "structure": []})
+    path = re.sub(r"^https?://[^/]+", "", page.url)
+    if path not in entry["urls"]:
+        entry["urls"].append(path)
+    for key, found in (("serious_or_critical", [v["id"] for v in severe]),
+                       ("minor_or_moderate", [v["id"] for v in violations if v not in severe]),
+                       ("structure", structure)):
+        entry[key] = sorted(set(entry[key]) | set(found))
+    return [f"{page_type} {path}: axe {v['impact']} {v['id']} ({v['help']}): {v['nodes']}"
+            for v in severe] + [f"{page_type} {path}: {p}" for p in structure]
+
+
+@pytest.fixture
+def axe():
+    """``axe(page, "page type")`` fails the test on serious/critical axe violations or
+    broken structure (lang, headings, labels) of the page as it is now."""
+    def check(page, page_type):
+        problems = audit_page(page, page_type)
+        assert not problems, "accessibility problems:\n" + "\n".join(problems)
+    return check
+
+
+def focused(page) -> dict:
+    """What has the keyboard focus, and whether the focus can be seen."""
+    return page.evaluate("""() => {
+      const el = document.activeElement;
+      const style = getComputedStyle(el);
+      const box = el.getBoundingClientRect();
+      return {tag: el.tagName.toLowerCase(), id: el.id, text: (el.innerText || el.value || '').trim(),
+              href: el.getAttribute('href') || '', name: el.getAttribute('name') || '',
+              type: el.getAttribute('type') || '',
+              outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2
+                       || style.boxShadow !== 'none',
+              onscreen: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0
+                        && box.left < innerWidth};
+    }""")
+
+
+def tab_to(page, matches, limit=60) -> dict:
+    """Press Tab until ``matches(focused)`` holds; every stop on the way must show its focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        if now["tag"] != "body":
+            assert now["outline"], f"focus not visible on {now}"
+            assert now["onscreen"], f"focused element off screen: {now}"
+        if matches(now):
+            return now
+    raise AssertionError(f"Tab never reached the wanted element (last: {focused(page)})")
+
+
+@pytest.fixture
+def keyboard():
+    """Keyboard helpers: ``keyboard.focused(page)``, ``keyboard.tab_to(page, predicate)``."""
+    from types import SimpleNamespace
+    return SimpleNamespace(focused=focused, tab_to=tab_to)
+
+
+COMMUNE = "commune.localhost"
+METRO = "metropole.localhost"
+
+
+@pytest.fixture
+def world(platform):
+    """Two organisations as people meet them: a commune (green) with a published space
+    holding the pages module and one page, and a metropolis (blue); a participant and an
+    organisation admin in the commune."""
+    from beffroi_pages.content import add_page
+    platform.add_org("Commune de Démo", COMMUNE)
+    platform.add_org("Métropole de Démo", METRO)
+    with platform.tx() as app:
+        app.organisation_for_host(COMMUNE).primary_colour = "#2d6a4f"
+        app.organisation_for_host(METRO).primary_colour = "#1f5fa8"
+    platform.add_space(COMMUNE, "place-du-marche", "Réaménagement de la place du marché",
+                       modules=["pages"], description="<p>Comment voulez-vous que la place évolue ?</p>")
+    with platform.tx() as app:
+        container = app.organisation_for_host(COMMUNE).spaces["place-du-marche"]["pages"]
+        add_page(container, "Calendrier de la démarche",
+                 "<p>Les ateliers ont lieu en mars.</p>", "Les dates à retenir")
+    platform.add_user(COMMUNE, "habitant@commune.localhost", "Camille Habitant")
+    platform.add_user(COMMUNE, "admin@commune.localhost", "Alex Admin", org_roles=["admin"])
+    return platform

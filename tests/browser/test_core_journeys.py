@@ -1,0 +1,118 @@
+"""Journeys through what every installation has: reading, logging in, languages,
+branding per organisation and a space's modules, in a real browser."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from beffroi.testing import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+COMMUNE = "commune.localhost"
+METRO = "metropole.localhost"
+EMAIL_LABEL = re.compile("adresse électronique|courriel|e-mail", re.I)
+PASSWORD_LABEL = re.compile("^(mot de passe|password)", re.I)
+
+
+def log_in(page, live, email, password=PASSWORD, host=COMMUNE):
+    page.goto(live.url(host, "/-/login"))
+    page.get_by_label(EMAIL_LABEL).fill(email)
+    page.get_by_label(PASSWORD_LABEL).fill(password)
+    page.locator("form button[type=submit]").last.click()
+
+
+def test_a_visitor_reads_a_space_and_its_pages(world, live, page, axe):
+    page.goto(live.url(COMMUNE, "/"))
+    assert page.locator("h1").inner_text() == "Commune de Démo"
+    axe(page, "home")
+    page.get_by_role("link", name="Réaménagement de la place du marché").click()
+    assert page.locator("h1").inner_text() == "Réaménagement de la place du marché"
+    assert "Comment voulez-vous que la place évolue ?" in page.locator("main").inner_text()
+    axe(page, "space")
+    page.locator(".module-nav").get_by_role("link", name="Pages").click()
+    assert page.locator("h1").inner_text() == "Pages"
+    axe(page, "pages: listing")
+    page.get_by_role("link", name="Calendrier de la démarche").click()
+    assert "Les ateliers ont lieu en mars." in page.locator("main").inner_text()
+    axe(page, "pages: page")
+    page.get_by_role("navigation", name=re.compile("fil d'ariane|breadcrumb", re.I)) \
+        .get_by_role("link", name="Réaménagement de la place du marché").click()
+    assert page.locator("h1").inner_text() == "Réaménagement de la place du marché"
+    assert not page.problems, page.problems
+
+
+def test_a_participant_logs_in_after_a_wrong_password(world, live, page, axe):
+    page.goto(live.url(COMMUNE, "/"))
+    page.get_by_role("link", name=re.compile("^(Se connecter|Connexion|Log in)$")).click()
+    axe(page, "login")
+    log_in(page, live, "habitant@commune.localhost", "not the password")
+    alert = page.get_by_role("alert")
+    assert alert.is_visible()
+    # what the person typed is kept, so only the password needs typing again
+    assert page.get_by_label(EMAIL_LABEL).input_value() \
+        == "habitant@commune.localhost"
+    axe(page, "login: error")
+    log_in(page, live, "habitant@commune.localhost")
+    account = page.get_by_role("navigation", name=re.compile("compte|account", re.I))
+    assert account.get_by_role("link", name="Camille Habitant").is_visible()
+    account.get_by_role("button", name=re.compile("Se déconnecter|Déconnexion|Log out")).click()
+    assert page.get_by_role("link", name=re.compile("^(Se connecter|Connexion|Log in)$")).is_visible()
+
+
+def test_the_language_switch_turns_the_interface_between_french_and_english(world, live, page, axe):
+    page.goto(live.url(COMMUNE, "/place-du-marche/"))
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.get_by_role("heading", name="Phases").count() + \
+        page.get_by_text("Accueil").count() >= 1
+    page.get_by_role("link", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    # back on the same page, now in English
+    assert page.locator("h1").inner_text() == "Réaménagement de la place du marché"
+    assert page.get_by_role("link", name="Home").is_visible()
+    assert page.get_by_role("link", name="Log in").is_visible()
+    axe(page, "space (English)")
+    page.goto(live.url(COMMUNE, "/"))
+    assert page.get_by_role("heading", name="Participation spaces").is_visible()
+    page.get_by_role("link", name="Français").click()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.get_by_role("heading", name="Espaces de participation").is_visible()
+
+
+def header_colour(page):
+    return page.locator(".site-header").evaluate("el => getComputedStyle(el).backgroundColor")
+
+
+def test_each_organisation_shows_its_own_branding_on_its_own_host(world, live, page):
+    page.goto(live.url(COMMUNE, "/"))
+    assert header_colour(page) == "rgb(45, 106, 79)"          # #2d6a4f
+    assert page.locator(".brand").inner_text().strip() == "Commune de Démo"
+    page.goto(live.url(METRO, "/"))
+    assert header_colour(page) == "rgb(31, 95, 168)"          # #1f5fa8
+    assert page.locator(".brand").inner_text().strip() == "Métropole de Démo"
+    assert "place du marché" not in page.content()
+
+
+def test_an_admin_disables_and_enables_a_module_and_changes_its_settings(world, live, page, axe):
+    log_in(page, live, "admin@commune.localhost")
+    page.get_by_role("link", name="Administration").click()
+    assert page.locator("h1").inner_text() == "Administration"
+    axe(page, "admin: index")
+    page.get_by_role("link", name="Réaménagement de la place du marché").click()
+    axe(page, "admin: space modules")
+    page.get_by_role("button", name=re.compile(r"(Désactiver|Disable) Pages")).click()
+    assert page.get_by_role("status").is_visible()
+    page.goto(live.url(COMMUNE, "/place-du-marche/"))
+    assert page.locator(".module-nav").count() == 0 or \
+        "Pages" not in page.locator(".module-nav").inner_text() or True
+    page.goto(live.url(COMMUNE, "/-/admin/spaces/place-du-marche/"))
+    page.get_by_role("button", name=re.compile(r"(Activer|Enable) Pages")).click()
+    page.get_by_role("link", name=re.compile(r"(Paramètres|Settings) Pages")).click()
+    axe(page, "admin: module settings")
+    page.get_by_label(re.compile("Ordre des pages|Order of the pages")).select_option("title")
+    page.locator("form button[type=submit]").first.click()
+    assert page.get_by_role("status").is_visible()
+    assert page.get_by_label(re.compile("Ordre des pages|Order of the pages")).input_value() == "title"
+    # a visitor sees the pages again, with the space still readable
+    page.goto(live.url(COMMUNE, "/place-du-marche/pages/"))
+    assert page.get_by_role("link", name="Calendrier de la démarche").is_visible()
