@@ -181,6 +181,8 @@ def build_parser(plugins=None):
     p.add_argument("--revoke", action="store_true", help="withdraw the permission instead")
     p.add_argument("--force", action="store_true", help="allow modules not installed here")
     p.set_defaults(func=_org_allow)
+    from beffroi.cli_portability import add_commands as add_portability
+    add_portability(orgsub)
 
     p = sub.add_parser("plugins", help="list installed plugins")
     p.add_argument("--json", action="store_true")
