@@ -76,3 +76,5 @@ def add_commands(sub):
     a.add_argument("--password", help="prompted when omitted")
     a.add_argument("--org-role", action="append", choices=("admin", "user_manager"))
     a.set_defaults(func=_user_add)
+    from beffroi.cli_plugins import add_commands as add_plugin_commands   # new-plugin, check-plugin, hooks
+    add_plugin_commands(sub)
