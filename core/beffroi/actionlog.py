@@ -67,7 +67,10 @@ def log_of(organisation, create=False):
 
 def actor_of(request):
     """(id, name, kind) of whoever acts in ``request``: a system admin or a participant."""
-    system_admin = getattr(request, "system_admin", None)
+    from beffroi.security import current_system_admin
+    route = getattr(request, "matched_route", None)
+    system_admin = current_system_admin(request) if route is not None and \
+        route.name == "system" else None
     if system_admin is not None:
         return f"system:{system_admin.email}", system_admin.name, "system"
     user = request.user

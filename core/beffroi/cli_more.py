@@ -78,3 +78,6 @@ def add_commands(sub):
     a.set_defaults(func=_user_add)
     from beffroi.cli_plugins import add_commands as add_plugin_commands   # new-plugin, check-plugin, hooks
     add_plugin_commands(sub)
+    from beffroi.cli_system import add_commands as add_system_commands
+    add_system_commands(sub)
+    __import__("beffroi.cli_notify").cli_notify.add_commands(sub)     # send-digests

@@ -113,7 +113,37 @@ def module_available(request, container):
             and name in request.organisation.allowed_plugins)
 
 
+SYSTEM_SESSION_KEY = "system_admin"      # distinct from participants' "uid"
+
+
+def current_system_admin(request):
+    """The system admin logged in on this browser session, or None (cached per request).
+
+    System admins live in ``AppRoot.system.admins`` (e-mail → account) and have no
+    participant account; their session key is not the participants' one."""
+    cache = request.environ.setdefault("beffroi.system_admin", [])
+    if cache:
+        return cache[0]
+    admin = None
+    email = request.session.get(SYSTEM_SESSION_KEY)
+    if email:
+        from pyramid_zodbconn import get_connection
+
+        from beffroi.resources.root import get_app_root
+        admin = get_app_root(get_connection(request)).system.admins.get(email)
+        if admin is not None and getattr(admin, "blocked", False):
+            admin = None
+    cache.append(admin)
+    return admin
+
+
 def permits(request, user, context, permission):
+    from beffroi.resources.admin import SystemNode
+    if isinstance(context, SystemNode) or permission == "system.admin":
+        # the system area belongs to no organisation: only system admins, nothing else
+        if permission == "system.admin" and current_system_admin(request) is not None:
+            return Allowed("system admins administer the platform")
+        return Denied("only system admins enter the system area")
     organisation = request.organisation
     if user is not None and "admin" in organisation.org_roles(user.id):
         return Allowed(f"organisation admins hold {permission!r}")

@@ -5,6 +5,7 @@ def includeme(config):
     config.add_view_predicate("module", ModulePredicate)
     config.add_tween("beffroi.views.headers.security_headers_tween_factory")
     config.include("beffroi.views.layout")
+    config.include("beffroi.views.system")      # the /-/system/ route, on any host
     config.add_route("health", "/-/health", factory="beffroi.views.site.Platform")
     config.add_route("plugins", "/-/plugins.json", factory="beffroi.views.site.Platform")
     config.scan("beffroi.views")
