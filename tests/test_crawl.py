@@ -1,0 +1,185 @@
+"""Follow every link of the demo platform, as a visitor, a participant and an admin:
+no server error, no traceback, no broken link, and HTML whose tags balance."""
+from __future__ import annotations
+
+from collections import deque
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+
+from beffroi.demo import ADMIN_PASSWORD, ORGANISATIONS, USER_PASSWORD, create_demo
+
+MAX_PAGES = 300
+# Links that change state or leave the role being crawled; GET-only crawling never posts.
+SKIPPED_PATHS = ("/-/logout", "/-/lang", "/-/delete", "/-/export")
+SKIPPED_WORDS = ("logout", "delete", "unsubscribe", "remove")
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}
+
+
+class PageParser(HTMLParser):
+    """Collects links and assets, and what is wrong with the markup: end tags that close
+    nothing open, elements left open, duplicate ids."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links, self.assets, self.problems = [], [], []
+        self.stack, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag == "link" and "stylesheet" in (attrs.get("rel") or "") and attrs.get("href"):
+            self.assets.append(attrs["href"])
+        if tag in ("img", "script") and attrs.get("src"):
+            self.assets.append(attrs["src"])
+        if attrs.get("id"):
+            if attrs["id"] in self.ids:
+                self.problems.append(f"duplicate id {attrs['id']!r}")
+            self.ids.add(attrs["id"])
+        if tag not in VOID:
+            self.stack.append((tag, self.getpos()[0]))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.stack.pop()
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1][0] != tag:
+            opened = self.stack[-1] if self.stack else None
+            self.problems.append(f"line {self.getpos()[0]}: </{tag}> closes nothing open "
+                                 f"(innermost open: {opened})")
+            # resynchronise on the matching element, if any, to report once per fault
+            for i in range(len(self.stack) - 1, -1, -1):
+                if self.stack[i][0] == tag:
+                    del self.stack[i:]
+                    break
+            return
+        self.stack.pop()
+
+    def finish(self):
+        self.close()
+        if self.stack:
+            self.problems.append(f"left open: {self.stack}")
+        return self
+
+
+def check_markup(text: str) -> list[str]:
+    parser = PageParser()
+    parser.feed(text)
+    problems = parser.finish().problems
+    if not text.lstrip().lower().startswith("<!doctype html>"):
+        problems.append("no <!DOCTYPE html>")
+    return problems
+
+
+def crawlable(url: str, host: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "") or (parts.hostname or host) != host:
+        return False
+    path = parts.path.lower()
+    return not path.startswith(SKIPPED_PATHS) and not any(w in path for w in SKIPPED_WORDS)
+
+
+def local(url: str) -> str:
+    """The path and query of ``url``: the browser already speaks to the right host."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def crawl(browser, host: str, limit: int = MAX_PAGES):
+    """Visit pages breadth-first from the home page; return (pages seen, problems)."""
+    start = f"http://{host}/"
+    queue, seen, assets_seen = deque([(start, "(start)")]), {start}, set()
+    problems, visited = [], 0
+    while queue and visited < limit:
+        url, came_from = queue.popleft()
+        visited += 1
+        where = f"{local(url)} (linked from {came_from})"
+        try:
+            response = browser.get(local(url), expect_errors=True)
+        except Exception as exc:    # an error view would have turned it into a 500
+            problems.append(f"{type(exc).__name__} raised on {where}: {str(exc).splitlines()[0][:200]}")
+            continue
+        if response.status_int >= 500:
+            problems.append(f"{response.status} on {where}")
+        elif response.status_int >= 400:
+            problems.append(f"broken link: {response.status} on {where}")
+        if "Traceback (most recent call last)" in response.text:
+            problems.append(f"traceback shown on {where}")
+        if response.status_int in (301, 302, 303, 307):
+            target = urldefrag(urljoin(url, response.headers["Location"]))[0]
+            if crawlable(target, host) and target not in seen:
+                seen.add(target)
+                queue.append((target, urlsplit(url).path))
+            continue
+        if "html" not in response.content_type:
+            continue
+        parser = PageParser()
+        parser.feed(response.text)
+        problems.extend(f"{where}: {p}" for p in check_markup(response.text))
+        for href in parser.links:
+            target = urldefrag(urljoin(url, href))[0]
+            if target and crawlable(target, host) and target not in seen:
+                seen.add(target)
+                queue.append((target, urlsplit(url).path))
+        for src in parser.assets:
+            asset = urljoin(url, src)
+            if asset in assets_seen or urlsplit(asset).hostname not in (host, None):
+                continue
+            assets_seen.add(asset)
+            status = browser.get(local(asset), expect_errors=True).status_int
+            if status != 200:
+                problems.append(f"asset {urlsplit(asset).path} answers {status} (on {where})")
+    return visited, problems
+
+
+@pytest.fixture
+def demo(platform):
+    with platform.tx() as app:
+        create_demo(app, platform.plugins)
+    return platform
+
+
+ROLES = {
+    "visitor": None,
+    "participant": ("habitant@{host}", USER_PASSWORD),
+    "admin": ("admin@{host}", ADMIN_PASSWORD),
+}
+
+
+@pytest.mark.parametrize("host", [o["host"] for o in ORGANISATIONS])
+@pytest.mark.parametrize("role", ROLES)
+def test_every_link_of_the_demo_answers_well_formed_html(demo, host, role):
+    browser = demo.browser(host)
+    if ROLES[role]:
+        email, password = ROLES[role]
+        demo.login(browser, email.format(host=host), password)
+    visited, problems = crawl(browser, host)
+    assert visited >= 3, f"the crawl of {host} as {role} found almost nothing"
+    assert not problems, f"{host} as {role}, {visited} pages:\n" + "\n".join(problems[:40])
+
+
+def test_the_english_interface_of_the_demo_answers_too(demo):
+    host = ORGANISATIONS[0]["host"]
+    browser = demo.browser(host)
+    browser.set_cookie("_LOCALE_", "en")
+    visited, problems = crawl(browser, host, limit=100)
+    assert "Participation spaces" in browser.get("/").text
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_the_markup_check_catches_what_it_is_meant_to():
+    good = "<!DOCTYPE html><html lang=fr><body><p>a<br>b</p><img src=x alt=''></body></html>"
+    assert check_markup(good) == []
+    assert any("closes nothing" in p for p in check_markup(
+        "<!DOCTYPE html><html><body><div><span></div></span></body></html>"))
+    assert any("left open" in p for p in check_markup("<!DOCTYPE html><html><body><main>"))
+    assert any("duplicate id" in p for p in check_markup(
+        "<!DOCTYPE html><html><body><i id=a></i><b id=a></b></body></html>"))
+    assert "no <!DOCTYPE html>" in check_markup("<html></html>")
