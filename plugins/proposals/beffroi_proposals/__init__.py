@@ -1,0 +1,98 @@
+"""Proposals: participants propose, support and amend; the organisation answers.
+
+Built only on the public plugin contract, like any module a community could publish.
+"""
+from __future__ import annotations
+
+from pyramid.i18n import TranslationStringFactory
+
+from beffroi import IndexInfo, ModuleInfo, PermissionInfo, hookimpl
+from beffroi.infos import NotificationInfo
+from beffroi_proposals.models import Proposal, ensure_index, proposal_text
+from beffroi_proposals.settings import ProposalsPhaseSettings, ProposalsSettings
+
+beffroi_api = ">=1.0,<2"
+_ = TranslationStringFactory("beffroi_proposals")
+
+
+def _export(request, container):
+    from beffroi_proposals.export import rows
+    return rows(request, container)
+
+
+def _on_enable(request, container):
+    ensure_index(container)
+
+
+@hookimpl
+def register_modules():
+    return [ModuleInfo(
+        name="proposals",
+        title=_("Proposals"),
+        description=_("Participants make proposals, support and amend them; the organisation answers."),
+        icon="💡",
+        content_types=(Proposal,),
+        permissions=(
+            PermissionInfo("proposals.create", _("Create proposals"), ("authenticated",)),
+            PermissionInfo("proposals.support", _("Support proposals"), ("authenticated",)),
+            PermissionInfo("proposals.amend", _("Amend proposals"), ("authenticated",)),
+            PermissionInfo("proposals.answer", _("Answer proposals and assign evaluators"), ("admin",)),
+            PermissionInfo("proposals.evaluate", _("Evaluate the proposals assigned to one"),
+                           ("admin", "evaluator")),
+            PermissionInfo("proposals.official", _("Publish official proposals"), ("admin",)),
+        ),
+        settings_schema=ProposalsSettings,
+        phase_settings_schema=ProposalsPhaseSettings,
+        indexes=(IndexInfo("proposals.text", "text", proposal_text),),
+        on_enable=_on_enable,
+        export=_export,
+    )]
+
+
+@hookimpl
+def register_notifications():
+    return [
+        NotificationInfo("proposals.created", _("New proposal")),
+        NotificationInfo("proposals.answered", _("A proposal has been answered")),
+        NotificationInfo("proposals.amendment_proposed", _("An amendment has been proposed")),
+        NotificationInfo("proposals.amendment_accepted", _("An amendment has been accepted")),
+        NotificationInfo("proposals.amendment_rejected", _("An amendment has been rejected")),
+        NotificationInfo("proposals.threshold_reached", _("A proposal has reached its support threshold")),
+    ]
+
+
+@hookimpl
+def configure(config):
+    config.add_translation_dirs("beffroi_proposals:locale/")
+    config.add_static_view("-/proposals-static", "beffroi_proposals:static", cache_max_age=3600)
+    config.include("beffroi_proposals.views")
+    config.include("beffroi_proposals.views_write")
+    config.include("beffroi_proposals.views_staff")
+    config.include("beffroi_proposals.export")
+
+
+@hookimpl
+def demo_content(container):
+    if container.module_name != "proposals" or len(container):
+        return
+    from beffroi_proposals.demo import fill
+    fill(container)
+
+
+@hookimpl
+def export_organisation(organisation):
+    from beffroi_proposals.models import plain_text
+    out = {}
+    for space in organisation.spaces.values():
+        container = space.modules.get("proposals")
+        if container is None:
+            continue
+        out[space.__name__] = [
+            {"number": p.number, "title": p.title, "body_html": p.body_html,
+             "creator": p.creator, "official": p.official, "state": p.state,
+             "answer_html": p.answer_html, "cost": p.cost, "scope": p.scope,
+             "category": p.category, "address": p.address, "supports": p.supports,
+             "supporters": sorted(p.supporters.keys()), "withdrawn": p.withdrawn,
+             "created": p.created.isoformat(), "text": plain_text(p.body_html)}
+            for p in container.values() if isinstance(p, Proposal)]
+    return {"proposals": out}

@@ -1,0 +1,191 @@
+"""Proposals, their amendments, attachments and private notes."""
+from __future__ import annotations
+
+import re
+
+import markdown
+from BTrees.Length import Length
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from persistent.list import PersistentList
+
+from beffroi.catalog import index_content
+from beffroi.resources.folder import Content, now
+from beffroi.sanitise import sanitise_html
+from beffroi_proposals.index import ProposalIndex
+
+TAG_RE = re.compile(r"<[^>]+>")
+#: The answer states every space has; custom ones come from the settings.
+BASE_STATES = ("evaluating", "accepted", "rejected")
+
+
+def render_body(source, body_format):
+    """Sanitised HTML of a body typed as a Markdown subset or as HTML."""
+    if body_format == "markdown":
+        # raw HTML inside Markdown is escaped, then the result is sanitised anyway
+        html = markdown.markdown(source.replace("<", "&lt;"), extensions=[], output_format="html")
+        return sanitise_html(html)
+    return sanitise_html(source)
+
+
+def plain_text(html):
+    return TAG_RE.sub(" ", html or "").strip()
+
+
+class Note(Persistent):
+    """A private note of an evaluator or admin on a proposal."""
+
+    def __init__(self, author, text):
+        self.author = author
+        self.text = text
+        self.created = now()
+
+
+class Attachment(Persistent):
+    """A checked file (PDF or image) kept in a ZODB blob."""
+
+    def __init__(self, filename, content_type, blob, size):
+        self.filename = filename
+        self.content_type = content_type
+        self.blob = blob
+        self.size = size
+
+
+class Amendment(Persistent):
+    """A changed version of a proposal, suggested by another participant."""
+
+    def __init__(self, amendment_id, author, title, body_source, body_html):
+        self.id = amendment_id
+        self.author = author
+        self.title = title
+        self.body_source = body_source
+        self.body_html = body_html
+        self.state = "pending"          # pending, accepted, rejected, promoted
+        self.created = now()
+        self.decided = None
+        self.promoted_to = None         # name of the proposal it became
+
+
+class Proposal(Content):
+    """A participant's (or the organisation's, when official) proposal."""
+    #: The core comments service lists and accepts comments on this type.
+    commentable = True
+    official = False
+    withdrawn = False
+    state = None                    # None until answered; then a BASE_STATES or custom state
+    answer_html = ""
+    cost = None
+    answered = None
+    scope = ""
+    category = ""
+    address = ""
+    evaluators = ()                 # user ids of the evaluators assigned to it
+
+    def __init__(self, number, title, body_source, body_html, creator=None):
+        super().__init__(creator)
+        self.number = number
+        self.title = title
+        self.body_source = body_source
+        self.body_html = body_html
+        self.supporters = OOBTree()     # user id → True when the support counts
+        self._supports = Length()
+        self.attachments = PersistentList()
+        self.amendments = OOBTree()
+        self.notes = PersistentList()
+
+    @property
+    def supports(self):
+        """Supports that count (see the setting "minimum supports to count")."""
+        return self._supports()
+
+    @property
+    def container(self):
+        return self.__parent__
+
+    def comments_open(self, request):
+        """Comments are closed on withdrawn proposals."""
+        return not self.withdrawn
+
+    def editable_until(self, minutes):
+        from datetime import timedelta
+        return self.created + timedelta(minutes=minutes)
+
+
+def proposal_index(container):
+    """The container's ``ProposalIndex``, or an empty one for a container never written."""
+    index = getattr(container, "proposal_index", None)
+    return index if index is not None else ProposalIndex()
+
+
+def ensure_index(container):
+    """Create the index on enable or on the first write (never on a read)."""
+    if getattr(container, "proposal_index", None) is None:
+        container.proposal_index = ProposalIndex()
+    return container.proposal_index
+
+
+def proposal_text(obj):
+    """What the full-text index reads: title and body without tags."""
+    if not isinstance(obj, Proposal):
+        return None
+    return f"{obj.title} {plain_text(obj.body_html)}"
+
+
+def facets_of(proposal):
+    out = [("author", proposal.creator)] if proposal.creator else []
+    for name in ("scope", "category", "state"):
+        value = getattr(proposal, name)
+        if value:
+            out.append((name, value))
+    if proposal.official:
+        out.append(("official", True))
+    return out
+
+
+def add_proposal(container, title, body_source, body_format, creator, scope="",
+                 category="", address="", official=False, catalog=True):
+    """Create a numbered proposal in ``container`` and index it."""
+    index = ensure_index(container)
+    number = index.next_number()
+    proposal = Proposal(number, title, body_source, render_body(body_source, body_format),
+                        creator)
+    proposal.scope, proposal.category, proposal.address = scope, category, address
+    proposal.official = official
+    container.add(str(number), proposal)
+    index.add(number, facets_of(proposal))
+    if catalog:
+        index_content(proposal)
+    return proposal
+
+
+def update_proposal(proposal, title, body_source, body_format, scope=None, category=None,
+                    address=None):
+    index = ensure_index(proposal.container)
+    proposal.title = title
+    proposal.body_source = body_source
+    proposal.body_html = render_body(body_source, body_format)
+    if scope is not None:
+        index.move_facet("scope", proposal.scope, scope, proposal.number)
+        proposal.scope = scope
+    if category is not None:
+        index.move_facet("category", proposal.category, category, proposal.number)
+        proposal.category = category
+    if address is not None:
+        proposal.address = address
+    proposal.touch()
+    index_content(proposal)
+
+
+def set_state(proposal, state, answer_html, cost):
+    index = ensure_index(proposal.container)
+    index.move_facet("state", proposal.state, state, proposal.number)
+    proposal.state = state
+    proposal.answer_html = answer_html
+    proposal.cost = cost
+    proposal.answered = now()
+
+
+def withdraw(proposal):
+    ensure_index(proposal.container).set_facet(("withdrawn", True), proposal.number, True)
+    proposal.withdrawn = True
+    proposal.touch()

@@ -1,0 +1,243 @@
+"""Citizen views: the listing with filters and sorts, a proposal's page, supports."""
+from __future__ import annotations
+
+import random
+
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
+from pyramid.i18n import TranslationStringFactory
+from pyramid.response import FileIter, Response
+
+from beffroi.catalog import text_search
+from beffroi.comments import comment_count
+from beffroi.moderation import is_hidden
+from beffroi.resources.module import ModuleContainer
+from beffroi.views.public import module_nav
+from beffroi_proposals import rules
+from beffroi_proposals.index import SORTS, page_of
+from beffroi_proposals.models import Proposal, proposal_index
+from beffroi_proposals.settings import custom_states, lines
+from beffroi_proposals.states import state_label, state_class
+from beffroi_proposals.supports import SupportRefused, cast_support, supports_left, withdraw_support
+
+_ = TranslationStringFactory("beffroi_proposals")
+PAGE_SIZE = 20
+MAX_PAGE = 5000
+SEED_KEY = "proposals.seed"
+SORT_TITLES = {"random": _("Random"), "recent": _("Most recent"),
+               "supported": _("Most supported"), "commented": _("Most commented")}
+
+
+def _int(value, default, low, high):
+    try:
+        return max(low, min(high, int(value)))
+    except (TypeError, ValueError):
+        return default
+
+
+def visitor_seed(request):
+    """A per-visitor seed kept in the session cookie, so "random" stays stable while
+    paging (the session is a signed cookie: nothing is written to the database)."""
+    seed = request.session.get(SEED_KEY)
+    if not isinstance(seed, int):
+        seed = random.randrange(1 << 30)
+        request.session[SEED_KEY] = seed
+    return seed
+
+
+def listing_filters(request, container, settings):
+    """The filters of the request, cleaned to values the settings offer."""
+    params = request.params
+    states = [s for s, _c in rules.state_choices(settings)]
+    answers = rules.answers_public(request, container, settings)
+    state = params.get("state", "")
+    if state not in states + ["withdrawn"] or (state != "withdrawn" and not answers):
+        state = ""
+    scope = params.get("scope", "")
+    scope = scope if scope in lines(settings.get("scopes")) else ""
+    category = params.get("category", "")
+    category = category if category in lines(settings.get("categories")) else ""
+    mine = params.get("mine") == "1" and request.user is not None
+    order = params.get("order", "random")
+    if order not in SORTS or (order == "supported" and rules.supports_mode(settings) == "hidden"):
+        order = "random"
+    return {"state": state, "scope": scope, "category": category, "mine": mine,
+            "order": order, "q": params.get("q", "").strip()[:200],
+            "page": _int(params.get("page"), 1, 1, MAX_PAGE)}
+
+
+def find_page(request, container, filters, seed=0):
+    """The proposals of the requested page and whether there is a next one."""
+    index = proposal_index(container)
+    facets = []
+    for name in ("state", "scope", "category"):
+        if filters[name] and filters[name] != "withdrawn":
+            facets.append((name, filters[name]))
+    if filters["mine"]:
+        facets.append(("author", request.user.id))
+    within = None
+    if filters["q"]:
+        from BTrees.IIBTree import IITreeSet
+        found = text_search(request.organisation, "proposals.text", filters["q"], within=container)
+        within = IITreeSet(p.number for p in found if isinstance(p, Proposal))
+    withdrawn = index.members(("withdrawn", True))
+    if filters["state"] == "withdrawn":
+        within = withdrawn if within is None else within
+        facets.append(("withdrawn", True))
+        exclude = None
+    else:
+        exclude = withdrawn if len(withdrawn) else None
+    candidates = index.candidates(facets, within)
+    sort_key = None
+    if filters["order"] == "commented":
+        # comment counts live in the comments service: sorted in memory, most then newest
+        def sort_key(number):
+            proposal = container.get(str(number))
+            return (-comment_count(proposal) if proposal is not None else 0, -number)
+
+    def accept(number):
+        proposal = container.get(str(number))
+        return None if proposal is None or is_hidden(proposal) else proposal
+
+    numbers = index.ordered(filters["order"], candidates, exclude, seed, sort_key)
+    return page_of(numbers, accept, filters["page"], PAGE_SIZE)
+
+
+def page_url(request, container, filters, **changes):
+    params = {k: v for k, v in {**filters, **changes}.items() if v not in ("", False, None)}
+    params = {k: ("1" if v is True else v) for k, v in params.items()}
+    if params.get("page") == 1:
+        params.pop("page")
+    return request.resource_url(container, query=params)
+
+
+def listing(context, request):
+    settings = rules.settings_of(request, context)
+    filters = listing_filters(request, context, settings)
+    seed = visitor_seed(request) if filters["order"] == "random" else 0
+    proposals, has_next = find_page(request, context, filters, seed)
+    return {"page_title": context.title or _("Proposals"), "container": context,
+            "space": context.space, "nav": module_nav(request, context.space, context),
+            "proposals": proposals, "has_next": has_next, "filters": filters,
+            "settings": settings, "sort_titles": SORT_TITLES, "sorts": [
+                s for s in SORTS if not (s == "supported" and rules.supports_mode(settings) == "hidden")],
+            "states": rules.state_choices(settings) if rules.answers_public(request, context, settings) else [],
+            "scopes": lines(settings.get("scopes")), "categories": lines(settings.get("categories")),
+            "url": lambda **kw: page_url(request, context, filters, **kw),
+            "can_create": rules.can_create(request, context, settings),
+            "can_evaluate": bool(request.has_permission("proposals.evaluate", context)),
+            "can_export_full": bool(request.has_permission("proposals.answer", context)),
+            "state_label": lambda s: state_label(s, settings), "state_class": state_class,
+            "answers_public": rules.answers_public(request, context, settings),
+            "supports_mode": rules.supports_mode(settings), "comment_count": comment_count}
+
+
+def author_name(request, user_id):
+    user = request.organisation.users.get(user_id) if user_id else None
+    if user is None or getattr(user, "deleted", False):
+        return None
+    return user.display_name
+
+
+def proposal_view(context, request):
+    container = context.container
+    settings = rules.settings_of(request, container)
+    if is_hidden(context) and not request.has_permission("space.moderate", context):
+        raise HTTPNotFound()
+    user = request.user
+    threshold = settings.get("support_threshold") or 0
+    return {"page_title": context.title, "proposal": context, "container": container,
+            "space": container.space, "nav": module_nav(request, container.space, container),
+            "settings": settings, "author": author_name(request, context.creator),
+            "author_name": lambda uid: author_name(request, uid),
+            "supports_mode": rules.supports_mode(settings), "threshold": threshold,
+            "supported": user is not None and user.id in context.supporters,
+            "support_counted": user is not None and context.supporters.get(user.id, False),
+            "supports_left": supports_left(container, user.id, settings) if user else None,
+            "can_support": rules.can_support(request, context, settings),
+            "can_edit": rules.can_edit(request, context, settings),
+            "can_withdraw": rules.can_withdraw(request, context),
+            "can_amend": rules.can_amend(request, context, settings),
+            "is_author": rules.is_author(request, context),
+            "can_answer": bool(request.has_permission("proposals.answer", context)),
+            "can_evaluate": rules.can_evaluate(request, context),
+            "answers_public": rules.answers_public(request, container, settings),
+            "state_label": lambda s: state_label(s, settings), "state_class": state_class,
+            "evaluators": evaluators_of(request, container.space),
+            "amendments": sorted(context.amendments.values(), key=lambda a: a.created)}
+
+
+def evaluators_of(request, space):
+    """(user id, name) of the participants holding the evaluator role in ``space``."""
+    users = request.organisation.users
+    out = []
+    for uid, roles in space.roles.items():
+        user = users.get(uid)
+        if "evaluator" in roles and user is not None:
+            out.append((uid, user.display_name))
+    return sorted(out, key=lambda item: item[1].lower())
+
+
+def support_view(context, request):
+    """Cast (``support``) or withdraw (``unsupport``) the participant's support."""
+    container = context.container
+    settings = rules.settings_of(request, container)
+    if rules.supports_mode(settings) != "open":
+        raise HTTPForbidden(request.localizer.translate(_("Supports are closed in this phase.")))
+    try:
+        if request.view_name == "support":
+            reached = cast_support(container, context, request.user.id, settings)
+            if reached:
+                from beffroi.notifications import publish
+                publish(request, "proposals.threshold_reached", context)
+            message = _("Your support has been recorded.")
+        else:
+            withdraw_support(container, context, request.user.id, settings)
+            message = _("Your support has been withdrawn.")
+    except SupportRefused as refused:
+        message = refused.message
+    request.session.flash(request.localizer.translate(message))
+    return HTTPFound(location=request.resource_url(context, anchor="supports"))
+
+
+def attachment_view(context, request):
+    """Download an attachment: served with its checked type, never sniffed as HTML."""
+    number = _int(request.params.get("n"), -1, -1, 1000)
+    if not 0 <= number < len(context.attachments) or is_hidden(context):
+        raise HTTPNotFound()
+    attachment = context.attachments[number]
+    response = Response(content_type=attachment.content_type)
+    response.app_iter = FileIter(attachment.blob.open("r"))
+    response.content_length = attachment.size
+    disposition = "inline" if attachment.content_type.startswith("image/") else "attachment"
+    response.content_disposition = f'{disposition}; filename="{attachment.filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def states_css(context, request):
+    """Colours of the custom answer states (the CSP forbids inline styles)."""
+    settings = rules.settings_of(request, context)
+    rules_css = []
+    for state, _label, colour in custom_states(settings):
+        red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+        text = "#000" if (red * 299 + green * 587 + blue * 114) / 1000 > 140 else "#fff"
+        rules_css.append(f".{state_class(state)} {{ background: {colour}; color: {text}; "
+                         f"border-color: {colour}; }}")
+    response = Response("\n".join(rules_css) + "\n", content_type="text/css")
+    response.cache_control = "max-age=60"
+    return response
+
+
+def includeme(config):
+    tpl = "beffroi_proposals:templates/"
+    config.add_view(listing, context=ModuleContainer, module="proposals", permission="view",
+                    request_method="GET", renderer=tpl + "listing.pt")
+    config.add_view(states_css, context=ModuleContainer, module="proposals", name="states.css",
+                    permission="view", request_method="GET")
+    config.add_view(proposal_view, context=Proposal, permission="view", request_method="GET",
+                    renderer=tpl + "proposal.pt")
+    for name in ("support", "unsupport"):
+        config.add_view(support_view, context=Proposal, name=name, permission="proposals.support",
+                        request_method="POST")
+    config.add_view(attachment_view, context=Proposal, name="attachment", permission="view",
+                    request_method="GET")
