@@ -10,6 +10,7 @@ from beffroi.infos import (
     IndexInfo,
     ModuleInfo,
     NavItem,
+    NotificationInfo,
     PermissionInfo,
     SkinInfo,
     SpaceTypeInfo,
@@ -17,5 +18,5 @@ from beffroi.infos import (
 
 __all__ = [
     "hookimpl", "PLUGIN_API_VERSION", "EvolveStep", "IndexInfo", "ModuleInfo",
-    "NavItem", "PermissionInfo", "SkinInfo", "SpaceTypeInfo",
+    "NavItem", "NotificationInfo", "PermissionInfo", "SkinInfo", "SpaceTypeInfo",
 ]

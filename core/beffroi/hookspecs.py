@@ -38,6 +38,11 @@ def register_permissions():
 
 
 @hookspec
+def register_notifications():
+    """Return a list of ``NotificationInfo``: kinds of notification this plugin publishes."""
+
+
+@hookspec
 def register_evolve_steps():
     """Return a list of ``EvolveStep``: named, ordered schema migrations of this plugin."""
 

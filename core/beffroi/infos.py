@@ -88,6 +88,14 @@ class SkinInfo:
 
 
 @dataclass(frozen=True)
+class NotificationInfo:
+    """A kind of notification a plugin publishes (``proposals.answered``) and its title,
+    listed in each participant's notification settings."""
+    kind: str
+    title: str
+
+
+@dataclass(frozen=True)
 class NavItem:
     """An entry in a navigation menu."""
     title: str

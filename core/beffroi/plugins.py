@@ -43,6 +43,8 @@ class PluginSet:
     skins: dict[str, SkinInfo]
     permissions: dict[str, object]
     evolve_steps: list[EvolveStep]
+    #: kind → NotificationInfo declared by plugins (the core's kinds are in beffroi.notifications)
+    notifications: dict = field(default_factory=dict)
 
     def describe(self) -> list[dict]:
         """Plain data for ``beffroi plugins --json`` and ``/-/plugins.json``."""
@@ -226,7 +228,29 @@ def _collect(pm, records) -> PluginSet:
     for plugin, step in _per_plugin(pm, "register_evolve_steps"):
         add_step(plugin, step)
     steps.sort(key=lambda s: s.name)
-    return PluginSet(pm, records, modules, module_plugin, space_types, skins, permissions, steps)
+    notifications = _collect_notifications(pm)
+    return PluginSet(pm, records, modules, module_plugin, space_types, skins, permissions, steps,
+                     notifications)
+
+
+def _collect_notifications(pm) -> dict:
+    from beffroi.infos import NotificationInfo
+    from beffroi.notifications import CORE_NOTIFICATIONS
+    kinds = {info.kind: "beffroi" for info in CORE_NOTIFICATIONS}
+    out = {}
+    for plugin, info in _per_plugin(pm, "register_notifications"):
+        if not isinstance(info, NotificationInfo):
+            raise PluginError(f"plugin {plugin!r} returned {info!r} where a NotificationInfo "
+                              f"is expected")
+        if not NAMESPACED_RE.match(info.kind):
+            raise PluginError(f"plugin {plugin!r}: notification kind {info.kind!r} must be "
+                              f"namespaced like 'mymodule.answered'")
+        if info.kind in kinds:
+            raise PluginError(f"plugin {plugin!r}: notification kind {info.kind!r} is already "
+                              f"declared by {kinds[info.kind]!r}")
+        kinds[info.kind] = plugin
+        out[info.kind] = info
+    return out
 
 
 def _check_schema(plugin, module, attr, factory):

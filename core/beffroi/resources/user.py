@@ -11,6 +11,10 @@ from beffroi.resources.folder import now
 class User(Persistent):
     __parent__ = None
     __name__ = None
+    #: e-mail about notifications: "none", "immediate", "daily" or "weekly" (digests)
+    notification_mail = "daily"
+    #: notification kinds this participant does not want (neither in the app nor by mail)
+    muted_notification_kinds = ()
 
     def __init__(self, email, name, password_hash=None, locale=None):
         self.id = uuid.uuid4().hex
