@@ -1,4 +1,5 @@
-"""Logging in and out (the accounts module grows this: registration, reset …)."""
+"""Logging in and out. Registration, confirmation and passwords have their own modules
+(``register.py``, ``password.py``); the account pages live in ``account*.py``."""
 from __future__ import annotations
 
 import colander
@@ -7,11 +8,15 @@ from pyramid.httpexceptions import HTTPFound
 from pyramid.security import forget, remember
 from pyramid.view import view_config
 
+from beffroi import throttle
 from beffroi.forms import make_form, validate
 from beffroi.i18n import _
 from beffroi.passwords import burn_time, verify_password
 from beffroi.resources.organisation import SiteTools
 from beffroi.views.site import safe_came_from
+
+TOO_MANY = _("Too many attempts. Please wait 15 minutes before trying again, or reset your "
+             "password if you have forgotten it.")
 
 
 class LoginSchema(colander.MappingSchema):
@@ -25,35 +30,65 @@ class LoginSchema(colander.MappingSchema):
                                     missing="/")
 
 
+def client_address(request):
+    """The address throttling counts per (the proxy in front sets REMOTE_ADDR right)."""
+    return request.client_addr or "unknown"
+
+
 def authenticate(organisation, email, password):
-    """The user of ``organisation`` with that e-mail and password, or None (same cost either way)."""
+    """The user of ``organisation`` with that e-mail and password, or None (same cost
+    either way). Unconfirmed, blocked and deleted accounts cannot log in."""
     user = organisation.users.find_by_email(email)
     if user is None:
         burn_time()
         return None
-    if not verify_password(user, password) or user.blocked or user.deleted:
+    if not verify_password(user, password):
+        return None
+    if user.blocked or user.deleted or not user.confirmed:
         return None
     return user
 
 
-@view_config(context=SiteTools, name="login", renderer="beffroi:templates/form.pt",
+def login_throttled(organisation, request, email):
+    return (throttle.is_throttled(organisation, throttle.LOGIN_ACCOUNT, email)
+            or throttle.is_throttled(organisation, throttle.LOGIN_ADDRESS, client_address(request)))
+
+
+def record_failure(organisation, request, email):
+    throttle.record(organisation, throttle.LOGIN_ACCOUNT, email)
+    throttle.record(organisation, throttle.LOGIN_ADDRESS, client_address(request))
+
+
+@view_config(context=SiteTools, name="login", renderer="beffroi:templates/account/form.pt",
              request_method=("GET", "POST"))
 def login(context, request):
+    org = context.organisation
     form = make_form(request, LoginSchema(), buttons=("login",))
     error = None
     if request.method == "POST":
         appstruct, html = validate(request, form)
         if appstruct is not None:
-            user = authenticate(context.organisation, appstruct["email"], appstruct["password"])
-            if user is not None:
-                headers = remember(request, user.id)
-                return HTTPFound(location=safe_came_from(request, appstruct["came_from"]),
-                                 headers=headers)
-            error = _("Wrong e-mail address or password, or the account is not active.")
+            email = appstruct["email"].strip().lower()
+            if login_throttled(org, request, email):
+                # the same answer whether the account exists or not
+                error = TOO_MANY
+            else:
+                user = authenticate(org, email, appstruct["password"])
+                if user is not None:
+                    throttle.reset(org, throttle.LOGIN_ACCOUNT, email)
+                    headers = remember(request, user.id)
+                    return HTTPFound(location=safe_came_from(request, appstruct["came_from"]),
+                                     headers=headers)
+                record_failure(org, request, email)
+                error = _("Wrong e-mail address or password, or the account is not active. "
+                          "If you have just registered, follow the link in the message we sent you.")
             html = form.render({"email": appstruct["email"], "came_from": appstruct["came_from"]})
     else:
         html = form.render({"came_from": request.params.get("came_from", "/")})
-    return {"page_title": _("Log in"), "form": html, "error": error}
+    links = [(request.application_url + "/-/password/forgot", _("Forgotten password?"))]
+    if org.registration_mode == "open":
+        links.append((request.application_url + "/-/register", _("Create an account")))
+    return {"page_title": _("Log in"), "form": html, "error": error, "links": links}
 
 
 @view_config(context=SiteTools, name="logout", request_method="POST")

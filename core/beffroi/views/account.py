@@ -1,0 +1,158 @@
+"""The participant's own pages under ``/-/account``: overview, profile (with avatar),
+password; avatars are served at ``/-/avatar/<user-id>``."""
+from __future__ import annotations
+
+import colander
+import deform
+from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.response import FileResponse
+from pyramid.view import view_config
+from ZODB.blob import Blob
+
+from beffroi import throttle
+from beffroi.accounts_core import AccountArea, needs_strong_password, set_password
+from beffroi.forms import make_form, validate
+from beffroi.i18n import _
+from beffroi.passwords import verify_password
+from beffroi.resources.organisation import SiteTools
+from beffroi.views.auth import TOO_MANY
+from beffroi.uploads import AVATAR_MAX_BYTES, UploadError, check_image, read_upload
+from beffroi.views.account_forms import (
+    confirm_password_node, flash, name_node, new_password_node, password_policy, site_url)
+
+FORM = "beffroi:templates/account/form.pt"
+
+
+@view_config(context=AccountArea, name="", permission="participate", request_method="GET",
+             renderer="beffroi:templates/account/index.pt")
+def account(context, request):
+    return {"page_title": _("My account")}
+
+
+# --- profile ------------------------------------------------------------------------------
+
+class _NoTempStore(dict):
+    """deform keeps an upload here between a failed validation and the next try; we keep
+    nothing on a node's disk or memory (scale-out): the person chooses the file again."""
+
+    def preview_url(self, uid):
+        return None
+
+
+def _avatar_validator(node, value):
+    if not value or value.get("fp") is None:
+        return
+    try:
+        data = read_upload(value["fp"], AVATAR_MAX_BYTES)
+        value["media_type"] = check_image(data)
+        value["data"] = data
+    except UploadError as exc:
+        raise colander.Invalid(node, exc.message)
+
+
+def profile_schema():
+    schema = colander.SchemaNode(colander.Mapping())
+    schema.add(name_node())
+    schema.add(name_node("nickname", _("Nickname"), missing="", max_length=50, description=_(
+        "Optional. When you give one, it is shown with what you write instead of your name.")))
+    schema.add(colander.SchemaNode(
+        deform.FileData(), name="avatar", title=_("Picture"), missing=None,
+        description=_("Optional. A PNG, JPEG or WebP image of 2 MB at most."),
+        validator=_avatar_validator,
+        widget=deform.widget.FileUploadWidget(_NoTempStore(),
+                                              accept="image/png,image/jpeg,image/webp")))
+    schema.add(colander.SchemaNode(
+        colander.Boolean(), name="remove_avatar", title=_("Remove my picture"), missing=False,
+        widget=deform.widget.CheckboxWidget()))
+    return schema
+
+
+@view_config(context=AccountArea, name="profile", permission="participate",
+             request_method=("GET", "POST"), renderer=FORM)
+def profile(context, request):
+    user = request.user
+    form = make_form(request, profile_schema(), buttons=("save",))
+    if request.method == "POST":
+        appstruct, html = validate(request, form)
+        if appstruct is not None:
+            user.name = appstruct["name"]
+            user.nickname = appstruct["nickname"] or ""
+            avatar = appstruct["avatar"]
+            if avatar and avatar.get("data"):
+                blob = Blob()
+                with blob.open("w") as f:
+                    f.write(avatar["data"])
+                user.avatar, user.avatar_type = blob, avatar["media_type"]
+            elif appstruct["remove_avatar"]:
+                user.avatar = user.avatar_type = None
+            flash(request, _("Your profile is saved."))
+            return HTTPFound(location=site_url(request, "/-/account"))
+    else:
+        html = form.render({"name": user.name, "nickname": user.nickname})
+    return {"page_title": _("Edit my profile"), "form": html, "in_account": True}
+
+
+@view_config(context=SiteTools, name="avatar", request_method="GET")
+def avatar(context, request):
+    if len(request.subpath) != 1:
+        raise HTTPNotFound()
+    user = context.organisation.users.get(request.subpath[0])
+    if user is None or user.deleted or user.avatar is None:
+        raise HTTPNotFound()
+    response = FileResponse(user.avatar.committed(), request=request,
+                            content_type=user.avatar_type or "application/octet-stream")
+    response.cache_control = "public, max-age=300"
+    response.content_disposition = "inline"
+    return response
+
+
+# --- password -----------------------------------------------------------------------------
+
+def check_current_password(request, node, password, field="current_password"):
+    """Raise ``colander.Invalid`` on ``field`` unless ``password`` is the participant's
+    (failures count towards the login throttle: a stolen session cannot guess it)."""
+    user, org = request.user, request.organisation
+    if throttle.is_throttled(org, throttle.LOGIN_ACCOUNT, user.email):
+        message = TOO_MANY
+    elif verify_password(user, password):
+        return
+    else:
+        throttle.record(org, throttle.LOGIN_ACCOUNT, user.email)
+        message = _("This is not your current password.")
+    exc = colander.Invalid(node)
+    exc[field] = message
+    raise exc
+
+
+def change_password_schema(request):
+    user = request.user
+    policy = password_policy(admin=needs_strong_password(request.organisation, user.id),
+                             email=user.email)
+
+    def validator(node, value):
+        check_current_password(request, node, value["current_password"])
+        policy(node, value)
+
+    schema = colander.SchemaNode(colander.Mapping(), validator=validator)
+    schema.add(colander.SchemaNode(
+        colander.String(), name="current_password", title=_("Current password"),
+        validator=colander.Length(max=1024),
+        widget=deform.widget.PasswordWidget(autocomplete="current-password")))
+    schema.add(new_password_node())
+    schema.add(confirm_password_node())
+    return schema
+
+
+@view_config(context=AccountArea, name="password", permission="participate",
+             request_method=("GET", "POST"), renderer=FORM)
+def change_password(context, request):
+    form = make_form(request, change_password_schema(request), buttons=("save",))
+    if request.method == "POST":
+        appstruct, html = validate(request, form)
+        if appstruct is not None:
+            set_password(request.organisation, request.user, appstruct["password"])
+            flash(request, _("Your password is changed."))
+            return HTTPFound(location=site_url(request, "/-/account"))
+    else:
+        html = form.render()
+    return {"page_title": _("Change my password"), "form": html, "in_account": True}
