@@ -58,7 +58,10 @@ class Report:
                f"(API {hookspecs.PLUGIN_API_VERSION})"]
         for line in self.lines:
             out.append(f"{line.mark} {line.title}")
-            out.extend(f"    {d}" for d in line.details)
+            for detail in line.details:
+                first, *rest = detail.splitlines() or [""]
+                out.append(f"    {first}")
+                out.extend(f"      {more}" for more in rest)
         out.append("All checks passed." if self.ok else
                    f"{self.failures} check(s) failed: fix the lines marked {FAIL}.")
         return "\n".join(out)
@@ -135,8 +138,7 @@ def _check_hooks(report, plugin, module) -> bool:
                       if n in specs and inspect.isfunction(f) and not hasattr(f, "beffroi_impl"))
     problems = []
     try:
-        pm.register(module, name=plugin)
-        pm.check_pending()
+        pm.register(module, name=plugin)    # pluggy checks each hook's arguments
     except pluggy.PluginValidationError as exc:
         problems.append(str(exc).strip())
     unknown = sorted(set(marked) - specs)
