@@ -42,3 +42,120 @@ def test_a_get_never_creates_the_comment_folder(site):
     with site.tx() as app:
         idea = app.organisation_for_host(HOST).spaces["place"]["ideas"]["bench"]
         assert getattr(idea, "comments", None) is None
+
+
+def _reply(browser, to, text):
+    return post_comment(browser, text, reply_to=to)
+
+
+def test_replies_go_three_levels_deep_and_no_further(site):
+    alice = browse_as(site, "alice@example.org")
+    bob = browse_as(site, "bob@example.org")
+    post_comment(alice, "Level one")
+    _reply(bob, "1", "Level two")
+    _reply(alice, "2", "Level three")
+    page = bob.get("/place/ideas/bench")
+    assert comment_ids(page) == ["1", "2", "3"]
+    assert "comment-depth-2" in page.text
+    with __import__("pytest").raises(AssertionError):
+        comment_form(page, "3")              # no reply form on the third level
+    refused = bob.post("/place/ideas/bench/comment",
+                       {"csrf_token": csrf_of(page), "body": "Level four", "alignment": "0",
+                        "reply_to": "3"}, status=400)
+    assert "three levels deep at most" in refused.text
+    assert "Level four" in refused.text      # what was typed is kept
+    assert comment_ids(bob.get("/place/ideas/bench")) == ["1", "2", "3"]
+
+
+def test_each_participant_votes_once_and_can_withdraw(site):
+    alice = browse_as(site, "alice@example.org")
+    post_comment(alice, "Vote on me")
+    for email in ("bob@example.org", "carol@example.org"):
+        voter = browse_as(site, email)
+        page = voter.get("/place/ideas/bench")
+        form = next(f for f in page.forms.values() if f.action.endswith("/comments/1/vote"))
+        form.submit("vote", value="up")
+        form.submit("vote", value="up")           # the same vote again withdraws it…
+        form.submit("vote", value="up")           # …and once more puts it back
+    bob = browse_as(site, "bob@example.org")
+    page = bob.get("/place/ideas/bench")
+    form = next(f for f in page.forms.values() if f.action.endswith("/comments/1/vote"))
+    form.submit("vote", value="down")             # Bob changes his mind
+    with site.tx() as app:
+        comment = app.organisation_for_host(HOST).spaces["place"]["ideas"]["bench"].comments["1"]
+        assert (comment.up(), comment.down()) == (1, 1)
+    # the author cannot vote on their own comment
+    page = alice.get("/place/ideas/bench")
+    alice.post("/place/ideas/bench/comments/1/vote",
+               {"csrf_token": csrf_of(page), "vote": "up"}).follow()
+    with site.tx() as app:
+        comment = app.organisation_for_host(HOST).spaces["place"]["ideas"]["bench"].comments["1"]
+        assert comment.up() == 1
+
+
+def test_only_the_author_edits_or_deletes_and_replies_survive_deletion(site):
+    alice = browse_as(site, "alice@example.org")
+    bob = browse_as(site, "bob@example.org")
+    post_comment(alice, "First version", alignment="-1")
+    _reply(bob, "1", "An answer")
+    # Bob may not edit nor delete Alice's comment
+    page = bob.get("/place/ideas/bench")
+    bob.get("/place/ideas/bench/comments/1/edit", status=403)
+    bob.post("/place/ideas/bench/comments/1/delete", {"csrf_token": csrf_of(page)}, status=403)
+    # Alice edits hers
+    page = alice.get("/place/ideas/bench/comments/1/edit")
+    form = next(f for f in page.forms.values() if f.action.endswith("/comments/1/edit"))
+    assert form["body"].value == "First version"
+    form["body"] = "Second version"
+    form["alignment"] = "1"
+    form.submit().follow()
+    page = bob.get("/place/ideas/bench")
+    assert "Second version" in page.text and "First version" not in page.text
+    assert "(edited)" in page.text
+    # then deletes it: the reply stays
+    page = alice.get("/place/ideas/bench")
+    alice.post("/place/ideas/bench/comments/1/delete", {"csrf_token": csrf_of(page)})
+    page = bob.get("/place/ideas/bench")
+    assert "Comment deleted" in page.text
+    assert "Second version" not in page.text
+    assert "An answer" in page.text
+    with site.tx() as app:
+        from beffroi.comments import comment_count
+        assert comment_count(app.organisation_for_host(HOST).spaces["place"]["ideas"]["bench"]) == 1
+
+
+def test_markdown_is_sanitised(site):
+    alice = browse_as(site, "alice@example.org")
+    post_comment(alice, 'Hi <script>alert("x")</script> [site](javascript:alert(1)) '
+                        '<img src=x onerror=alert(2)> [ok](https://example.org) *fine*')
+    page = browse_as(site).get("/place/ideas/bench")
+    assert "<script>alert" not in page.text
+    assert "javascript:" not in page.text
+    assert "onerror" not in page.text
+    assert '<a href="https://example.org" rel="noopener noreferrer nofollow ugc">ok</a>' in page.text
+    assert "<em>fine</em>" in page.text
+
+
+def test_too_long_a_comment_is_refused_with_a_message_next_to_the_field(site):
+    alice = browse_as(site, "alice@example.org")
+    response = post_comment(alice, "x" * 1001, alignment="1")
+    assert response.status_int == 400
+    field = response.html.find("textarea", attrs={"name": "body"})
+    assert field.text == "x" * 1001                    # what was typed is kept
+    error = response.html.find(id=field["aria-describedby"].split()[-1])
+    assert "1001 characters long; the limit is 1000" in error.text
+    assert response.html.find("input", attrs={"name": "alignment", "value": "1"}).has_attr("checked")
+    assert comment_ids(alice.get("/place/ideas/bench")) == []
+    assert post_comment(alice, "x" * 1000).status_int == 302
+
+
+def test_closed_comments_stay_readable_but_take_no_more(site):
+    alice = browse_as(site, "alice@example.org")
+    post_comment(alice, "Before closing")
+    with site.tx() as app:
+        app.organisation_for_host(HOST).spaces["place"]["ideas"]["bench"].is_open = False
+    page = alice.get("/place/ideas/bench")
+    assert "Before closing" in page.text and "Comments are closed." in page.text
+    alice.post("/place/ideas/bench/comment", {"csrf_token": csrf_of(page), "body": "After",
+                                              "alignment": "0"}, status=400)
+    assert "After" not in alice.get("/place/ideas/bench").text

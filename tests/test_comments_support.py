@@ -29,8 +29,10 @@ class Idea(Content):
 def idea_view(context, request):
     from beffroi.views.layout import Helpers
     h = Helpers(request)
-    body = Markup("<!DOCTYPE html><html lang='en'><body><main><h1>{}</h1>{}{}</main></body></html>")
-    return Response(body.format(context.title, h.follow_button(context), h.comments(context)))
+    flash = Markup("").join(Markup('<p class="flash">{}</p>').format(m)
+                            for m in request.session.pop_flash())
+    body = Markup("<!DOCTYPE html><html lang='en'><body><main>{}<h1>{}</h1>{}{}</main></body></html>")
+    return Response(body.format(flash, context.title, h.follow_button(context), h.comments(context)))
 
 
 class IdeasPlugin:
@@ -94,7 +96,7 @@ def post_comment(browser, text, alignment="0", reply_to=None, url="/place/ideas/
     form = comment_form(page, reply_to)
     form["body"] = text
     form["alignment"] = alignment
-    return form.submit()
+    return form.submit(status="*")
 
 
 def comment_ids(page):

@@ -331,7 +331,10 @@ def _queue_digest(organisation, user, events, frequency, base_url, kinds, locali
             lines += [f"  • {first}", f"    {link}"]
         lines.append("")
     lines += _footer(organisation, user, base_url, t)
-    subject = t(_("${org}: ${count} new notifications",
-                  mapping={"org": organisation.name, "count": len(events)}))
+    if len(events) == 1:
+        subject = t(_("${org}: 1 new notification", mapping={"org": organisation.name}))
+    else:
+        subject = t(_("${org}: ${count} new notifications",
+                      mapping={"org": organisation.name, "count": len(events)}))
     queue_mail(organisation, user.email, subject, "\n".join(lines),
                unsubscribe_url=unsubscribe_url(base_url, organisation, user.id))

@@ -1,0 +1,83 @@
+"""Following spaces, content and participants."""
+from __future__ import annotations
+
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))   # the shared test plugin module
+
+from beffroi.testing import csrf_of  # noqa: E402
+from test_comments_support import (  # noqa: E402,F401  (fixtures)
+    HOST, beffroi_settings, browse_as, post_comment, site,
+)
+
+
+def _follow_form(page):
+    return next(f for f in page.forms.values() if f.action.endswith("/-/follow"))
+
+
+def test_follow_then_unfollow_an_idea(site):
+    bob = browse_as(site, "bob@example.org")
+    page = bob.get("/place/ideas/bench")
+    form = _follow_form(page)
+    assert form["action"].value == "follow"
+    page = form.submit().follow()
+    assert "You follow this now" in page.text
+    form = _follow_form(page)
+    assert form["action"].value == "unfollow"
+    assert "Unfollow" in form.text
+    page = form.submit().follow()
+    assert "You no longer follow this" in page.text
+    assert _follow_form(page)["action"].value == "follow"
+
+
+def test_visitors_see_no_follow_button_and_cannot_follow(site):
+    visitor = browse_as(site)
+    page = visitor.get("/place/ideas/bench")
+    assert not any(f.action.endswith("/-/follow") for f in page.forms.values())
+    visitor.post("/-/follow", {"csrf_token": csrf_of(visitor.get("/-/login")),
+                               "target": "/place/ideas/bench"}, status=403)
+
+
+def test_commenting_follows_the_content(site):
+    alice = browse_as(site, "alice@example.org")
+    post_comment(alice, "I follow this now")
+    page = alice.get("/place/ideas/bench")
+    assert _follow_form(page)["action"].value == "unfollow"
+
+
+def test_unknown_or_foreign_targets_are_refused(site):
+    site.add_org("Other town", "other.localhost")
+    site.add_space("other.localhost", "secret", "Secret", modules=["ideas"], visibility="private")
+    site.add_space(HOST, "hidden", "Hidden", modules=["ideas"], visibility="private")
+    bob = browse_as(site, "bob@example.org")
+    token = csrf_of(bob.get("/place/ideas/bench"))
+    for target in ("/nowhere", "/place/ideas/bench/comments/1", "/-/admin", "/secret",
+                   "/hidden", "@nobody"):
+        bob.post("/-/follow", {"csrf_token": token, "target": target}, status=404)
+    from beffroi import follows
+    with site.tx() as app:
+        org = app.organisation_for_host(HOST)
+        assert follows.followed_by(org, _uid(org, "bob@example.org")) == []
+
+
+def test_a_participant_can_be_followed_and_follows_are_kept_per_organisation(site):
+    from beffroi import follows
+    from beffroi.views.layout import Helpers  # noqa: F401  (the button is tested through h)
+    bob = browse_as(site, "bob@example.org")
+    with site.tx() as app:
+        org = app.organisation_for_host(HOST)
+        alice_id = _uid(org, "alice@example.org")
+    token = csrf_of(bob.get("/place/ideas/bench"))
+    bob.post("/-/follow", {"csrf_token": token, "target": "@" + alice_id, "came_from": "/"},
+             status=302)
+    bob.post("/-/follow", {"csrf_token": token, "target": "/place"}, status=302)
+    with site.tx() as app:
+        org = app.organisation_for_host(HOST)
+        assert follows.followers_of(org, "@" + alice_id) == {_uid(org, "bob@example.org")}
+        assert sorted(follows.followed_by(org, _uid(org, "bob@example.org"))) == \
+            sorted(["@" + alice_id, "/place"])
+
+
+def _uid(org, email):
+    return org.users.find_by_email(email).id
