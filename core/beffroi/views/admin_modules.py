@@ -4,6 +4,7 @@ from __future__ import annotations
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
+from beffroi import actionlog
 from beffroi.forms import make_form, validate
 from beffroi.i18n import _
 from beffroi.modulesettings import resolve_settings
@@ -14,13 +15,21 @@ from beffroi.spaces import NotAllowed, disable_module, enable_module
 
 @view_config(context=AdminArea, request_method="GET", renderer="beffroi:templates/admin/index.pt")
 def admin_index(context, request):
+    """What this person administers: organisation areas for organisation admins and user
+    managers, then only the spaces they administer or moderate."""
     if request.user is None:
         raise HTTPForbidden()
-    spaces = [s for s in context.organisation.spaces.values()
-              if request.has_permission("space.admin", s)]
-    if not spaces and not request.has_permission("org.admin", context.organisation):
+    org = context.organisation
+    spaces = sorted(org.spaces.values(), key=lambda s: s.title.lower())
+    administered = [s for s in spaces if request.has_permission("space.admin", s)]
+    moderated = [s for s in spaces if s not in administered
+                 and request.has_permission("space.moderate", s)]
+    org_admin = bool(request.has_permission("org.admin", org))
+    user_manager = bool(request.has_permission("org.manage_users", org))
+    if not (administered or moderated or org_admin or user_manager):
         raise HTTPForbidden()
-    return {"page_title": _("Administration"), "spaces": sorted(spaces, key=lambda s: s.title.lower())}
+    return {"page_title": _("Administration"), "spaces": administered, "moderated": moderated,
+            "org_admin": org_admin, "user_manager": user_manager}
 
 
 def module_rows(request, space):
@@ -64,6 +73,7 @@ def enable(context, request):
         request.session.flash(request.localizer.translate(
             _("This module cannot be enabled here.")))
         return HTTPFound(location=request.resource_url(context))
+    actionlog.record(request, "module.enable", name, space=context.managed_space.slug)
     request.session.flash(request.localizer.translate(_("Module enabled.")))
     return HTTPFound(location=request.resource_url(context))
 
@@ -74,6 +84,7 @@ def disable(context, request):
     if name not in context.managed_space.modules:
         raise HTTPNotFound()
     disable_module(request.registry.beffroi, context.managed_space, name, request)
+    actionlog.record(request, "module.disable", name, space=context.managed_space.slug)
     request.session.flash(request.localizer.translate(
         _("Module disabled. Its content is kept and comes back when it is enabled again.")))
     return HTTPFound(location=request.resource_url(context))
@@ -105,6 +116,8 @@ def module_settings_view(context, request):
             else:
                 container.settings.clear()
                 container.settings.update(appstruct)
+            actionlog.record(request, "module.settings", context.module_name, space=space.slug,
+                             phase=space.phase(phase_id).title if phase_id else "")
             request.session.flash(request.localizer.translate(_("Settings saved.")))
             return HTTPFound(location=request.url)
     else:

@@ -158,7 +158,7 @@ class OrganisationSchema(colander.MappingSchema):
         widget=deform.widget.SelectWidget(values=[(c, LANGUAGE_NAMES.get(c, c)) for c in LOCALES]))
     registration_mode = colander.SchemaNode(
         colander.String(), title=_("Registration"), validator=colander.OneOf(REGISTRATION_MODES),
-        widget=deform.widget.RadioChoiceWidget(values=list(MODES.items())))
+        widget=deform.widget.SelectWidget(values=list(MODES.items())))
     allowed_plugins = colander.SchemaNode(colander.Set(), title=_("Allowed modules"),
                                           widget=_module_choices, missing=set())
     upload_max_mb = colander.SchemaNode(colander.Integer(), title=_("Largest upload (MB)"),

@@ -1,0 +1,168 @@
+"""Participants of the organisation: search, block/unblock, officialise (user managers and
+organisation admins), organisation roles (organisation admins only)."""
+from __future__ import annotations
+
+import itertools
+
+import colander
+import deform
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound
+from pyramid.view import view_config
+
+from beffroi import actionlog
+from beffroi.forms import make_form, validate
+from beffroi.i18n import _
+from beffroi.resources.admin import AdminParticipant, AdminParticipants
+from beffroi.security import ORG_ROLES
+from beffroi.views.admin_forms import checkbox_set
+
+SEARCH_LIMIT = 50
+ORG_ROLE_TITLES = {"admin": _("Organisation administrator"), "user_manager": _("User manager")}
+
+
+def search_users(organisation, q, limit=SEARCH_LIMIT):
+    """Participants whose name or e-mail contains ``q`` (all when empty), by name.
+
+    An exact e-mail goes through the unique index; otherwise the scan stops at ``limit``
+    matches, which is enough for an admin typing a name."""
+    q = (q or "").strip().lower()
+    if "@" in q:
+        exact = organisation.users.find_by_email(q)
+        if exact is not None:
+            return [exact]
+    found = []
+    for user in organisation.users.values():
+        if user.deleted:
+            continue
+        if not q or q in user.email or q in (user.name or "").lower():
+            found.append(user)
+            if len(found) >= limit:
+                break
+    return sorted(found, key=lambda u: (u.name or "").lower())
+
+
+@view_config(context=AdminParticipants, permission="org.manage_users", request_method="GET",
+             renderer="beffroi:templates/admin/participants.pt")
+def participants_list(context, request):
+    q = request.params.get("q", "")[:200]
+    users = search_users(context.organisation, q)
+    return {"page_title": _("Participants"), "users": users, "q": q,
+            "limit": SEARCH_LIMIT, "base": request.resource_url(context),
+            "org_roles": lambda u: [ORG_ROLE_TITLES[r] for r in context.organisation.org_roles(u.id)]}
+
+
+class BlockSchema(colander.MappingSchema):
+    reason = colander.SchemaNode(
+        colander.String(), title=_("Reason"),
+        description=_("Kept in the action log and shown to administrators."),
+        validator=colander.Length(min=3, max=500), widget=deform.widget.TextAreaWidget(rows=3))
+
+
+class OrgRolesSchema(colander.MappingSchema):
+    roles = checkbox_set([(r, ORG_ROLE_TITLES[r]) for r in ORG_ROLES], _("Organisation roles"),
+                         missing=set())
+
+
+def _forms(request, context):
+    base = request.resource_url(context)
+    block = make_form(request, BlockSchema(), buttons=("block",), action=base + "block",
+                      formid="block")
+    block.buttons = [deform.Button("block", request.localizer.translate(_("Block")))]
+    # its own field counter: two forms on one page must not share element ids
+    roles = make_form(request, OrgRolesSchema(), buttons=("save",), action=base + "roles",
+                      formid="roles", counter=itertools.count(1000))
+    return block, roles
+
+
+def _page(request, context, block_html=None, roles_html=None):
+    org = context.organisation
+    block, roles = _forms(request, context)
+    can_roles = bool(request.has_permission("org.admin", context))
+    return {"page_title": context.user.name, "person": context.user,
+            "base": request.resource_url(context),
+            "roles": [ORG_ROLE_TITLES[r] for r in org.org_roles(context.user.id)],
+            "block_form": block_html or block.render(),
+            "roles_form": (roles_html or roles.render({"roles": set(org.org_roles(context.user.id))}))
+            if can_roles else None,
+            "spaces": [(s, s.space_roles(context.user.id)) for s in org.spaces.values()
+                       if s.space_roles(context.user.id)]}
+
+
+@view_config(context=AdminParticipant, permission="org.manage_users", request_method="GET",
+             renderer="beffroi:templates/admin/participant.pt")
+def participant_view(context, request):
+    return _page(request, context)
+
+
+def _refuse_on_peer(request, context):
+    """Nobody blocks themselves; only organisation admins act on an organisation admin."""
+    target = context.user
+    if request.user is not None and target.id == request.user.id:
+        request.session.flash(request.localizer.translate(_("You cannot do this to your own account.")))
+        return HTTPFound(location=request.resource_url(context))
+    if "admin" in context.organisation.org_roles(target.id) and \
+            not request.has_permission("org.admin", context):
+        raise HTTPForbidden()
+    return None
+
+
+@view_config(context=AdminParticipant, name="block", permission="org.manage_users",
+             request_method="POST", renderer="beffroi:templates/admin/participant.pt")
+def block_view(context, request):
+    refused = _refuse_on_peer(request, context)
+    if refused is not None:
+        return refused
+    form, _roles = _forms(request, context)
+    appstruct, html = validate(request, form)
+    if appstruct is None:
+        return _page(request, context, block_html=html)
+    user = context.user
+    user.blocked, user.blocked_reason = True, appstruct["reason"].strip()
+    actionlog.record(request, "participant.block", user.email, reason=user.blocked_reason)
+    request.session.flash(request.localizer.translate(_("The participant is blocked.")))
+    return HTTPFound(location=request.resource_url(context))
+
+
+@view_config(context=AdminParticipant, name="unblock", permission="org.manage_users",
+             request_method="POST")
+def unblock_view(context, request):
+    refused = _refuse_on_peer(request, context)
+    if refused is not None:
+        return refused
+    context.user.blocked, context.user.blocked_reason = False, ""
+    actionlog.record(request, "participant.unblock", context.user.email)
+    request.session.flash(request.localizer.translate(_("The participant is unblocked.")))
+    return HTTPFound(location=request.resource_url(context))
+
+
+@view_config(context=AdminParticipant, name="officialise", permission="org.manage_users",
+             request_method="POST")
+def officialise_view(context, request):
+    user = context.user
+    user.official = request.POST.get("official") == "1"
+    actionlog.record(request, "participant.officialise" if user.official
+                     else "participant.unofficialise", user.email)
+    request.session.flash(request.localizer.translate(
+        _("The participant is now shown as official.") if user.official
+        else _("The participant is no longer shown as official.")))
+    return HTTPFound(location=request.resource_url(context))
+
+
+@view_config(context=AdminParticipant, name="roles", permission="org.admin",
+             request_method="POST", renderer="beffroi:templates/admin/participant.pt")
+def org_roles_view(context, request):
+    _block, form = _forms(request, context)
+    appstruct, html = validate(request, form)
+    if appstruct is None:
+        return _page(request, context, roles_html=html)
+    org, user = context.organisation, context.user
+    roles = set(appstruct["roles"]) & set(ORG_ROLES)
+    if request.user is not None and user.id == request.user.id and "admin" not in roles:
+        # an admin removing their own admin role could leave the organisation without one
+        request.session.flash(request.localizer.translate(
+            _("You cannot remove your own administrator role.")))
+        return HTTPFound(location=request.resource_url(context))
+    org.set_org_roles(user.id, roles)
+    actionlog.record(request, "participant.org_roles", user.email, roles=",".join(sorted(roles)))
+    request.session.flash(request.localizer.translate(_("Roles saved.")))
+    return HTTPFound(location=request.resource_url(context))

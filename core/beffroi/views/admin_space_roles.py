@@ -1,0 +1,58 @@
+"""Roles in a space: organisation admins assign them in any space, space admins in their
+own space only (the ``space.admin`` permission is checked on the managed space)."""
+from __future__ import annotations
+
+import colander
+import deform
+from pyramid.httpexceptions import HTTPFound
+from pyramid.view import view_config
+
+from beffroi import actionlog
+from beffroi.forms import make_form, validate
+from beffroi.i18n import _
+from beffroi.resources.admin import AdminSpace
+from beffroi.views.admin_forms import checkbox_set, field_error
+
+SPACE_ROLES = ("admin", "moderator", "evaluator", "collaborator", "member")
+SPACE_ROLE_TITLES = {"admin": _("Space administrator"), "moderator": _("Moderator"),
+                     "evaluator": _("Evaluator"), "collaborator": _("Collaborator"),
+                     "member": _("Member")}
+
+
+class SpaceRoleSchema(colander.MappingSchema):
+    email = colander.SchemaNode(colander.String(), title=_("E-mail address of the participant"),
+                                validator=colander.Length(min=3, max=254),
+                                widget=deform.widget.TextInputWidget(attributes={"type": "email"}))
+    roles = checkbox_set([(r, SPACE_ROLE_TITLES[r]) for r in SPACE_ROLES], _("Roles"),
+                         missing=set(), description=_("Untick every role to remove the person."))
+
+
+@view_config(context=AdminSpace, name="roles", permission="space.admin",
+             request_method=("GET", "POST"), renderer="beffroi:templates/admin/space_roles.pt")
+def space_roles_view(context, request):
+    space, org = context.managed_space, context.organisation
+    form = make_form(request, SpaceRoleSchema(), action=request.url)
+    if request.method == "POST":
+        appstruct, html = validate(request, form)
+        if appstruct is not None:
+            user = org.users.find_by_email(appstruct["email"])
+            if user is None or user.deleted:
+                html = field_error(form, appstruct, "email",
+                                   _("No participant has this e-mail address."))
+            else:
+                roles = set(appstruct["roles"]) & set(SPACE_ROLES)
+                space.set_space_roles(user.id, roles)
+                actionlog.record(request, "space.roles", user.email, space=space.slug,
+                                 roles=",".join(sorted(roles)))
+                request.session.flash(request.localizer.translate(_("Roles saved.")))
+                return HTTPFound(location=request.url)
+    else:
+        html = form.render({"email": request.params.get("email", "")[:254]})
+    people = []
+    for uid, roles in space.roles.items():
+        user = org.users.get(uid)
+        if user is not None:
+            people.append((user, [SPACE_ROLE_TITLES.get(r, r) for r in roles]))
+    people.sort(key=lambda p: (p[0].name or "").lower())
+    return {"page_title": _("Roles"), "space": space, "people": people, "form": html,
+            "base": request.resource_url(context)}
