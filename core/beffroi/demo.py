@@ -88,10 +88,16 @@ def create_demo(app, plugins) -> list[str]:
                 user = create_user(org, space_admin_email, "Dominique Espace", ADMIN_PASSWORD,
                                    confirmed=True)
                 org.spaces["place-du-marche"].set_space_roles(user.id, ["admin"])
+            moderator_email = f"moderation@{domain}"
+            if org.users.find_by_email(moderator_email) is None and "place-du-marche" in org.spaces:
+                user = create_user(org, moderator_email, "Morgane Modération", USER_PASSWORD,
+                                   confirmed=True)
+                org.spaces["place-du-marche"].set_space_roles(user.id, ["moderator"])
         lines.append(f"{org.name}: http://{org.host}:6543/")
         lines.append(f"    organisation admin: {admin_email} / {ADMIN_PASSWORD}")
         lines.append(f"    participant:        habitant@{domain} / {USER_PASSWORD}")
         if domain.startswith("commune"):
             lines.append(f"    space admin (place-du-marche): espace@{domain} / {ADMIN_PASSWORD}")
+            lines.append(f"    moderator (place-du-marche):   moderation@{domain} / {USER_PASSWORD}")
     lines.append(f"System admin (on any host, /-/system/): {SYSTEM_EMAIL} / {ADMIN_PASSWORD}")
     return lines
