@@ -107,3 +107,25 @@ mail.default_sender = Beffroi <noreply@beffroi.test>
     assert main(["-c", str(ini), "send-mail"], out=out.append) == 0
     assert out[-1] == "1 message(s) sent"
     assert [m["Subject"] for m in smtp_server.messages] == ["By the command"]
+
+
+def test_the_background_thread_delivers_when_enabled(beffroi_db, smtp_server):
+    import time
+
+    from beffroi.app import make_config
+    from beffroi.mail import stop_background
+    from beffroi.testing import Platform
+    settings = {"beffroi.db": beffroi_db, "beffroi.secret": "s" * 40, "mail.background": "true",
+                "mail.background_interval": "0.1", "mail.host": "127.0.0.1",
+                "mail.port": str(smtp_server.port), "mail.default_sender": "noreply@beffroi.test"}
+    platform = Platform(make_config(settings).make_wsgi_app(), beffroi_db)
+    try:
+        platform.add_org("Commune de Test", "test.localhost")
+        with platform.tx() as app:
+            queue_mail(_org(app), "e@example.org", "In the background", "text")
+        deadline = time.monotonic() + 10
+        while not smtp_server.messages and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop_background()
+    assert [m["Subject"] for m in smtp_server.messages] == ["In the background"]

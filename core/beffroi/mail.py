@@ -296,3 +296,12 @@ def start_background(db, settings):
     _worker.stop = stop
     _worker.start()
     return _worker
+
+
+def stop_background(timeout=5):
+    """Stop the background delivery thread, if any (tests, clean shutdowns)."""
+    global _worker
+    worker, _worker = _worker, None
+    if worker is not None:
+        worker.stop.set()
+        worker.join(timeout)
