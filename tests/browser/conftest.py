@@ -115,6 +115,9 @@ def _save_artifacts(request, page):
     ARTIFACTS.mkdir(exist_ok=True)
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid.split("::", 1)[-1])
     try:
+        # the injected axe-core would make the saved HTML unreadable (the CSP forbids
+        # inline scripts in the pages themselves, so only injected ones go)
+        page.evaluate("() => document.querySelectorAll('script:not([src])').forEach(s => s.remove())")
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         (ARTIFACTS / f"{name}.html").write_text(
             f"<!-- {page.url} -->\n" + page.content(), encoding="utf-8")
@@ -232,7 +235,11 @@ def focused(page) -> dict:
 
 
 def tab_to(page, matches, limit=60) -> dict:
-    """Press Tab until ``matches(focused)`` holds; every stop on the way must show its focus."""
+    """Press Tab until ``matches(focused)`` holds (perhaps already, as with autofocus);
+    every stop on the way must show its focus."""
+    now = focused(page)
+    if matches(now):
+        return now
     for _ in range(limit):
         page.keyboard.press("Tab")
         now = focused(page)
@@ -244,11 +251,18 @@ def tab_to(page, matches, limit=60) -> dict:
     raise AssertionError(f"Tab never reached the wanted element (last: {focused(page)})")
 
 
+def press_and_load(page, key="Enter"):
+    """Press ``key`` on the focused link or button and wait for the next page."""
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
 @pytest.fixture
 def keyboard():
-    """Keyboard helpers: ``keyboard.focused(page)``, ``keyboard.tab_to(page, predicate)``."""
+    """Keyboard helpers: ``focused(page)``, ``tab_to(page, predicate)``,
+    ``press_and_load(page)``."""
     from types import SimpleNamespace
-    return SimpleNamespace(focused=focused, tab_to=tab_to)
+    return SimpleNamespace(focused=focused, tab_to=tab_to, press_and_load=press_and_load)
 
 
 COMMUNE = "commune.localhost"

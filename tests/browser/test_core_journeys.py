@@ -110,7 +110,7 @@ def test_an_admin_disables_and_enables_a_module_and_changes_its_settings(world, 
     expect(visitor.locator("main").get_by_role("link", name="Pages")).to_have_count(0)
     page.get_by_role("button", name=re.compile(r"(Activer|Enable) Pages")).click()
     expect(page.get_by_role("status")).to_contain_text(re.compile("activé|enabled", re.I))
-    page.get_by_role("link", name=re.compile(r"(Paramètres|Settings) Pages")).click()
+    page.get_by_role("link", name=re.compile(r"(Paramètres|Réglages|Settings) Pages")).click()
     axe(page, "admin: module settings")
     order = page.get_by_label(re.compile("Ordre des pages|Order of the pages"))
     order.select_option("title")
