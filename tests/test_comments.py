@@ -159,3 +159,22 @@ def test_closed_comments_stay_readable_but_take_no_more(site):
     alice.post("/place/ideas/bench/comment", {"csrf_token": csrf_of(page), "body": "After",
                                               "alignment": "0"}, status=400)
     assert "After" not in alice.get("/place/ideas/bench").text
+
+
+def test_comments_are_reported_through_moderation_and_hidden_at_the_threshold(site):
+    site.add_user(HOST, "dan@example.org", "Dan")
+    alice = browse_as(site, "alice@example.org")
+    post_comment(alice, "Rude words")
+    assert "Report" not in alice.get("/place/ideas/bench").html.find(id="comment-1").text
+    for email in ("bob@example.org", "carol@example.org", "dan@example.org"):
+        browser = browse_as(site, email)
+        page = browser.get("/place/ideas/bench")
+        form = next(f for f in page.forms.values() if f.action.endswith("/comments/1/report"))
+        form["reason"] = form["reason"].options[0][0]
+        form.submit().follow()
+    page = browse_as(site).get("/place/ideas/bench")
+    assert "This comment was hidden by moderation." in page.text
+    assert "Rude words" not in page.text
+    page = alice.get("/place/ideas/bench")
+    alice.post("/place/ideas/bench/comments/1/edit", {"csrf_token": csrf_of(page), "body": "x",
+                                                      "alignment": "0"}, status=410)

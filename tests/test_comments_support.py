@@ -35,6 +35,16 @@ def idea_view(context, request):
     return Response(body.format(flash, context.title, h.follow_button(context), h.comments(context)))
 
 
+def add_idea_view(context, request):
+    """POST a title: the idea is created and the space's followers told."""
+    from pyramid.httpexceptions import HTTPFound
+    from beffroi.notifications import publish
+    idea = Idea(request.POST["title"], creator=request.user.id)
+    context.add(context.unique_name(request.POST["name"]), idea)
+    publish(request, "ideas.published", idea)
+    return HTTPFound(location=request.resource_url(idea))
+
+
 class IdeasPlugin:
     """The test plugin: a module whose items are commentable ideas."""
 
@@ -50,7 +60,10 @@ class IdeasPlugin:
 
     @hookimpl
     def configure(self, config):
+        from beffroi.resources.module import ModuleContainer
         config.add_view(idea_view, context=Idea, permission="view", request_method="GET")
+        config.add_view(add_idea_view, context=ModuleContainer, module="ideas", name="add",
+                        permission="ideas.create", request_method="POST")
 
 
 @pytest.fixture

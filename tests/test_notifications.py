@@ -175,3 +175,17 @@ def test_a_daily_digest_groups_the_events_in_one_mail(site, mail_outbox):
     assert "2 daily digest(s) queued" in lines[-1]
     _send_digests(env, build_parser(site.plugins).parse_args(["send-digests", "--daily"]))
     assert mail_outbox.deliver() == []                  # each event goes out once
+
+
+def test_a_plugin_kind_reaches_space_followers_and_authors_follow_what_they_create(site):
+    bob = browse_as(site, "bob@example.org")
+    carol = browse_as(site, "carol@example.org")
+    carol.post("/-/follow", {"csrf_token": csrf_of(carol.get("/-/notifications")),
+                             "target": "/place"}, status=302)
+    bob.post("/place/ideas/add", {"csrf_token": csrf_of(bob.get("/-/notifications")),
+                                  "title": "A library", "name": "library"}, status=302)
+    item = carol.get("/-/notifications").html.find("li", class_="notification")
+    assert "New idea" in item.text and "A library" in item.text and "Bob" in item.text
+    post_comment(browse_as(site, "alice@example.org"), "Yes!", url="/place/ideas/library")
+    item = bob.get("/-/notifications").html.find("li", class_="notification")
+    assert "New comment" in item.text and "A library" in item.text and "Alice" in item.text

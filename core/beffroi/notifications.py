@@ -123,8 +123,9 @@ def publish(request, kind, target, actor=None, title=None, url=None, space=None)
 
     ``actor`` (default: the logged-in participant) is the one who acted: their own
     followers are told, they are not. ``title`` defaults to the target's title, ``url``
-    to its URL, ``space`` to the space in its lineage. Returns the ``Event``, or None
-    when nobody is to be told."""
+    to its URL, ``space`` to the space in its lineage. Kinds ending in ``.created`` or
+    ``.published`` make the actor follow the target: authors hear about what they made.
+    Returns the ``Event``, or None when nobody is to be told."""
     from beffroi.resources.space import Space
     from beffroi.security import lineage_of, permits
     kinds = notification_kinds(request.registry.beffroi)
@@ -136,6 +137,8 @@ def publish(request, kind, target, actor=None, title=None, url=None, space=None)
     if space is None:
         space = lineage_of(target, Space)
     actor_id = getattr(actor, "id", None)
+    if actor_id and kind.endswith((".created", ".published")) and not isinstance(target, Space):
+        follows.follow(organisation, actor_id, target)
     ids = recipients_of(organisation, target, space, actor_id)
     if not ids:
         return None
