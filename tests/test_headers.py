@@ -38,16 +38,20 @@ def logged_in(platform):
 def test_every_account_page_type_sends_the_security_headers(platform, logged_in):
     browser, uid, reset = logged_in
     anonymous = platform.browser(HOST)
+    before = platform.db.lastTransaction()
     for path, status in [("/-/login", 200), ("/-/register", 200), ("/-/register-sent", 200),
                          ("/-/password/forgot", 200), (f"/-/password/set?token={reset}", 200),
                          ("/-/password/set?token=nope", 400), ("/-/confirm?token=nope", 400),
                          (f"/-/avatar/{uid}", 200), ("/-/avatar/nobody", 404),
                          ("/-/account", 302), ("/-/account-deleted", 200)]:
         assert_secure(anonymous.get(path, status=status))
+    assert platform.db.lastTransaction() == before        # reading never writes
     platform.login(browser, "camille@example.org")
+    before = platform.db.lastTransaction()
     for path in ("/-/account", "/-/account/profile", "/-/account/email", "/-/account/password",
                  "/-/account/delete", "/-/account/data"):
         assert_secure(browser.get(path, status=200))
+    assert platform.db.lastTransaction() == before        # reading never writes
     page = browser.get("/-/account")
     assert_secure(browser.post("/-/logout", {"csrf_token": csrf_of(page)}, status=302))
     assert_secure(browser.post("/-/login", {"email": "x"}, status=400))      # CSRF refusal

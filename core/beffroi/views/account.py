@@ -15,10 +15,10 @@ from beffroi.forms import make_form, validate
 from beffroi.i18n import _
 from beffroi.passwords import verify_password
 from beffroi.resources.organisation import SiteTools
-from beffroi.views.auth import TOO_MANY
 from beffroi.uploads import AVATAR_MAX_BYTES, UploadError, check_image, read_upload
 from beffroi.views.account_forms import (
     confirm_password_node, flash, name_node, new_password_node, password_policy, site_url)
+from beffroi.views.auth import TOO_MANY
 
 FORM = "beffroi:templates/account/form.pt"
 

@@ -8,7 +8,6 @@ account gets a mail instead), so the form cannot be used to find who is register
 from __future__ import annotations
 
 import colander
-import deform
 from pyramid.httpexceptions import HTTPFound
 from pyramid.security import remember
 from pyramid.view import view_config
