@@ -173,7 +173,10 @@ def _deliver_in_app(store, uid, event):
     inbox.events[event.key] = event
     inbox.unread.change(1)
     if len(inbox.events) > INBOX_LIMIT:
-        del inbox.events[inbox.events.minKey()]
+        oldest = inbox.events.minKey()
+        del inbox.events[oldest]
+        if oldest > inbox.read_until:        # dropped before being read: keep the count true
+            inbox.unread.change(-1)
 
 
 # --- reading and marking ----------------------------------------------------------------

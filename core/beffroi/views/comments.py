@@ -104,7 +104,7 @@ def add_comment_view(context, request):
     return HTTPFound(location=comment_url(request, comment))
 
 
-@view_config(context=Content, name="comments")
+@view_config(context=Content, name="comments", permission="view")
 def comment_dispatch(context, request):
     """``<content>/comments/<id>/<action>``: call the view ``<action>`` of that comment."""
     content = _commentable(context)
