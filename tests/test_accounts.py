@@ -45,6 +45,8 @@ def test_register_confirm_by_mail_then_log_in(platform, org, mail_outbox):
     page = browser.get(link.replace("http://test.localhost", ""))
     page = form_with(page, "token").submit().follow()
     assert "Camille Martin" in page.text                 # logged in, on the account page
+    assert "Votre adresse e-mail est confirmée" in page.text
+    assert page.html.find("a", href="http://test.localhost/-/account/notifications")
     # the link is single-use
     again = browser.get(link.replace("http://test.localhost", ""), status=400)
     assert "plus valable" in again.text or "no longer valid" in again.text

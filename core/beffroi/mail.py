@@ -223,31 +223,45 @@ def deliver_pending(db, settings, out=print) -> int:
                 send_smtp(build_message(queued, cfg["sender"]), cfg)
             except (smtplib.SMTPException, OSError, ValueError) as exc:
                 error = f"{type(exc).__name__}: {exc}"
-            with tm:
-                outbox = get_outbox(conn)
-                queued = outbox.pending.pop(key)
-                queued.claimed_until = None
-                queued.attempts += 1
-                if error is None:
-                    queued.sent_at = _now()
-                    outbox.sent[key] = queued
-                    sent += 1
-                    out(f"sent {queued.subject!r} to {queued.to}")
-                else:
-                    queued.last_error = error[:500]
-                    if queued.attempts >= MAX_ATTEMPTS:
-                        outbox.failed[key] = queued
-                        out(f"gave up on {queued.subject!r} to {queued.to}: {error}")
-                    else:
-                        delay = BACKOFF_SECONDS[min(queued.attempts - 1, len(BACKOFF_SECONDS) - 1)]
-                        queued.next_attempt = _now() + timedelta(seconds=delay)
-                        outbox.pending[key] = queued
-                        out(f"will retry {queued.subject!r} to {queued.to} "
-                            f"(attempt {queued.attempts}): {error}")
+            for _attempt in range(5):     # the message went out: record it, whatever it takes
+                try:
+                    line = _finish(conn, tm, key, error)
+                    break
+                except ConflictError:
+                    tm.abort()
+            else:
+                line = f"could not record the delivery of {key} (conflicts); it stays claimed"
+            if line:
+                out(line)
+            if error is None:
+                sent += 1
         finally:
             conn.close()
     _prune_sent(db)
     return sent
+
+
+def _finish(conn, tm, key, error):
+    """Mark ``key`` sent, or failed with a later retry; return a line for the log."""
+    with tm:
+        outbox = get_outbox(conn)
+        queued = outbox.pending.pop(key, None)
+        if queued is None:
+            return ""
+        queued.claimed_until = None
+        queued.attempts += 1
+        if error is None:
+            queued.sent_at = _now()
+            outbox.sent[key] = queued
+            return f"sent {queued.subject!r} to {queued.to}"
+        queued.last_error = error[:500]
+        if queued.attempts >= MAX_ATTEMPTS:
+            outbox.failed[key] = queued
+            return f"gave up on {queued.subject!r} to {queued.to}: {error}"
+        delay = BACKOFF_SECONDS[min(queued.attempts - 1, len(BACKOFF_SECONDS) - 1)]
+        queued.next_attempt = _now() + timedelta(seconds=delay)
+        outbox.pending[key] = queued
+        return f"will retry {queued.subject!r} to {queued.to} (attempt {queued.attempts}): {error}"
 
 
 def _prune_sent(db, days=KEEP_SENT_DAYS):
