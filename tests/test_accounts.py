@@ -165,3 +165,19 @@ def test_changing_the_email_address_needs_a_link_sent_to_the_new_one(platform, o
     assert notice["To"] == "camille@example.org"          # the old address is told
     platform.login(platform.browser(HOST), "camille@nouveau.example")
     platform.login(platform.browser(HOST), "camille@example.org", expect_ok=False)
+
+
+def test_registration_is_throttled_per_client_address(platform, org, mail_outbox):
+    from beffroi import throttle
+    browser = platform.browser(HOST)
+    browser.extra_environ["REMOTE_ADDR"] = "203.0.113.8"
+    with platform.tx() as app:
+        for _ in range(throttle.REGISTER_ADDRESS.limit):
+            throttle.record(app.organisation_for_host(HOST), throttle.REGISTER_ADDRESS, "203.0.113.8")
+    page = register(browser, email="zoe@example.org")
+    assert page.status_int == 200
+    assert "Trop de comptes" in page.html.find(role="alert").text
+    assert form_with(page, "email")["email"].value == "zoe@example.org"
+    assert mail_outbox.deliver() == []
+    with platform.tx() as app:
+        assert app.organisation_for_host(HOST).users.find_by_email("zoe@example.org") is None
