@@ -62,6 +62,7 @@ def pytest_runtest_makereport(item, call):
 
 
 def pytest_sessionfinish(session, exitstatus):
+    AXE_SUMMARY.pop("(self-test)", None)
     if AXE_SUMMARY:
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / "axe-summary.json").write_text(
@@ -208,14 +209,21 @@ def audit_page(page, page_type: str) -> list[str]:
             for v in severe] + [f"{page_type} {path}: {p}" for p in structure]
 
 
-@pytest.fixture
-def axe():
+class AxeCheck:
     """``axe(page, "page type")`` fails the test on serious/critical axe violations or
-    broken structure (lang, headings, labels) of the page as it is now."""
-    def check(page, page_type):
+    broken structure (lang, headings, labels) of the page as it is now;
+    ``axe.problems(page, "page type")`` returns them instead."""
+
+    problems = staticmethod(audit_page)
+
+    def __call__(self, page, page_type):
         problems = audit_page(page, page_type)
         assert not problems, "accessibility problems:\n" + "\n".join(problems)
-    return check
+
+
+@pytest.fixture
+def axe():
+    return AxeCheck()
 
 
 def focused(page) -> dict:
