@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from types import MappingProxyType
 
 import markdown
 from BTrees.Length import Length
@@ -19,12 +21,22 @@ TAG_RE = re.compile(r"<[^>]+>")
 BASE_STATES = ("evaluating", "accepted", "rejected")
 
 
+_MARKDOWN = threading.local()
+
+
+def _markdown():
+    # building a Markdown parser costs ~5 ms; one per thread is reused (not thread-safe)
+    parser = getattr(_MARKDOWN, "parser", None)
+    if parser is None:
+        parser = _MARKDOWN.parser = markdown.Markdown(extensions=[], output_format="html")
+    return parser.reset()
+
+
 def render_body(source, body_format):
     """Sanitised HTML of a body typed as a Markdown subset or as HTML."""
     if body_format == "markdown":
         # raw HTML inside Markdown is escaped, then the result is sanitised anyway
-        html = markdown.markdown(source.replace("<", "&lt;"), extensions=[], output_format="html")
-        return sanitise_html(html)
+        return sanitise_html(_markdown().convert(source.replace("<", "&lt;")))
     return sanitise_html(source)
 
 
@@ -80,6 +92,12 @@ class Proposal(Content):
     category = ""
     address = ""
     evaluators = ()                 # user ids of the evaluators assigned to it
+    # Sub-objects are created by the first write that needs them, so that 100,000
+    # proposals without supports, attachments or notes stay two records each.
+    supporters = MappingProxyType({})   # then an OOBTree: user id → True when it counts
+    attachments = ()
+    amendments = MappingProxyType({})
+    notes = ()
 
     def __init__(self, number, title, body_source, body_html, creator=None):
         super().__init__(creator)
@@ -87,11 +105,27 @@ class Proposal(Content):
         self.title = title
         self.body_source = body_source
         self.body_html = body_html
-        self.supporters = OOBTree()     # user id → True when the support counts
         self._supports = Length()
-        self.attachments = PersistentList()
-        self.amendments = OOBTree()
-        self.notes = PersistentList()
+
+    def supporters_for_write(self):
+        if not isinstance(self.supporters, OOBTree):
+            self.supporters = OOBTree()
+        return self.supporters
+
+    def add_attachment(self, attachment):
+        if not isinstance(self.attachments, PersistentList):
+            self.attachments = PersistentList()
+        self.attachments.append(attachment)
+
+    def add_amendment(self, amendment):
+        if not isinstance(self.amendments, OOBTree):
+            self.amendments = OOBTree()
+        self.amendments[amendment.id] = amendment
+
+    def add_note(self, note):
+        if not isinstance(self.notes, PersistentList):
+            self.notes = PersistentList()
+        self.notes.append(note)
 
     @property
     def supports(self):

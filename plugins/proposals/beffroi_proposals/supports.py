@@ -31,7 +31,7 @@ class SupportRefused(Exception):
 
 def _count(index, proposal, user_id, delta):
     old = proposal.supports
-    proposal.supporters[user_id] = delta > 0
+    proposal.supporters_for_write()[user_id] = delta > 0
     proposal._supports.change(delta)
     index.set_support_count(proposal.number, old, old + delta)
 
@@ -72,7 +72,7 @@ def cast_support(container, proposal, user_id, settings):
             if not other.supporters.get(user_id, False):
                 _count(index, other, user_id, +1)
     else:
-        proposal.supporters[user_id] = False
+        proposal.supporters_for_write()[user_id] = False
     threshold = settings.get("support_threshold") or 0
     return bool(threshold) and before < threshold <= proposal.supports
 

@@ -110,11 +110,32 @@ def page_url(request, container, filters, **changes):
     return request.resource_url(container, query=params)
 
 
+def cards_of(request, container, proposals, settings):
+    """What a listing card shows, computed once here rather than in the template
+    (URLs and labels for 20 cards were half of the page's time)."""
+    translate = request.localizer.translate
+    base = request.resource_url(container)
+    answers = rules.answers_public(request, container, settings)
+    supports = rules.supports_mode(settings) != "hidden"
+    out = []
+    for p in proposals:
+        state = "withdrawn" if p.withdrawn else (p.state if answers else None)
+        out.append({
+            "url": f"{base}{p.__name__}/", "title": p.title, "official": p.official,
+            "state_class": state_class(state) if state else "",
+            "state": translate(state_label(state, settings)) if state else "",
+            "supports": translate(_("Supports: ${n}", mapping={"n": p.supports})) if supports else "",
+            "comments": translate(_("Comments: ${n}", mapping={"n": comment_count(p)})),
+        })
+    return out
+
+
 def listing(context, request):
     settings = rules.settings_of(request, context)
     filters = listing_filters(request, context, settings)
     seed = visitor_seed(request) if filters["order"] == "random" else 0
     proposals, has_next = find_page(request, context, filters, seed)
+    proposals = cards_of(request, context, proposals, settings)
     return {"page_title": context.title or _("Proposals"), "container": context,
             "space": context.space, "nav": module_nav(request, context.space, context),
             "proposals": proposals, "has_next": has_next, "filters": filters,

@@ -62,7 +62,7 @@ def note_view(context, request):
     if appstruct is None:
         return {"page_title": _("Private note"), "form": html, "container": context.container,
                 "space": context.container.space, "proposal": context}
-    context.notes.append(Note(request.user.id, appstruct["note"]))
+    context.add_note(Note(request.user.id, appstruct["note"]))
     request.session.flash(request.localizer.translate(_("Note saved.")))
     return HTTPFound(location=request.resource_url(context, anchor="evaluation"))
 

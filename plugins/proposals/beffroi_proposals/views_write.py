@@ -47,7 +47,7 @@ def create_view(context, request):
                 official=bool(appstruct.get("official")))
             upload = appstruct.get("attachment")
             if upload:
-                proposal.attachments.append(upload["attachment"])
+                proposal.add_attachment(upload["attachment"])
             publish(request, "proposals.created", proposal)
             _flash(request, _("Your proposal has been published."))
             return HTTPFound(location=request.resource_url(proposal))
@@ -74,7 +74,7 @@ def edit_view(context, request):
                             address=appstruct.get("address"))
             upload = appstruct.get("attachment")
             if upload:
-                context.attachments.append(upload["attachment"])
+                context.add_attachment(upload["attachment"])
             _flash(request, _("Your proposal has been saved."))
             return HTTPFound(location=request.resource_url(context))
     else:
@@ -105,7 +105,7 @@ def amend_view(context, request):
             body_html = render_body(appstruct["body"], settings.get("body_format", "markdown"))
             amendment = Amendment(uuid.uuid4().hex[:10], request.user.id, appstruct["title"],
                                   appstruct["body"], body_html)
-            context.amendments[amendment.id] = amendment
+            context.add_amendment(amendment)
             publish(request, "proposals.amendment_proposed", context,
                     url=request.resource_url(context, anchor="amendments"))
             _flash(request, _("Your amendment has been sent to the author of the proposal."))
