@@ -81,3 +81,23 @@ def test_a_participant_can_be_followed_and_follows_are_kept_per_organisation(sit
 
 def _uid(org, email):
     return org.users.find_by_email(email).id
+
+
+def test_the_settings_page_lists_what_one_follows_with_unfollow_buttons(site):
+    bob = browse_as(site, "bob@example.org")
+    page = bob.get("/-/account/notifications")
+    assert "You follow nothing yet." in page.text
+    _follow_form(bob.get("/place/ideas/bench")).submit()
+    with site.tx() as app:
+        alice_id = app.organisation_for_host(HOST).users.find_by_email("alice@example.org").id
+    bob.post("/-/follow", {"csrf_token": csrf_of(page), "target": "@" + alice_id}, status=302)
+    page = bob.get("/-/account/notifications")
+    followed = page.html.find("ul", class_="followed")
+    assert [li.find(["a", "span"]).text for li in followed.find_all("li")] == \
+        ["A bench under the lime trees", "Alice"]
+    form = next(f for f in page.forms.values()
+                if f.action.endswith("/-/follow") and f["target"].value == "@" + alice_id)
+    form.submit()
+    page = bob.get("/-/account/notifications")
+    assert [li.find(["a", "span"]).text for li in page.html.find("ul", class_="followed")
+            .find_all("li")] == ["A bench under the lime trees"]

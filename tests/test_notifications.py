@@ -189,3 +189,23 @@ def test_a_plugin_kind_reaches_space_followers_and_authors_follow_what_they_crea
     post_comment(browse_as(site, "alice@example.org"), "Yes!", url="/place/ideas/library")
     item = bob.get("/-/notifications").html.find("li", class_="notification")
     assert "New comment" in item.text and "A library" in item.text and "Alice" in item.text
+
+
+def test_mail_speaks_the_recipients_language(site, mail_outbox):
+    """An organisation whose default language is French writes its digests in French."""
+    with site.tx() as app:
+        org = app.organisation_for_host(HOST)
+        org.default_locale = "fr"
+    bob = browse_as(site, "bob@example.org")
+    _follow(bob)
+    post_comment(browse_as(site, "alice@example.org"), "Un banc !")
+    from beffroi.cli import Env, build_parser
+    from beffroi.cli_notify import _send_digests
+    env = Env("unused.ini", out=lambda line: None)
+    env._settings, env._plugins, env._db = {}, site.plugins, site.db
+    _send_digests(env, build_parser(site.plugins).parse_args(["send-digests", "--daily"]))
+    [msg] = mail_outbox.deliver()
+    assert "1 nouvelle notification" in msg["Subject"]
+    text = mail_outbox.text(msg)
+    assert "Votre récapitulatif quotidien" in text and "Nouveau commentaire (1)" in text
+    assert "https://test.localhost/place/ideas/bench/#comment-1" in text   # https by default

@@ -31,11 +31,29 @@ def mark_read(context, request):
     return HTTPFound(location=request.application_url + "/-/notifications")
 
 
+def _followed(request):
+    """What the participant follows, as ``(title, url or None, object)``, still existing."""
+    from beffroi.follows import followed_by
+    from beffroi.resources.user import User
+    from beffroi.views.follows import resolve_target
+    out = []
+    for key in followed_by(request.organisation, request.user.id):
+        obj = resolve_target(request, key)
+        if obj is None:
+            continue
+        if isinstance(obj, User):
+            out.append((request.localizer.translate(obj.display_name), None, obj))
+        else:
+            out.append((getattr(obj, "title", "") or key, request.resource_url(obj), obj))
+    return sorted(out, key=lambda row: str(row[0]).lower())
+
+
 def _settings_values(request, choice, muted, error=None):
     kinds = core.notification_kinds(request.registry.beffroi)
     return {"page_title": _("Notification settings"), "choices": core.MAIL_CHOICE_TITLES,
             "choice": choice, "muted": set(muted), "error": error,
-            "kinds": sorted(kinds.values(), key=lambda i: i.kind)}
+            "kinds": sorted(kinds.values(), key=lambda i: i.kind),
+            "followed": _followed(request)}
 
 
 @view_config(context=AccountArea, name="notifications", permission="participate",
