@@ -254,6 +254,15 @@ class SpaceHandle:
         return f"/{self.slug}/{module or self.modules[0]}/"
 
 
+def _default_space_type(plugins):
+    """The participatory process when installed, else any installed space type."""
+    if "participatory_process" in plugins.space_types:
+        return "participatory_process"
+    if not plugins.space_types:
+        raise RuntimeError("no space type is installed: install beffroi-processes")
+    return sorted(plugins.space_types)[0]
+
+
 @pytest.fixture
 def beffroi_space(request, platform, beffroi_org):
     """Factory of published spaces on ``test.localhost`` with modules enabled:
@@ -269,6 +278,7 @@ def beffroi_space(request, platform, beffroi_org):
             raise ValueError(f"modules not installed: {unknown} (installed: "
                              f"{sorted(platform.plugins.modules)}); pip install -e your plugin")
         slug = slug or f"space{next(counter)}"
+        kw.setdefault("space_type", _default_space_type(platform.plugins))
         platform.add_space(DEFAULT_HOST, slug, title, modules=modules, published=published, **kw)
         return SpaceHandle(slug, DEFAULT_HOST, tuple(modules))
     return make
