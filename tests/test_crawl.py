@@ -110,7 +110,8 @@ def crawl(browser, host: str, limit: int = MAX_PAGES):
             problems.append(f"{response.status} on {where}")
         elif response.status_int >= 400:
             problems.append(f"broken link: {response.status} on {where}")
-        if "Traceback (most recent call last)" in response.text:
+        textual = response.content_type.startswith(("text/", "application/json"))
+        if textual and "Traceback (most recent call last)" in response.text:
             problems.append(f"traceback shown on {where}")
         if response.status_int in (301, 302, 303, 307):
             target = urldefrag(urljoin(url, response.headers["Location"]))[0]
