@@ -150,3 +150,24 @@ def test_report_form_helper_is_for_logged_in_participants_only(site):
         assert "<label for=" in html
     finally:
         env["closer"]()
+
+
+def test_listings_leave_hidden_content_out_except_for_moderators(site):
+    from pyramid.request import Request
+    from pyramid.scripting import prepare
+    from beffroi import moderation
+    from beffroi.resources.user import User
+    for i in range(3):
+        report(logged_in(site, f"p{i}@example.org"), PAGE)
+    request = Request.blank("/", host=HOST)
+    env = prepare(request=request, registry=site.app.registry)
+    try:
+        org = request.organisation
+        pages = list(org.spaces["place"]["pages"].values()) + list(org.spaces["parc"]["pages"].values())
+        request.user = None
+        assert [p.title for p in moderation.visible_to(request, pages)] == ["Arbres"]
+        request.user = org.users.find_by_email("modo@example.org")
+        assert [p.title for p in moderation.visible_to(request, pages)] == ["Bancs publics", "Arbres"]
+        assert isinstance(request.user, User)
+    finally:
+        env["closer"]()

@@ -134,6 +134,13 @@ def is_hidden(content) -> bool:
     return bool(getattr(content, "hidden_by_moderation", False))
 
 
+def visible_to(request, items):
+    """``items`` without hidden content, except for whoever may moderate it — what a
+    module's listing shows."""
+    return [item for item in items
+            if not is_hidden(item) or request.has_permission("space.moderate", item)]
+
+
 def is_hidden_in_lineage(context):
     """The nearest hidden content in the lineage of ``context`` (a hidden proposal hides
     its comments and sub-pages too), or None."""
