@@ -143,3 +143,12 @@ def test_cli_adds_a_system_admin(tmp_path, capsys):
                  "--password", PASSWORD], out=out.append) == 0
     assert main(["-c", str(ini), "system-admin", "list"], out=out.append) == 0
     assert out[-1] == "ops@example.org"
+
+
+def test_system_login_is_throttled_after_repeated_failures(sysplatform):
+    for _ in range(5):
+        _browser, response = system_login(sysplatform, password="not the password!!")
+        assert "Wrong e-mail address or password" in response.text or "incorrect" in response.text
+    _browser, response = system_login(sysplatform)           # right password, too late
+    assert response.status_int == 200
+    assert "Too many attempts" in response.text or "Trop de tentatives" in response.text

@@ -14,7 +14,7 @@ from pyramid.renderers import render_to_response
 from pyramid.view import forbidden_view_config, view_config
 from pyramid_zodbconn import get_connection
 
-from beffroi import actionlog
+from beffroi import actionlog, throttle
 from beffroi.accounts_core import EMAIL_RE, AccountError, create_user
 from beffroi.forms import make_form, validate
 from beffroi.i18n import LANGUAGE_NAMES, _
@@ -26,6 +26,7 @@ from beffroi.resources.root import get_app_root
 from beffroi.security import SYSTEM_SESSION_KEY, current_system_admin
 from beffroi.tenancy import normalise_host
 from beffroi.views.admin_forms import checkbox_set, field_error, host_problem, lines
+from beffroi.views.auth import TOO_MANY, client_address
 from beffroi.views.site import safe_came_from
 
 INVITE_TTL = 7 * 24 * 3600
@@ -60,6 +61,27 @@ class SystemLoginSchema(colander.MappingSchema):
                                    widget=deform.widget.PasswordWidget(autocomplete="current-password"))
 
 
+class SystemThrottle:
+    """Gives ``beffroi.throttle`` a place outside every organisation for the failed
+    logins of system admins: ``AppRoot.system.login_throttle``, made on the first failure."""
+
+    def __init__(self, system):
+        self._system = system
+
+    @property
+    def throttle(self):
+        return getattr(self._system, "login_throttle", None)
+
+    @throttle.setter
+    def throttle(self, tree):
+        self._system.login_throttle = tree
+
+
+def _throttled(holder, request, email):
+    return (throttle.is_throttled(holder, throttle.LOGIN_ACCOUNT, email)
+            or throttle.is_throttled(holder, throttle.LOGIN_ADDRESS, client_address(request)))
+
+
 @view_config(route_name="system", context=SystemRoot, name="login",
              request_method=("GET", "POST"), renderer="beffroi:templates/form.pt")
 def system_login(context, request):
@@ -69,14 +91,22 @@ def system_login(context, request):
         appstruct, html = validate(request, form)
         if appstruct is not None:
             email = appstruct["email"].strip().lower()
+            holder = SystemThrottle(context.app_root.system)
             admin = context.app_root.system.admins.get(email)
-            if admin is None:
-                burn_time()                  # same cost whether the account exists or not
-            elif verify_password(admin, appstruct["password"]) and not getattr(admin, "blocked", False):
-                request.session.invalidate()  # new session: no fixation, no participant left
-                request.session[SYSTEM_SESSION_KEY] = email
-                return HTTPFound(location=safe_came_from(request, "/-/system/"))
-            error = _("Wrong e-mail address or password.")
+            if _throttled(holder, request, email):
+                error = TOO_MANY             # same answer whether the account exists or not
+            else:
+                if admin is None:
+                    burn_time()              # same cost whether the account exists or not
+                elif verify_password(admin, appstruct["password"]) and \
+                        not getattr(admin, "blocked", False):
+                    throttle.reset(holder, throttle.LOGIN_ACCOUNT, email)
+                    request.session.invalidate()   # new session: no fixation, no participant left
+                    request.session[SYSTEM_SESSION_KEY] = email
+                    return HTTPFound(location=safe_came_from(request, "/-/system/"))
+                throttle.record(holder, throttle.LOGIN_ACCOUNT, email)
+                throttle.record(holder, throttle.LOGIN_ADDRESS, client_address(request))
+                error = _("Wrong e-mail address or password.")
             html = form.render({"email": appstruct["email"]})
     else:
         html = form.render()
