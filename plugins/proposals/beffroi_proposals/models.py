@@ -177,12 +177,14 @@ def facets_of(proposal):
 
 
 def add_proposal(container, title, body_source, body_format, creator, scope="",
-                 category="", address="", official=False, catalog=True):
-    """Create a numbered proposal in ``container`` and index it."""
+                 category="", address="", official=False, catalog=True, body_html=None):
+    """Create a numbered proposal in ``container`` and index it. ``body_html``, when
+    given, is the body already rendered and sanitised (bulk imports render once)."""
     index = ensure_index(container)
     number = index.next_number()
-    proposal = Proposal(number, title, body_source, render_body(body_source, body_format),
-                        creator)
+    if body_html is None:
+        body_html = render_body(body_source, body_format)
+    proposal = Proposal(number, title, body_source, body_html, creator)
     proposal.scope, proposal.category, proposal.address = scope, category, address
     proposal.official = official
     container.add(str(number), proposal)

@@ -116,16 +116,22 @@ def cards_of(request, container, proposals, settings):
     translate = request.localizer.translate
     base = request.resource_url(container)
     answers = rules.answers_public(request, container, settings)
-    supports = rules.supports_mode(settings) != "hidden"
+    # translated once per page; the count is put in afterwards
+    supports_label = translate(_("Supports: ${n}", mapping={"n": "\x00"})) \
+        if rules.supports_mode(settings) != "hidden" else ""
+    comments_label = translate(_("Comments: ${n}", mapping={"n": "\x00"}))
+    labels = {}
     out = []
     for p in proposals:
         state = "withdrawn" if p.withdrawn else (p.state if answers else None)
+        if state and state not in labels:
+            labels[state] = translate(state_label(state, settings))
         out.append({
             "url": f"{base}{p.__name__}/", "title": p.title, "official": p.official,
             "state_class": state_class(state) if state else "",
-            "state": translate(state_label(state, settings)) if state else "",
-            "supports": translate(_("Supports: ${n}", mapping={"n": p.supports})) if supports else "",
-            "comments": translate(_("Comments: ${n}", mapping={"n": comment_count(p)})),
+            "state": labels[state] if state else "",
+            "supports": supports_label.replace("\x00", str(p.supports)),
+            "comments": comments_label.replace("\x00", str(comment_count(p))),
         })
     return out
 
@@ -242,7 +248,7 @@ def states_css(context, request):
     for state, _label, colour in custom_states(settings):
         red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
         text = "#000" if (red * 299 + green * 587 + blue * 114) / 1000 > 140 else "#fff"
-        rules_css.append(f".{state_class(state)} {{ background: {colour}; color: {text}; "
+        rules_css.append(f".proposal-state--{state} {{ background: {colour}; color: {text}; "
                          f"border-color: {colour}; }}")
     response = Response("\n".join(rules_css) + "\n", content_type="text/css")
     response.cache_control = "max-age=60"

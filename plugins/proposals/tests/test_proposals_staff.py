@@ -42,7 +42,7 @@ def test_admins_answer_with_custom_coloured_states_and_publish_answers_per_phase
 def test_a_custom_state_must_have_a_colour(site):
     site.user("admin@example.org", org_roles=["admin"])
     admin = site.browser("admin@example.org")
-    page = admin.get("/-/admin/budget/modules/proposals")
+    page = admin.get("/-/admin/spaces/budget/modules/proposals")
     form = site.form_with(page, "custom_states")
     form["custom_states"] = "Étudiée | violet"
     page = form.submit("save")
