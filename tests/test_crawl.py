@@ -140,11 +140,31 @@ def crawl(browser, host: str, limit: int = MAX_PAGES):
     return visited, problems
 
 
-@pytest.fixture
-def demo(platform):
-    with platform.tx() as app:
-        create_demo(app, platform.plugins)
-    return platform
+@pytest.fixture(scope="module")
+def compiled_templates(tmp_path_factory):
+    """Keep compiled Chameleon templates on disk for the module: each app instance would
+    otherwise compile every template again (about a second each on a busy machine)."""
+    from chameleon.loader import ModuleLoader
+    from chameleon.template import BaseTemplate
+    previous = BaseTemplate.loader
+    BaseTemplate.loader = ModuleLoader(str(tmp_path_factory.mktemp("chameleon")))
+    yield
+    BaseTemplate.loader = previous
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, compiled_templates):
+    """The demo platform, built once: crawling only reads, which the tests check."""
+    from beffroi.app import make_config
+    from beffroi.testing import Platform, _file_db
+    db = _file_db(tmp_path_factory.mktemp("crawl-db"))
+    app = make_config({"beffroi.db": db, "beffroi.secret": "crawl-secret-" + "x" * 40,
+                       "pyramid.default_locale_name": "fr"}).make_wsgi_app()
+    platform = Platform(app, db)
+    with platform.tx() as root:
+        create_demo(root, platform.plugins)
+    yield platform
+    db.close()
 
 
 ROLES = {
@@ -161,17 +181,20 @@ def test_every_link_of_the_demo_answers_well_formed_html(demo, host, role):
     if ROLES[role]:
         email, password = ROLES[role]
         demo.login(browser, email.format(host=host), password)
+    before = demo.db.lastTransaction()
     visited, problems = crawl(browser, host)
     assert visited >= 3, f"the crawl of {host} as {role} found almost nothing"
     assert not problems, f"{host} as {role}, {visited} pages:\n" + "\n".join(problems[:40])
+    assert demo.db.lastTransaction() == before, \
+        f"following links (GET only) as {role} on {host} wrote to the database"
 
 
 def test_the_english_interface_of_the_demo_answers_too(demo):
     host = ORGANISATIONS[0]["host"]
     browser = demo.browser(host)
     browser.set_cookie("_LOCALE_", "en")
-    visited, problems = crawl(browser, host, limit=100)
     assert "Participation spaces" in browser.get("/").text
+    visited, problems = crawl(browser, host, limit=100)
     assert not problems, "\n".join(problems[:40])
 
 
