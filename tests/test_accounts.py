@@ -117,6 +117,8 @@ def _png():
 
 
 def test_profile_picture_is_checked_by_content_and_then_shown(platform, org):
+    import io
+
     from webtest import Upload
     uid = platform.add_user(HOST, "camille@example.org", "Camille Martin")
     browser = platform.browser(HOST)
@@ -134,7 +136,9 @@ def test_profile_picture_is_checked_by_content_and_then_shown(platform, org):
     page = form.submit("save").follow()
     assert f"/-/avatar/{uid}" in page.text and "Cam" in page.text
     image = platform.browser(HOST).get(f"/-/avatar/{uid}")
-    assert image.content_type == "image/png" and image.body == _png()
+    assert image.content_type == "image/png"
+    from PIL import Image
+    assert Image.open(io.BytesIO(image.body)).size == (8, 8)
     form = form_with(browser.get("/-/account/profile"), "nickname")
     form["upload"] = Upload("big.png", _png() + b"\0" * (2 * 1024 * 1024), "image/png")
     assert "trop gros" in field_error(form.submit("save"), "avatar")
@@ -181,3 +185,23 @@ def test_registration_is_throttled_per_client_address(platform, org, mail_outbox
     assert mail_outbox.deliver() == []
     with platform.tx() as app:
         assert app.organisation_for_host(HOST).users.find_by_email("zoe@example.org") is None
+
+
+def test_a_photo_loses_its_exif_location_and_is_scaled_down():
+    import io
+
+    from PIL import Image
+
+    from beffroi.uploads import UploadError, clean_image
+    photo = Image.new("RGB", (2000, 1000), (10, 120, 10))
+    exif = Image.Exif()
+    exif[0x8825] = {2: (48.0, 51.0, 0.0)}            # GPSInfo: somewhere in Paris
+    raw = io.BytesIO()
+    photo.save(raw, "JPEG", exif=exif)
+    assert b"Exif" in raw.getvalue()
+    data, media_type = clean_image(raw.getvalue() + b"<script>trailing</script>")
+    assert media_type == "image/jpeg"
+    assert b"Exif" not in data and b"<script>" not in data
+    assert Image.open(io.BytesIO(data)).size == (512, 256)
+    with pytest.raises(UploadError):
+        clean_image(b"GIF89a" + b"\0" * 100)

@@ -47,3 +47,20 @@ def check_image(data, allowed=IMAGE_TYPES):
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise UploadError(_("This file is not a PNG, JPEG or WebP image."))
+
+
+def clean_image(data, max_side=512):
+    """``(bytes, media_type)`` of the image in ``data`` re-encoded by Pillow, at most
+    ``max_side`` pixels wide and high. Re-encoding drops EXIF (a phone photo's GPS
+    position) and anything hidden after the pixels (polyglot files)."""
+    from PIL import Image, ImageOps
+    media_type = check_image(data)
+    with Image.open(io.BytesIO(data)) as image:
+        fmt = image.format
+        image = ImageOps.exif_transpose(image)       # keep the orientation the EXIF said
+        image.thumbnail((max_side, max_side))
+        if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        out = io.BytesIO()
+        image.save(out, fmt)
+    return out.getvalue(), media_type

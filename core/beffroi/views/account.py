@@ -15,7 +15,7 @@ from beffroi.forms import make_form, validate
 from beffroi.i18n import _
 from beffroi.passwords import verify_password
 from beffroi.resources.organisation import SiteTools
-from beffroi.uploads import AVATAR_MAX_BYTES, UploadError, check_image, read_upload
+from beffroi.uploads import AVATAR_MAX_BYTES, UploadError, clean_image, read_upload
 from beffroi.views.account_forms import (
     confirm_password_node, flash, name_node, new_password_node, password_policy, site_url)
 from beffroi.views.auth import TOO_MANY
@@ -44,8 +44,7 @@ def _avatar_validator(node, value):
         return
     try:
         data = read_upload(value["fp"], AVATAR_MAX_BYTES)
-        value["media_type"] = check_image(data)
-        value["data"] = data
+        value["data"], value["media_type"] = clean_image(data)
     except UploadError as exc:
         raise colander.Invalid(node, exc.message)
 
