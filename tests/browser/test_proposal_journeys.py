@@ -24,10 +24,22 @@ def with_proposals(world):
     with world.tx() as app:
         org = app.organisation_for_host(COMMUNE)
         container = enable_module(world.plugins, org, org.spaces["place-du-marche"], "proposals")
-        add_proposal(container, "Des bancs à l'ombre sur la place",
-                     "La place manque d'endroits où s'asseoir **à l'ombre**.", "markdown",
-                     neighbour)
+        proposal = add_proposal(container, "Des bancs à l'ombre sur la place",
+                                "La place manque d'endroits où s'asseoir **à l'ombre**.",
+                                "markdown", neighbour)
+        if notifications_available():
+            from beffroi import follows
+            follows.follow(org, neighbour, proposal)     # the author hears about comments
     return world
+
+
+def notifications_available():
+    try:
+        import beffroi.follows  # noqa: F401
+        import beffroi.notifications  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def log_in(page, live, email):
@@ -87,6 +99,20 @@ def test_a_participant_proposes_supports_and_comments(with_proposals, live, page
     expect(page.locator("#comments .comment-meta").first).to_contain_text("Camille Habitant")
     axe(page, "proposals: proposal with comments")
     assert not page.problems, page.problems
+
+    # the author of the proposal, who follows it, is told about the comment
+    if not notifications_available():
+        return
+    page.get_by_role("button", name=re.compile("Se déconnecter|Log out")).click()
+    log_in(page, live, "voisin@commune.localhost")
+    account = page.get_by_role("navigation", name=re.compile("compte|account", re.I))
+    expect(account.locator(".unread-count")).to_contain_text("1")
+    account.get_by_role("link", name=re.compile("^Notifications")).click()
+    axe(page, "notifications")
+    entry = main.locator(".notifications li").first
+    expect(entry).to_contain_text("Camille Habitant")
+    entry.get_by_role("link", name="Des bancs à l'ombre sur la place").click()
+    expect(page.locator("#comments")).to_contain_text("Oui, et avec une fontaine")
 
 
 def test_a_visitor_is_invited_to_log_in_before_supporting(with_proposals, live, page):
