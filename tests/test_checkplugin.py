@@ -156,3 +156,12 @@ def test_a_template_that_does_not_compile_is_named(write_plugin):
     assert "✗ templates compile (2)" in text
     assert "templates/bad.pt" in text
     assert "templates/ok.pt" not in text
+
+
+def test_the_module_entry_point_reports_without_starting_beffroi(write_plugin, capsys):
+    from beffroi.checkplugin import main as check_main
+    name = write_plugin("beffroi_broken_again", BROKEN)
+    assert check_main([name]) == 2
+    assert "✗ permissions namespaced (1)" in capsys.readouterr().out
+    assert check_main([]) == 2
+    assert "usage:" in capsys.readouterr().err

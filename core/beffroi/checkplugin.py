@@ -367,3 +367,21 @@ def _check_pot_fresh(report, package_dir, domain, wanted):
         problems.append(f"regenerate it: `pot-create -d {domain} -o {package_dir.name}/locale/"
                         f"{domain}.pot {package_dir.name}`, then `pybabel update` and translate")
     _add(report, ".pot up to date with the sources", problems)
+
+
+def main(argv=None) -> int:
+    """``python -m beffroi.checkplugin NAME``: the report even when an installed plugin is
+    so broken that the ``beffroi`` command cannot start."""
+    import sys
+    args = sys.argv[1:] if argv is None else list(argv)
+    if len(args) != 1 or args[0].startswith("-"):
+        print("usage: python -m beffroi.checkplugin NAME (entry-point name or import path)",
+              file=sys.stderr)
+        return 2
+    report = check_plugin(args[0])
+    print(report.render())
+    return 0 if report.ok else 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
