@@ -12,6 +12,7 @@ install: $(VENV)/.installed node_modules/axe-core/axe.min.js
 
 # axe-core (accessibility checks of the browser tests), pinned in package-lock.json.
 node_modules/axe-core/axe.min.js: package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing (axe-core for the browser tests): apt-get install npm"; exit 1; }
 	npm ci --no-audit --no-fund
 	touch $@
 
