@@ -21,6 +21,8 @@ TEMPLATE_DIR = Path(__file__).parent / "template"
 LOCALES = ("fr", "en")
 #: Data files of the scaffold itself, not copied into the plugin.
 NOT_COPIED = {"fr.json.tmpl"}
+#: Files named after the module in the generated plugin.
+RENAMED = {"test_module.py": "test_{name}.py", "module.css": "{name}.css"}
 #: Names a plugin cannot take: they clash with the core or Python.
 RESERVED = {"core", "admin", "testing", "static", "skin", "plugins", "test", "tests"}
 
@@ -76,8 +78,8 @@ def create_plugin(name: str, directory: str | Path | None = None, out=print) -> 
                 continue
             parts = [names.package if p == "package" else p for p in relative.parts]
             parts[-1] = parts[-1].removesuffix(".tmpl")
-            if parts[-1] == "test_module.py":
-                parts[-1] = f"test_{names.name}.py"
+            if parts[-1] in RENAMED:
+                parts[-1] = RENAMED[parts[-1]].format(name=names.name)
             dest = target.joinpath(*parts)
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_text(names.substitute(source.read_text(encoding="utf-8")), encoding="utf-8")
