@@ -96,3 +96,30 @@ def export_organisation(organisation):
              "created": p.created.isoformat(), "text": plain_text(p.body_html)}
             for p in container.values() if isinstance(p, Proposal)]
     return {"proposals": out}
+
+
+@hookimpl
+def data_portable(request, user):
+    """The proposals ``user`` wrote and the ones they support, in every space."""
+    from beffroi_proposals.models import proposal_index
+    mine, supported = [], []
+    for space in request.organisation.spaces.values():
+        container = space.modules.get("proposals")
+        if container is None:
+            continue
+        index = proposal_index(container)
+        for number in index.members(("author", user.id)):
+            p = container[str(number)]
+            mine.append({"space": space.__name__, "number": p.number, "title": p.title,
+                         "text": p.body_source, "created": p.created.isoformat(),
+                         "withdrawn": p.withdrawn})
+        for number in index.user_supports.get(user.id, ()):
+            p = container[str(number)]
+            supported.append({"space": space.__name__, "number": p.number, "title": p.title,
+                              "proposal": _path(p)})
+    return {"proposals": mine, "supports": supported}
+
+
+def _path(proposal):
+    container = proposal.__parent__
+    return f"/{container.space.__name__}/{container.__name__}/{proposal.__name__}/"

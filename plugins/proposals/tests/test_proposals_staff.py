@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from types import SimpleNamespace
 
 from beffroi.testing import csrf_of
 
@@ -112,3 +113,38 @@ def test_phase_settings_close_creation_and_block_or_hide_supports(site):
     assert "order=supported" not in bob.get(BASE).text
     with site.platform.tx() as app:
         assert site.container(app)["1"].supports == 0
+
+
+def test_followers_are_notified_of_new_proposals_answers_and_amendments(site):
+    from beffroi import follows
+    from beffroi.notifications import inbox_events
+    site.user("admin@example.org", org_roles=["admin"])
+    site.user("ana@example.org")
+    bob = site.user("bob@example.org")
+    with site.platform.tx() as app:
+        org = app.organisation_for_host("test.localhost")
+        follows.follow(org, bob, org.spaces["budget"])
+    ana = site.browser("ana@example.org")
+    url = site.create(ana).location
+    _answer(site, site.browser("admin@example.org"), url, "accepted", "<p>Oui.</p>")
+    with site.platform.tx() as app:
+        org = app.organisation_for_host("test.localhost")
+        kinds = [event.kind for event, _unread in inbox_events(org, bob)]
+    assert "proposals.created" in kinds and "proposals.answered" in kinds
+
+
+def test_a_participant_downloads_their_proposals_and_supports(site):
+    from beffroi_proposals import data_portable
+    ana = site.user("ana@example.org")
+    browser = site.browser("ana@example.org")
+    url = site.create(browser).location
+    site.user("bob@example.org")
+    bob = site.browser("bob@example.org")
+    site.post(bob, url + "support")
+    with site.platform.tx() as app:
+        org = app.organisation_for_host("test.localhost")
+        request = SimpleNamespace(organisation=org)      # the hook reads only this
+        data = data_portable(request, org.users[ana])
+        bob_data = data_portable(request, org.users.find_by_email("bob@example.org"))
+    assert data["proposals"][0]["title"] == "Des bancs sur la place"
+    assert bob_data["proposals"] == [] and url.endswith(bob_data["supports"][0]["proposal"])
