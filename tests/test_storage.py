@@ -24,14 +24,20 @@ def platform_on(db):
     return Platform(make_config(settings).make_wsgi_app(), db)
 
 
-def test_data_written_through_the_app_survives_a_restart(storage_db):
-    db, uri = storage_db
+def admin_on_a_space_with_pages(db):
+    """A platform over ``db`` with one space and a logged-in organisation admin."""
     site = platform_on(db)
     site.add_org("Commune", "test.localhost")
     site.add_space("test.localhost", "place", "La place", modules=["pages"])
     site.add_user("test.localhost", "admin@test.localhost", org_roles=["admin"])
     browser = site.browser("test.localhost")
     site.login(browser, "admin@test.localhost")
+    return site, browser
+
+
+def test_data_written_through_the_app_survives_a_restart(storage_db):
+    db, uri = storage_db
+    site, browser = admin_on_a_space_with_pages(db)
     form = browser.get("/place/pages/add").forms[1]
     form["title"] = "Calendrier"
     form["body"] = "<p>Réunion le 3 mars</p><script>alert(1)</script>"
@@ -51,12 +57,7 @@ def test_data_written_through_the_app_survives_a_restart(storage_db):
 
 def test_reading_pages_never_writes_to_the_database(storage_db):
     db, _ = storage_db
-    site = platform_on(db)
-    site.add_org("Commune", "test.localhost")
-    site.add_space("test.localhost", "place", "La place", modules=["pages"])
-    site.add_user("test.localhost", "admin@test.localhost", org_roles=["admin"])
-    browser = site.browser("test.localhost")
-    site.login(browser, "admin@test.localhost")
+    site, browser = admin_on_a_space_with_pages(db)
     before = db.lastTransaction()
     for url in ("/", "/place/", "/place/pages/", "/-/admin/", "/-/admin/spaces/place/",
                 "/-/health", "/-/plugins.json", "/-/branding.css"):
