@@ -106,6 +106,9 @@ def comment_form(page, index=None):
 
 def post_comment(browser, text, alignment="0", reply_to=None, url="/place/ideas/bench"):
     page = browser.get(url)
+    if reply_to is not None:                 # the "Reply" link leads to the reply form
+        page = browser.get(page.html.find(id=f"comment-{reply_to}").find(
+            "a", href=lambda h: h and h.endswith(f"/comment?reply_to={reply_to}"))["href"])
     form = comment_form(page, reply_to)
     form["body"] = text
     form["alignment"] = alignment

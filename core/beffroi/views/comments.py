@@ -63,12 +63,16 @@ def thread_markup(request, content, form=None) -> Markup:
     return Markup(render(TEMPLATES + "thread.pt", values, request=request))
 
 
-def _form_page(request, content, form, page_title, action, comment=None):
+def _form_page(request, content, form, page_title, action, comment=None, parent=None):
     """A page of its own showing the form with its error next to the field and what the
     person typed (works without JavaScript); 400 when it reports an error."""
+    if parent is None and form.get("reply_to"):
+        parent = core.get_comment(content, form["reply_to"])
     response = render_to_response(TEMPLATES + "form.pt", {
         "page_title": page_title, "content": content, "form": form, "action": action,
-        "comment": comment, "alignments": core.ALIGNMENTS,
+        "comment": comment, "alignments": core.ALIGNMENTS, "parent": parent,
+        "parent_author": author_name(request, parent.creator) if parent is not None else "",
+        "is_hidden": moderation.is_hidden,
         "max_length": core.max_length(content, request.organisation),
         "back": request.resource_url(content) + (
             f"#comment-{comment.__name__}" if comment is not None else "#comments"),
@@ -76,6 +80,23 @@ def _form_page(request, content, form, page_title, action, comment=None):
     if form.get("error"):
         response.status_int = 400
     return response
+
+
+@view_config(context=Content, name="comment", permission="participate",
+             request_method="GET")
+def reply_form_view(context, request):
+    """The form to answer one comment (a page of its own: threads stay light)."""
+    content = _commentable(context)
+    parent = core.get_comment(content, request.params.get("reply_to", ""))
+    if parent is None or parent.deleted or moderation.is_hidden(parent):
+        raise HTTPNotFound()
+    form = {"reply_to": parent.__name__, "alignment": "0"}
+    if not core.comments_open(content, request):
+        form["error"], form["field"] = request.localizer.translate(_("Comments are closed.")), "body"
+    elif parent.depth + 1 >= core.MAX_DEPTH:
+        form["error"] = request.localizer.translate(_("Replies go three levels deep at most."))
+    return _form_page(request, content, form, _("Reply"), request.resource_url(content, "comment"),
+                      parent=parent)
 
 
 @view_config(context=Content, name="comment", permission="participate",
