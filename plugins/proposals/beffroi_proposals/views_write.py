@@ -6,6 +6,7 @@ import uuid
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.i18n import TranslationStringFactory
 
+from beffroi import follows
 from beffroi.forms import make_form, validate
 from beffroi.notifications import publish
 from beffroi.resources.folder import now
@@ -48,6 +49,8 @@ def create_view(context, request):
             upload = appstruct.get("attachment")
             if upload:
                 proposal.add_attachment(upload["attachment"])
+            # authors hear about comments, amendments and the answer to their proposal
+            follows.follow(request.organisation, request.user.id, proposal)
             publish(request, "proposals.created", proposal)
             _flash(request, _("Your proposal has been published."))
             return HTTPFound(location=request.resource_url(proposal))
@@ -106,6 +109,7 @@ def amend_view(context, request):
             amendment = Amendment(uuid.uuid4().hex[:10], request.user.id, appstruct["title"],
                                   appstruct["body"], body_html)
             context.add_amendment(amendment)
+            follows.follow(request.organisation, request.user.id, context)
             publish(request, "proposals.amendment_proposed", context,
                     url=request.resource_url(context, anchor="amendments"))
             _flash(request, _("Your amendment has been sent to the author of the proposal."))
@@ -158,6 +162,7 @@ def promote_amendment_view(context, request):
                             settings.get("body_format", "markdown"), request.user.id,
                             scope=context.scope, category=context.category)
     amendment.state, amendment.promoted_to = "promoted", proposal.__name__
+    follows.follow(request.organisation, request.user.id, proposal)
     publish(request, "proposals.created", proposal)
     _flash(request, _("Your amendment is now a proposal of its own."))
     return HTTPFound(location=request.resource_url(proposal))

@@ -127,10 +127,18 @@ def test_followers_are_notified_of_new_proposals_answers_and_amendments(site):
     ana = site.browser("ana@example.org")
     url = site.create(ana).location
     _answer(site, site.browser("admin@example.org"), url, "accepted", "<p>Oui.</p>")
+    site.user("carl@example.org")
+    carl = site.browser("carl@example.org")
+    form = site.form_with(carl.get(url + "amend"), "title")
+    form["title"] = "Des bancs et une fontaine"
+    form.submit("send")
     with site.platform.tx() as app:
         org = app.organisation_for_host("test.localhost")
         kinds = [event.kind for event, _unread in inbox_events(org, bob)]
+        author_kinds = [event.kind for event, _unread in inbox_events(org, org.users.find_by_email("ana@example.org").id)]
     assert "proposals.created" in kinds and "proposals.answered" in kinds
+    # the author follows their proposal from its creation
+    assert "proposals.answered" in author_kinds and "proposals.amendment_proposed" in author_kinds
 
 
 def test_a_participant_downloads_their_proposals_and_supports(site):
