@@ -34,4 +34,9 @@ class User(Persistent):
 
     @property
     def display_name(self):
-        return self.name
+        """The name shown with contributions: the nickname when given, and "Deleted
+        participant" (a TranslationString, translated by templates) once deleted."""
+        if self.deleted:
+            from beffroi.i18n import _
+            return _("Deleted participant")
+        return self.nickname or self.name
