@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
@@ -43,8 +43,7 @@ class ActionLog(Persistent):
     def newest(self, actor_id=None, action=None, space=None, limit=200):
         """Entries newest first, filtered by actor id, action (prefix) and space slug."""
         out = []
-        # reversed() indexes the lazy BTreeItems from the end: no list of every entry
-        for entry in reversed(self.entries.values()):
+        for entry in self._newest_first():
             if actor_id and entry.actor_id != actor_id:
                 continue
             if action and not (entry.action == action or entry.action.startswith(action + ".")):
@@ -55,6 +54,20 @@ class ActionLog(Persistent):
             if len(out) >= limit:
                 break
         return out
+
+
+    def _newest_first(self):
+        """Entries newest first, one day of keys at a time: a BTree has no reverse
+        iterator, and reversing the whole tree would load every bucket of years of log
+        to show the latest page."""
+        if not self.entries:
+            return
+        day = date.fromisoformat(self.entries.maxKey()[:10])
+        first = date.fromisoformat(self.entries.minKey()[:10])
+        while day >= first:
+            prefix = day.isoformat()
+            yield from reversed(list(self.entries.values(min=prefix, max=prefix + "\uffff")))
+            day -= timedelta(days=1)
 
 
 def log_of(organisation, create=False):
