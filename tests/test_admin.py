@@ -258,3 +258,22 @@ def test_admin_pages_do_not_write_on_get(org):
                  "/-/admin/spaces/place/moderation"):
         admin.get(path)
     assert org.db.lastTransaction() == before
+
+
+def test_action_log_reads_newest_first_across_days_and_filters():
+    from datetime import datetime, timedelta, timezone
+    from beffroi.actionlog import ActionLog, LogEntry
+    log = ActionLog()
+    start = datetime(2026, 1, 1, 23, 0, tzinfo=timezone.utc)
+    for i in range(300):                          # 300 acts over ~12 days, some days empty
+        when = start + timedelta(hours=i if i < 100 else i + 72)
+        log.append(LogEntry(when, f"u{i % 3}", "N", "participant",
+                            "moderation.hide" if i % 5 == 0 else "space.edit", f"t{i}", f"s{i % 2}"))
+    newest = log.newest(limit=1000)
+    assert [e.target for e in newest] == [f"t{i}" for i in reversed(range(300))]
+    assert [e.target for e in log.newest(limit=3)] == ["t299", "t298", "t297"]
+    hides = log.newest(action="moderation", actor_id="u0", space="s1", limit=1000)
+    assert [e.target for e in hides] == [f"t{i}" for i in reversed(range(300))
+                                         if i % 5 == 0 and i % 3 == 0 and i % 2 == 1]
+    assert log.newest(action="moderation.hid") == []          # whole codes, not prefixes of words
+    assert ActionLog().newest() == []
