@@ -16,6 +16,7 @@ from beffroi import throttle
 from beffroi.accounts_core import create_user
 from beffroi.forms import make_form, validate
 from beffroi.i18n import _
+from beffroi.passwords import burn_time
 from beffroi.resources.organisation import SiteTools
 from beffroi.tokens import consume_token, issue_token, peek_token
 from beffroi.views.account_forms import (
@@ -77,6 +78,7 @@ def _register(request, org, appstruct):
     email = appstruct["email"].strip().lower()
     existing = org.users.find_by_email(email)
     if existing is not None:
+        burn_time()              # as long as hashing a new password: timing tells nothing
         send_account_mail(
             request, email, _("Someone tried to create an account with your address"),
             _("Someone, maybe you, tried to create an account on ${org} with this e-mail "
