@@ -4,7 +4,7 @@ import io
 import pytest
 from PIL import Image
 
-from beffroi.testing import csrf_of
+from beffroi.testing import accessibility_problems, csrf_of
 from beffroi.tokens import issue_token
 
 HOST = "test.localhost"
@@ -66,3 +66,20 @@ def test_account_pages_have_no_inline_script_or_style(platform, logged_in):
             assert script.get("src"), f"inline script on {path}"
         assert not page.html.find_all("style"), f"inline style element on {path}"
         assert not page.html.find_all(style=True), f"inline style attribute on {path}"
+
+
+def test_account_pages_pass_the_static_accessibility_check(platform, logged_in):
+    browser, uid, reset = logged_in
+    anonymous = platform.browser(HOST)
+    problems = {}
+    for path in ("/-/login", "/-/register", "/-/register-sent", "/-/password/forgot",
+                 f"/-/password/set?token={reset}"):
+        problems[path] = accessibility_problems(anonymous.get(path).text)
+    page = anonymous.get("/-/register")
+    form = next(f for f in page.forms.values() if "password_confirm" in f.fields)
+    problems["register with errors"] = accessibility_problems(form.submit("register").text)
+    platform.login(browser, "camille@example.org")
+    for path in ("/-/account", "/-/account/profile", "/-/account/email", "/-/account/password",
+                 "/-/account/delete"):
+        problems[path] = accessibility_problems(browser.get(path).text)
+    assert not {path: found for path, found in problems.items() if found}
