@@ -21,6 +21,7 @@ def cli(tmp_path, *args):
     ("local-events", "not a valid plugin name"),
     ("beffroi_petitions", "leave out the 'beffroi' prefix"),
     ("class", "reserved"),
+    ("pages", "already taken by an installed plugin"),
 ])
 def test_a_bad_name_is_refused_with_the_rule(tmp_path, capsys, name, reason):
     status, _ = cli(tmp_path, "new-plugin", name, "--directory", str(tmp_path / "p"))

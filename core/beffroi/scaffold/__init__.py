@@ -64,6 +64,7 @@ def create_plugin(name: str, directory: str | Path | None = None, out=print) -> 
     """Write the plugin ``name`` into ``directory`` (default ``./beffroi-<name>``), a
     folder that must not exist yet; return its path."""
     names = check_name(name)
+    _check_not_installed(names)
     target = Path(directory) if directory else Path.cwd() / names.dist
     if target.exists():
         raise ScaffoldError(f"{target} already exists; choose another folder with --directory "
@@ -94,6 +95,16 @@ def create_plugin(name: str, directory: str | Path | None = None, out=print) -> 
         raise
     out(f"created the plugin {names.name!r} in {target}")
     return target
+
+
+def _check_not_installed(names: Names):
+    """Refuse a name an installed plugin or package already uses: both would clash."""
+    import importlib.metadata
+    import importlib.util
+    taken = {ep.name for ep in importlib.metadata.entry_points(group="beffroi")}
+    if names.name in taken or importlib.util.find_spec(names.package) is not None:
+        raise ScaffoldError(f"{names.name!r} is already taken by an installed plugin "
+                            f"(see `beffroi plugins`); choose another name")
 
 
 def extract_pot(package_dir: Path, domain: str, pot: Path) -> None:
