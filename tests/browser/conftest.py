@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("BEFFROI_CHROMIUM", "/usr/bin/chromium")   # Debian's chromium
 REPO = Path(__file__).resolve().parents[2]
 AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
