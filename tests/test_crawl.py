@@ -2,6 +2,8 @@
 no server error, no traceback, no broken link, and HTML whose tags balance."""
 from __future__ import annotations
 
+import fnmatch
+import re
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -14,6 +16,18 @@ MAX_PAGES = 300
 # Links that change state or leave the role being crawled; GET-only crawling never posts.
 SKIPPED_PATHS = ("/-/logout", "/-/lang", "/-/delete", "/-/export")
 SKIPPED_WORDS = ("logout", "delete", "unsubscribe", "remove")
+# Python values printed instead of text: a template that reads the wrong name.
+LEAKS = re.compile(r"&lt;(?:built-in|bound) method[^&]*?&gt;|&lt;[\w.]+ object at 0x[0-9a-f]+&gt;"
+                   r"|>\s*None\s*<")
+# Known leaks, each with the template to fix (reported to its owner); any other fails.
+KNOWN_LEAKS = {
+    ("/-/login", "None"): "core/beffroi/templates/form.pt: `exists:error and error` is true "
+                          "when error is None, so the login page shows a 'None' alert",
+    ("/-/register", "None"): "core/beffroi/templates/account/form.pt: same `exists:error and error`",
+    ("/-/password/forgot", "None"): "core/beffroi/templates/account/form.pt: same",
+    ("/-/admin/spaces/*/", "built-in method"): "core/beffroi/templates/admin/space.pt: "
+                          "${row.items} finds dict.items, not the row's item count",
+}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}
 
@@ -78,6 +92,18 @@ def check_markup(text: str) -> list[str]:
     return problems
 
 
+def leaks(path: str, text: str) -> list[str]:
+    """Python values shown to people on the page at ``path``, except the known ones."""
+    found = []
+    for match in LEAKS.finditer(text):
+        shown = match.group(0).replace("&lt;", "").strip("<> \n")
+        known = any(fnmatch.fnmatch(path, pattern) and kind in shown
+                    for pattern, kind in KNOWN_LEAKS)
+        if not known:
+            found.append(f"Python value shown: {shown!r}")
+    return found
+
+
 def crawlable(url: str, host: str) -> bool:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "") or (parts.hostname or host) != host:
@@ -124,6 +150,7 @@ def crawl(browser, host: str, limit: int = MAX_PAGES):
         parser = PageParser()
         parser.feed(response.text)
         problems.extend(f"{where}: {p}" for p in check_markup(response.text))
+        problems.extend(f"{where}: {p}" for p in leaks(urlsplit(url).path, response.text))
         for href in parser.links:
             target = urldefrag(urljoin(url, href))[0]
             if target and crawlable(target, host) and target not in seen:
@@ -207,3 +234,11 @@ def test_the_markup_check_catches_what_it_is_meant_to():
     assert any("duplicate id" in p for p in check_markup(
         "<!DOCTYPE html><html><body><i id=a></i><b id=a></b></body></html>"))
     assert "no <!DOCTYPE html>" in check_markup("<html></html>")
+
+
+def test_the_leak_check_finds_python_values_on_a_page():
+    assert len(leaks("/x", "<p>None</p><td>&lt;built-in method items of dict object at 0x7f&gt;</td>"
+                           "<td>&lt;beffroi.Foo object at 0x7f12&gt;</td>")) == 3
+    assert leaks("/-/admin/spaces/x/", "<td>&lt;built-in method items of dict object at 0x7f&gt;</td>") == []
+    assert leaks("/x", "<p>Nonetheless</p><p>Personne</p>") == []
+    assert leaks("/-/login", '<p role="alert">None</p>') == []          # known, reported
