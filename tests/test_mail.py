@@ -22,6 +22,10 @@ def test_a_committed_message_reaches_the_smtp_server(platform, mail_outbox):
     assert msg["From"] == "Beffroi <noreply@beffroi.test>"
     assert mail_outbox.pending_count() == 0
     assert mail_outbox.deliver() == []          # sent once only
+    conn = platform.db.open()
+    [sent] = get_outbox(conn).sent.values()     # kept a while, without its body (links)
+    assert sent.to == "camille@example.org" and sent.sent_at and sent.text == ""
+    conn.close()
 
 
 def test_an_aborted_transaction_sends_nothing(platform, mail_outbox):

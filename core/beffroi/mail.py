@@ -252,6 +252,8 @@ def _finish(conn, tm, key, error):
         queued.attempts += 1
         if error is None:
             queued.sent_at = _now()
+            # the body may hold single-use links: once sent, keep only who, what and when
+            queued.text, queued.html = "", None
             outbox.sent[key] = queued
             return f"sent {queued.subject!r} to {queued.to}"
         queued.last_error = error[:500]
