@@ -27,7 +27,11 @@ demo: install
 	$(BIN)/beffroi -c $(CONFIG) evolve
 	$(BIN)/beffroi -c $(CONFIG) demo
 
+# Mail of the development server goes to a local SMTP sink that prints it here
+# (confirmation and reset links included).
 serve: demo
+	@$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025 & sink=$$!; \
+	trap 'kill $$sink 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/pserve $(CONFIG)
 
 test: install

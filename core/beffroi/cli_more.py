@@ -36,7 +36,8 @@ def _user_add(env, args):
     password = args.password or getpass.getpass("password: ")
     with env.app_root() as app:
         org = find_organisation(app, args.organisation)
-        user = create_user(org, args.email, args.name, password, confirmed=True)
+        user = create_user(org, args.email, args.name, password, confirmed=True,
+                           admin="admin" in (args.org_role or ()))
         if args.org_role:
             org.set_org_roles(user.id, args.org_role)
     env.out(f"created {args.email} in {org.id}")
