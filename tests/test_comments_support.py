@@ -82,9 +82,26 @@ def site(platform):
     with platform.tx() as app:
         container = app.organisation_for_host(HOST).spaces["place"]["ideas"]
         container.add("bench", Idea("A bench under the lime trees"))
-    for name in ("alice", "bob", "carol"):
-        platform.add_user(HOST, f"{name}@example.org", name.title())
+    from beffroi.resources.user import User
+    with platform.tx() as app:
+        users = app.organisation_for_host(HOST).users
+        for name in ("alice", "bob", "carol"):
+            # one argon2 hash for the three (same password): the logins still verify it
+            user = User(f"{name}@example.org", name.title(), _password_hash())
+            user.confirmed = True
+            users.add_user(user)
     return platform
+
+
+_HASH = []
+
+
+def _password_hash():
+    if not _HASH:
+        from beffroi.passwords import hash_password
+        from beffroi.testing import PASSWORD
+        _HASH.append(hash_password(PASSWORD))
+    return _HASH[0]
 
 
 def browse_as(platform, email=None):
