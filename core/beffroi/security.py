@@ -121,7 +121,9 @@ def current_system_admin(request):
 
     System admins live in ``AppRoot.system.admins`` (e-mail → account) and have no
     participant account; their session key is not the participants' one."""
-    cache = request.environ.setdefault("beffroi.system_admin", [])
+    # cached on the request, not in the environ: a retried request (pyramid_retry)
+    # shares the environ but has a new database connection
+    cache = request.__dict__.setdefault("_beffroi_system_admin", [])
     if cache:
         return cache[0]
     admin = None
