@@ -207,6 +207,10 @@ def test_space_admin_assigns_roles_in_own_space_only(org):
     form.get("checkbox", index=1).checked = True               # moderator
     page = form.submit("save").follow()
     assert "camille@example.org" in page.text
+    with org.tx() as app:
+        camille_id = app.organisation_for_host(HOST).users.find_by_email("camille@example.org").id
+    person = as_(org, "admin@example.org").get(f"/-/admin/participants/{camille_id}/")
+    assert "Modérateur·rice" in person.text or "Moderator" in person.text
     admin.get("/-/admin/spaces/parc/roles", status=403)
     admin.post("/-/admin/spaces/parc/roles", {"csrf_token": csrf_of(page),
                                               "email": "camille@example.org"}, status=403)

@@ -15,6 +15,7 @@ from beffroi.i18n import _
 from beffroi.resources.admin import AdminParticipant, AdminParticipants
 from beffroi.security import ORG_ROLES
 from beffroi.views.admin_forms import checkbox_set
+from beffroi.views.admin_space_roles import SPACE_ROLE_TITLES
 
 SEARCH_LIMIT = 50
 ORG_ROLE_TITLES = {"admin": _("Organisation administrator"), "user_manager": _("User manager")}
@@ -84,8 +85,8 @@ def _page(request, context, block_html=None, roles_html=None):
             "block_form": block_html or block.render(),
             "roles_form": (roles_html or roles.render({"roles": set(org.org_roles(context.user.id))}))
             if can_roles else None,
-            "spaces": [(s, s.space_roles(context.user.id)) for s in org.spaces.values()
-                       if s.space_roles(context.user.id)]}
+            "spaces": [(s, [SPACE_ROLE_TITLES.get(r, r) for r in s.space_roles(context.user.id)])
+                       for s in org.spaces.values() if s.space_roles(context.user.id)]}
 
 
 @view_config(context=AdminParticipant, permission="org.manage_users", request_method="GET",
