@@ -116,3 +116,16 @@ def test_changing_the_password_needs_the_current_one(platform, org):
     form["password"] = form["password_confirm"] = "une phrase neuve et longue"
     assert form.submit("save").status_int == 302
     platform.login(platform.browser(HOST), "camille@example.org", "une phrase neuve et longue")
+
+
+def test_a_new_password_ends_the_other_sessions_but_not_this_one(platform, org):
+    platform.add_user(HOST, "camille@example.org")
+    laptop, phone = platform.browser(HOST), platform.browser(HOST)
+    platform.login(laptop, "camille@example.org")
+    platform.login(phone, "camille@example.org")
+    form = form_with(laptop.get("/-/account/password"), "current_password")
+    form["current_password"] = PASSWORD
+    form["password"] = form["password_confirm"] = "une phrase neuve et longue"
+    form.submit("save").follow()
+    assert laptop.get("/-/account").status_int == 200
+    assert phone.get("/-/account").status_int == 302        # back to the login page

@@ -104,6 +104,7 @@ def set_password(organisation, user, password):
     from beffroi.tokens import revoke_tokens
     check_password(password, admin=needs_strong_password(organisation, user.id), email=user.email)
     user.password_hash = hash_password(password)
+    user.session_version += 1          # logs out every other session of this person
     revoke_tokens(organisation, user.id, "reset")
 
 

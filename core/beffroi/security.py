@@ -60,6 +60,8 @@ class SecurityPolicy:
         request.session.invalidate()              # new session id on login: no fixation
         request.session["uid"] = userid
         request.session["org"] = request.organisation.id
+        user = request.organisation.users.get(userid)
+        request.session["sv"] = user.session_version if user is not None else 0
         return []
 
     def forget(self, request, **kw):
@@ -83,6 +85,8 @@ def load_user(request):
         return None
     user = org.users.get(uid)
     if user is None or user.blocked or user.deleted:
+        return None
+    if request.session.get("sv", 0) != user.session_version:   # password changed since
         return None
     return user
 

@@ -11,6 +11,8 @@ from beffroi.resources.folder import now
 class User(Persistent):
     __parent__ = None
     __name__ = None
+    #: Bumped when the password changes: sessions opened before then stop being valid.
+    session_version = 0
     avatar = None            # ZODB Blob (PNG, JPEG or WebP checked by Pillow) or None
     avatar_type = None       # its media type
     #: e-mail about notifications: "none", "immediate", "daily" or "weekly" (digests)

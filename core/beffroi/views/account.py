@@ -6,6 +6,7 @@ import colander
 import deform
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.response import FileResponse
+from pyramid.security import remember
 from pyramid.view import view_config
 from ZODB.blob import Blob
 
@@ -150,8 +151,9 @@ def change_password(context, request):
         appstruct, html = validate(request, form)
         if appstruct is not None:
             set_password(request.organisation, request.user, appstruct["password"])
+            headers = remember(request, request.user.id)   # this session stays, others end
             flash(request, _("Your password is changed."))
-            return HTTPFound(location=site_url(request, "/-/account"))
+            return HTTPFound(location=site_url(request, "/-/account"), headers=headers)
     else:
         html = form.render()
     return {"page_title": _("Change my password"), "form": html, "in_account": True}
