@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import random
 
 import transaction
 
@@ -112,5 +111,3 @@ def support_counts(db, space, names):
     conn.close()
     return out, consistent
 
-
-__all__ = ["create_platform", "seed", "seed_concurrency_space", "support_counts", "random"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from BTrees.IIBTree import IIBTree, IITreeSet, intersection, union
+from BTrees.IIBTree import IIBTree, IITreeSet, intersection
 from BTrees.LLBTree import LLTreeSet
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
@@ -104,12 +104,6 @@ class ProposalIndex(Persistent):
             members = self.members(facet)
             result = members if result is None else intersection(result, members)
         return result
-
-    def either(self, facets):
-        out = IITreeSet()
-        for facet in facets:
-            out = union(out, self.members(facet))
-        return out
 
     def ordered(self, sort, candidates=None, exclude=None, seed=0, sort_key=None):
         """Proposal numbers in ``sort`` order, restricted to ``candidates`` (a set or
