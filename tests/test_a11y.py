@@ -95,3 +95,11 @@ def test_the_core_pages_are_accessible_to_visitors_and_staff(platform):
     platform.login_as(admin, role="admin", space="place")
     for url in ("/", "/place/", "/place/pages/", "/place/pages/add"):
         assert_accessible(admin.get(url))
+
+
+def test_a_label_pointing_at_no_element_is_reported():
+    from beffroi.a11y import accessibility_problems
+    html = ('<!DOCTYPE html><html lang="fr"><head><title>t</title></head><body><main><h1>T</h1>'
+            '<label for="langues">Langues</label><input type="checkbox" id="langues-0" '
+            'aria-label="fr"></main></body></html>')
+    assert any("names no element" in p for p in accessibility_problems(html))

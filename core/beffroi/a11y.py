@@ -187,6 +187,9 @@ class _Checker(HTMLParser):
         for ident, aline in self.aria_ids:
             if ident not in self.ids:
                 self.problem(aline, f"aria reference to id {ident!r}, which is not on the page")
+        for ident in sorted(self.label_for - set(self.ids)):
+            self.problem(1, f"<label for={ident!r}> names no element of the page (a group of "
+                            f"checkboxes needs role=group and aria-labelledby instead)")
 
     def _check_headings(self):
         h1 = [h for h in self.headings if h[0] == 1]

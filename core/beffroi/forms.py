@@ -63,6 +63,8 @@ def validate(request, form):
 
 
 def includeme(config):
-    search_path = (resource_filename("deform", "templates"),)
+    # our few overrides first (accessible groups of checkboxes and radios), then deform's
+    search_path = (resource_filename("beffroi", "templates/deform"),
+                   resource_filename("deform", "templates"))
     deform.Form.set_zpt_renderer(search_path, translator=_translator)
     config.add_static_view("-/deform", "deform:static", cache_max_age=3600)
