@@ -63,6 +63,10 @@ def test_anonymous_visitors_cannot_download_anything(platform, camille):
 
 
 def test_deleting_the_account_keeps_contributions_as_from_a_deleted_participant(platform, camille):
+    from beffroi.follows import follow, followed_by
+    with platform.tx() as app:
+        org = app.organisation_for_host(HOST)
+        follow(org, camille, org.spaces["place"])
     browser = platform.browser(HOST)
     platform.login(browser, "camille@example.org")
     assert "Un banc sur la place: Camille Martin" in browser.get("/-/test-authors").text
@@ -87,3 +91,4 @@ def test_deleting_the_account_keeps_contributions_as_from_a_deleted_participant(
         user = org.users[camille]
         assert user.deleted and user.email == "" and user.name == "" and user.password_hash is None
         assert org.users.find_by_email("camille@example.org") is None
+        assert followed_by(org, camille) == []          # follows go with the account

@@ -138,9 +138,11 @@ def delete_account(request, user):
     """Delete ``user``'s account: personal data wiped, roles and links removed, every
     plugin told (``on_account_deleted``). What they wrote stays, shown as written by
     "Deleted participant"; the id remains so content still points at a tombstone."""
+    from beffroi.follows import forget_user
     from beffroi.tokens import revoke_tokens
     org = request.organisation
     request.registry.beffroi.pm.hook.on_account_deleted(request=request, user=user)
+    forget_user(org, user.id)
     org.users.by_email.pop(user.email.lower(), None)
     revoke_tokens(org, user.id)
     org.set_org_roles(user.id, ())
