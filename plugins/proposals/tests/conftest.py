@@ -3,42 +3,13 @@ from __future__ import annotations
 
 import re
 
-import chameleon.template
 import pytest
-from chameleon.loader import MemoryLoader
 
 from beffroi.testing import csrf_of
 
 HOST = "test.localhost"
 SPACE = "budget"
 BASE = f"/{SPACE}/proposals/"
-
-
-class _CompiledTemplates(MemoryLoader):
-    """Chameleon's default loader compiles a template again for every new app (one
-    per test, ~0.5 s of CPU each); names are digests of the source, so keeping the
-    compiled modules across this directory's tests is safe."""
-
-    def __init__(self):
-        self.modules = {}
-
-    def build(self, source, filename):
-        env = self.modules[filename] = super().build(source, filename)
-        return env
-
-    def get(self, name):
-        return self.modules.get(name)
-
-
-_TEMPLATES = _CompiledTemplates()
-
-
-@pytest.fixture(autouse=True)
-def _reuse_compiled_templates():
-    previous = chameleon.template.BaseTemplate.loader
-    chameleon.template.BaseTemplate.loader = _TEMPLATES
-    yield
-    chameleon.template.BaseTemplate.loader = previous
 
 
 class Site:
