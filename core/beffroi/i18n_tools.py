@@ -30,8 +30,10 @@ def extract(root: Path):
     """Write each domain's .pot from its sources and merge it into the fr and en catalogs."""
     for domain, package in find_domains(root):
         pot = package / "locale" / f"{domain}.pot"
+        # relative paths, so the catalogs' references don't name this machine's folders
         subprocess.run([str(Path(sys.executable).parent / "pot-create"), "--domain", domain,
-                        "-o", str(pot), str(package)], check=True)
+                        "-o", str(pot.relative_to(root)), str(package.relative_to(root))],
+                       check=True, cwd=root)
         with pot.open("rb") as f:
             template = read_po(f)
         for locale in LOCALES:

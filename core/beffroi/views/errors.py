@@ -63,6 +63,16 @@ def bad_csrf(exc, request):
                    "and send it again."))
 
 
+@exception_view_config(UnicodeDecodeError)
+def undecodable(exc, request):
+    """A query string or form that is not UTF-8: the sender's mistake, not ours."""
+    return _page(request, 400, _("Bad request"),
+                 _("The address or the form sent is not valid text (UTF-8). Go back and try again."))
+
+
+# A conflict (retryable) is tried again by pyramid_retry before anyone sees it; every other
+# error gets this page at once, and a conflict only once the last attempt failed.
+@exception_view_config(Exception, retryable_error=False)
 @exception_view_config(Exception, last_retry_attempt=True)
 def server_error(exc, request):
     log.exception("error on %s %s", request.method, request.url)
