@@ -200,6 +200,7 @@ def add_comment(content, organisation, user_id, body, alignment=0, reply_to=None
     comment = Comment(body, user_id, alignment, reply_to or None, depth)
     folder.add(folder.next_name(), comment)
     folder.live.change(1)
+    _tell(content)
     return comment
 
 
@@ -209,6 +210,15 @@ def delete_comment(comment):
         return
     comment.delete()
     comment.__parent__.live.change(-1)
+    _tell(comment.__parent__.__parent__)
+
+
+def _tell(content):
+    """Let the commented object keep its own orderings (e.g. "most commented") up to
+    date: it may define ``comments_changed(count)``, called in the same transaction."""
+    callback = getattr(content, "comments_changed", None)
+    if callback is not None:
+        callback(comment_count(content))
 
 
 def thread(content):

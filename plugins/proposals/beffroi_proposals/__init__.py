@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pyramid.i18n import TranslationStringFactory
 
-from beffroi import IndexInfo, ModuleInfo, PermissionInfo, hookimpl
+from beffroi import EvolveStep, IndexInfo, ModuleInfo, PermissionInfo, hookimpl
 from beffroi.infos import NotificationInfo
 from beffroi_proposals.models import Proposal, ensure_index, proposal_text
 from beffroi_proposals.settings import ProposalsPhaseSettings, ProposalsSettings
@@ -46,7 +46,29 @@ def register_modules():
         indexes=(IndexInfo("proposals.text", "text", proposal_text),),
         on_enable=_on_enable,
         export=_export,
+        evolve_steps=(EvolveStep("proposals.0001_comment_order", _build_comment_order,
+                                 "order proposals by their number of comments"),),
     )]
+
+
+def _build_comment_order(app_root):
+    """Indexes made before "most commented" was kept up to date get it from the counts."""
+    from BTrees.IIBTree import IIBTree
+    from BTrees.LLBTree import LLTreeSet
+
+    from beffroi.comments import comment_count
+    from beffroi_proposals.index import support_key
+    for org in app_root.organisations.values():
+        for space in org.spaces.values():
+            container = space.modules.get("proposals")
+            index = getattr(container, "proposal_index", None)
+            if index is None or index.by_comments is not None:
+                continue
+            index.by_comments, index.comment_counts = LLTreeSet(), IIBTree()
+            for proposal in container.values():
+                count = comment_count(proposal)
+                index.by_comments.add(support_key(count, proposal.number))
+                index.comment_counts[proposal.number] = count
 
 
 @hookimpl

@@ -50,6 +50,12 @@ class ProposalIndex(Persistent):
         self.randoms = tuple(LLTreeSet() for _ in range(RANDOM_ORDERS))
         self.facets = OOBTree()                 # (facet, value) → IITreeSet of numbers
         self.user_supports = OOBTree()          # user id → IITreeSet of numbers supported
+        self.by_comments = LLTreeSet()
+        self.comment_counts = IIBTree()         # number → live comments
+
+    #: Indexes made before comment ordering existed get these from an evolve step.
+    by_comments = None
+    comment_counts = None
 
     def random_key(self, k, number):
         digest = hashlib.blake2b(f"{self.salt}:{k}:{number}".encode(), digest_size=4).digest()
@@ -65,6 +71,7 @@ class ProposalIndex(Persistent):
         self.all.add(number)
         self.recent.add(recent_key(number))
         self.by_support.add(support_key(0, number))
+        self.by_comments.add(support_key(0, number))
         for k, tree in enumerate(self.randoms):
             tree.add(self.random_key(k, number))
         for facet in facets:
@@ -92,6 +99,12 @@ class ProposalIndex(Persistent):
         self.by_support.remove(support_key(old, number))
         self.by_support.add(support_key(new, number))
         self.support_counts[number] = new
+
+    def set_comment_count(self, number, new):
+        old = self.comment_counts.get(number, 0)
+        self.by_comments.remove(support_key(old, number))
+        self.by_comments.add(support_key(new, number))
+        self.comment_counts[number] = new
 
     # -- reads -------------------------------------------------------------------
     def members(self, facet):
@@ -123,7 +136,8 @@ class ProposalIndex(Persistent):
                 if keep(MAX_COUNT - key):
                     yield MAX_COUNT - key
             return
-        tree = self.by_support if sort == "supported" else self.randoms[seed % RANDOM_ORDERS]
+        tree = {"supported": self.by_support, "commented": self.by_comments}.get(sort) \
+            or self.randoms[seed % RANDOM_ORDERS]
         mask = (1 << SHIFT) - 1
         for key in tree:
             number = key & mask
@@ -135,6 +149,8 @@ class ProposalIndex(Persistent):
             return lambda n: -n
         if sort == "supported":
             return lambda n: (-self.support_counts.get(n, 0), n)
+        if sort == "commented":
+            return lambda n: (-self.comment_counts.get(n, 0), n)
         k = seed % RANDOM_ORDERS
         return lambda n: self.random_key(k, n)
 

@@ -140,6 +140,10 @@ class Proposal(Content):
         """Comments are closed on withdrawn proposals."""
         return not self.withdrawn
 
+    def comments_changed(self, count):
+        """Keep the container's "most commented" order (called by the comments service)."""
+        ensure_index(self.container).set_comment_count(self.number, count)
+
     def editable_until(self, minutes):
         from datetime import timedelta
         return self.created + timedelta(minutes=minutes)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.i18n import TranslationStringFactory
@@ -96,38 +95,8 @@ def find_page(request, container, filters, seed=0):
             return None
         return proposal
 
-    if filters["order"] == "commented":
-        numbers = most_commented(index, container, candidates, exclude,
-                                 None if within is not None else (tuple(facets), show_withdrawn))
-    else:
-        numbers = index.ordered(filters["order"], candidates, exclude, seed)
+    numbers = index.ordered(filters["order"], candidates, exclude, seed)
     return page_of(numbers, accept, filters["page"], PAGE_SIZE)
-
-
-COMMENTED_TTL = 60
-
-
-def most_commented(index, container, candidates, exclude, cache_key):
-    """Numbers ordered by comment count (most, then newest). Comment counts live in
-    the core comments service, which keeps no sorted structure, so this loads every
-    candidate: the result is kept for a minute in a volatile (``_v_``) attribute of
-    this connection's index — never written to the database — so a busy listing
-    does not sort 100,000 proposals per request."""
-    cache = getattr(index, "_v_most_commented", None)
-    if cache is None:
-        cache = index._v_most_commented = {}
-    hit = cache.get(cache_key) if cache_key is not None else None
-    if hit is not None and time.monotonic() - hit[0] < COMMENTED_TTL:
-        return hit[1]
-
-    def key(number):
-        proposal = container.get(str(number))
-        return (-comment_count(proposal) if proposal is not None else 0, -number)
-
-    numbers = list(index.ordered("recent", candidates, exclude, sort_key=key))
-    if cache_key is not None:
-        cache[cache_key] = (time.monotonic(), numbers)
-    return numbers
 
 
 def page_url(request, container, filters, **changes):

@@ -48,7 +48,7 @@ def test_sorts_filters_and_pagination(site):
     assert len(second) == 5 and not set(first) & set(second)
     assert titles(visitor.get(BASE + "?order=recent"))[0] == "Idée 25"
     commented = titles(visitor.get(BASE + "?order=commented"))
-    assert commented[0] == "Idée 23"                            # 2 comments, the newest such
+    assert commented[:2] == ["Idée 02", "Idée 05"]              # 2 comments, oldest first (as supports)
     nature = titles(visitor.get(BASE + "?category=Nature&order=recent"))
     assert nature[0] == "Idée 25" and all(int(t[-2:]) % 2 for t in nature)
     north = titles(visitor.get(BASE + "?scope=Nord&order=recent"))
@@ -155,3 +155,23 @@ def test_concurrent_supports_from_separate_connections_are_all_counted(site):
             assert len(container[name].supporters) == 24
             assert index.support_counts[container[name].number] == 24
         assert len(index.by_support) == 3
+
+
+def test_most_commented_follows_comments_as_they_come_and_go(site):
+    from beffroi.comments import delete_comment
+    from beffroi_proposals import _build_comment_order
+    uid = site.user("camille@example.org")
+    _seed(site, 3)
+    with site.platform.tx() as app:
+        org = app.organisation_for_host("test.localhost")
+        comment = add_comment(site.container(app)["3"], org, uid, "Oui !")
+    assert titles(site.browser().get(BASE + "?order=commented"))[0] == "Idée 03"
+    with site.platform.tx() as app:
+        delete_comment(site.container(app)["3"].comments[comment.__name__])
+    assert titles(site.browser().get(BASE + "?order=commented"))[0] == "Idée 01"
+    with site.platform.tx() as app:      # an index from before the ordering existed
+        org = app.organisation_for_host("test.localhost")
+        add_comment(site.container(app)["2"], org, uid, "Bien vu.")
+        site.container(app).proposal_index.by_comments = None
+        _build_comment_order(app)
+    assert titles(site.browser().get(BASE + "?order=commented"))[0] == "Idée 02"
