@@ -168,19 +168,7 @@ def crawl(browser, host: str, limit: int = MAX_PAGES):
 
 
 @pytest.fixture(scope="module")
-def compiled_templates(tmp_path_factory):
-    """Keep compiled Chameleon templates on disk for the module: each app instance would
-    otherwise compile every template again (about a second each on a busy machine)."""
-    from chameleon.loader import ModuleLoader
-    from chameleon.template import BaseTemplate
-    previous = BaseTemplate.loader
-    BaseTemplate.loader = ModuleLoader(str(tmp_path_factory.mktemp("chameleon")))
-    yield
-    BaseTemplate.loader = previous
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory, compiled_templates):
+def demo(tmp_path_factory):
     """The demo platform, built once: crawling only reads, which the tests check."""
     from beffroi.app import make_config
     from beffroi.testing import Platform, _file_db

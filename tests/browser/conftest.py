@@ -88,18 +88,6 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_templates(tmp_path_factory):
-    """Keep compiled Chameleon templates on disk for the browser tests: each test's app
-    would otherwise compile every template again (about a second each on a busy machine)."""
-    from chameleon.loader import ModuleLoader
-    from chameleon.template import BaseTemplate
-    previous = BaseTemplate.loader
-    BaseTemplate.loader = ModuleLoader(str(tmp_path_factory.mktemp("chameleon")))
-    yield
-    BaseTemplate.loader = previous
-
-
 @pytest.fixture
 def live(platform):
     server = LiveServer(platform.app)
