@@ -36,15 +36,20 @@ def hammer_get(port, host, path, seconds, clients):
                 errors[i] += 1
         conn.close()
 
+    elapsed = run_clients(client, clients)
+    return {"requests": sum(counts), "errors": sum(errors), "seconds": elapsed,
+            "per_second": sum(counts) / elapsed}
+
+
+def run_clients(client, clients):
+    """Run ``client(i)`` in ``clients`` threads at once; return the seconds it took."""
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     start = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - start
-    return {"requests": sum(counts), "errors": sum(errors), "seconds": elapsed,
-            "per_second": sum(counts) / elapsed}
+    return time.perf_counter() - start
 
 
 def cast_supports(port, host, tasks, clients):
@@ -73,13 +78,7 @@ def cast_supports(port, host, tasks, clients):
                 failed[i] += 1
         conn.close()
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
+    elapsed = run_clients(client, clients)
     return {"accepted": sum(accepted), "failed": sum(failed),
             "client_retries": sum(client_retries), "seconds": elapsed,
             "per_second": sum(accepted) / elapsed}

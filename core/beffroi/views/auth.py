@@ -19,13 +19,17 @@ TOO_MANY = _("Too many attempts. Please wait 15 minutes before trying again, or 
              "password if you have forgotten it.")
 
 
-class LoginSchema(colander.MappingSchema):
+class CredentialsSchema(colander.MappingSchema):
+    """E-mail and password, as every login form asks them (participants, system admins)."""
     email = colander.SchemaNode(colander.String(), title=_("E-mail address"),
                                 validator=colander.Length(max=254),
                                 widget=deform.widget.TextInputWidget(type="email", autocomplete="username"))
     password = colander.SchemaNode(colander.String(), title=_("Password"),
                                    validator=colander.Length(max=1024),
                                    widget=deform.widget.PasswordWidget(autocomplete="current-password"))
+
+
+class LoginSchema(CredentialsSchema):
     came_from = colander.SchemaNode(colander.String(), widget=deform.widget.HiddenWidget(),
                                     missing="/")
 

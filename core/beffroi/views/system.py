@@ -25,6 +25,7 @@ from beffroi.resources.organisation import LOCALES, REGISTRATION_MODES
 from beffroi.resources.root import get_app_root
 from beffroi.security import SYSTEM_SESSION_KEY, current_system_admin
 from beffroi.tenancy import normalise_host
+from beffroi.views.auth import CredentialsSchema
 from beffroi.views.admin_forms import checkbox_set, field_error, host_problem, lines
 from beffroi.views.auth import TOO_MANY, client_address
 from beffroi.views.site import safe_came_from
@@ -52,13 +53,8 @@ def system_url(request, *parts):
 
 # --- login -------------------------------------------------------------------------------
 
-class SystemLoginSchema(colander.MappingSchema):
-    email = colander.SchemaNode(colander.String(), title=_("E-mail address"),
-                                validator=colander.Length(max=254),
-                                widget=deform.widget.TextInputWidget(type="email", autocomplete="username"))
-    password = colander.SchemaNode(colander.String(), title=_("Password"),
-                                   validator=colander.Length(max=1024),
-                                   widget=deform.widget.PasswordWidget(autocomplete="current-password"))
+class SystemLoginSchema(CredentialsSchema):
+    """System admins log in with an e-mail and a password, like participants."""
 
 
 class SystemThrottle:
