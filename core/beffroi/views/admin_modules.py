@@ -49,7 +49,7 @@ def module_rows(request, space):
             "available": container is not None and module_available(request, container)
             or container is None and info is not None,
             "enabled": container is not None and container.enabled,
-            "items": len(container) if container is not None else 0,
+            "count": len(container) if container is not None else 0,
             "has_settings": info is not None and bool(info.settings_schema or info.phase_settings_schema),
         })
     return rows
