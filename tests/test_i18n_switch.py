@@ -32,3 +32,15 @@ def test_a_locale_the_organisation_does_not_offer_is_ignored(platform):
     browser = platform.browser("test.localhost")
     browser.get("/-/lang", {"l": "en"})
     assert 'lang="fr"' in browser.get("/").text
+
+
+def test_dates_are_shown_in_the_organisation_time_zone(platform):
+    from datetime import datetime, timezone
+    platform.add_org("Commune", "test.localhost")
+    platform.add_space("test.localhost", "place", modules=["pages"])
+    with platform.tx() as app:
+        from beffroi_pages.content import add_page
+        page = add_page(app.organisation_for_host("test.localhost").spaces["place"]["pages"],
+                        "Réveillon", "<p>Fête</p>")
+        page.modified = datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc)   # already 2027 in Paris
+    assert "01/01/2027" in platform.browser("test.localhost").get("/place/pages/reveillon").text

@@ -32,9 +32,20 @@ class Helpers:
     def t(self, message, mapping=None):
         return self.request.localizer.translate(message, mapping=mapping)
 
+    def local(self, value):
+        """A stored (UTC) datetime in the organisation's time zone."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+        if getattr(value, "tzinfo", None) is None:
+            return value
+        try:
+            return value.astimezone(ZoneInfo(self.request.organisation.timezone))
+        except (ZoneInfoNotFoundError, ValueError, AttributeError):
+            return value
+
     def date(self, value):
         if value is None:
             return ""
+        value = self.local(value)
         return value.strftime("%d/%m/%Y") if self.request.locale_name == "fr" \
             else value.strftime("%Y-%m-%d")
 
