@@ -123,3 +123,27 @@ def test_an_uninstalled_plugin_leaves_the_site_working(platform, beffroi_db):
     # and the data is still there when the plugin comes back
     listing = platform.browser("test.localhost").get("/place/pages/")
     assert "Calendrier" in listing.text
+
+
+def test_organisation_defaults_apply_to_spaces_until_a_space_changes_them(site):
+    from beffroi_pages.content import add_page
+    site.add_space("test.localhost", "marche", "Le marché", modules=["pages"])
+    site.add_user("test.localhost", "espace@test.localhost", space_roles={"marche": ["admin"]})
+    with site.tx() as app:
+        container = app.organisation_for_host("test.localhost").spaces["marche"]["pages"]
+        add_page(container, "Zinnias", "<p>z</p>")
+        add_page(container, "Anémones", "<p>a</p>")
+    browser = admin_browser(site)
+    assert "/-/admin/modules/" in browser.get("/-/admin/").text
+    assert "/-/admin/modules/pages" in browser.get("/-/admin/modules/").text
+    page = browser.get("/-/admin/modules/pages")
+    from beffroi.testing import assert_accessible
+    assert_accessible(page)
+    form = next(f for f in page.forms.values() if "order" in f.fields)
+    form["order"] = "title"
+    form.submit("save").follow()
+    listing = site.browser("test.localhost").get("/marche/pages/").text
+    assert listing.index("Anémones") < listing.index("Zinnias")
+    space_admin = site.browser("test.localhost")
+    site.login(space_admin, "espace@test.localhost")
+    space_admin.get("/-/admin/modules/pages", status=403)

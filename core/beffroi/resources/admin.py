@@ -22,7 +22,22 @@ class AdminArea(_Node):
             return AdminSpaces(self, name, self.organisation)
         if name == "participants":
             return AdminParticipants(self, name, self.organisation)
+        if name == "modules":
+            return OrgModules(self, name, self.organisation)
         raise KeyError(name)
+
+
+class OrgModules(_Node):
+    """``/-/admin/modules/``: the organisation's defaults for each module's settings."""
+
+    def __getitem__(self, module_name):
+        return OrgModule(self, module_name, self.organisation)
+
+
+class OrgModule(_Node):
+    def __init__(self, parent, name, organisation):
+        super().__init__(parent, name, organisation)
+        self.module_name = name
 
 
 class AdminSpaces(_Node):
