@@ -72,10 +72,7 @@ class ActionLog(Persistent):
 
 def log_of(organisation, create=False):
     """The organisation's log; created on first write only (a read never writes)."""
-    log = getattr(organisation, "action_log", None)
-    if log is None and create:
-        log = organisation.action_log = ActionLog()
-    return log
+    return organisation.part("action_log", ActionLog, create)
 
 
 def actor_of(request):

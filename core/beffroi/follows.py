@@ -54,11 +54,7 @@ def target_key(obj) -> str:
 
 
 def _store(organisation, create=False):
-    store = getattr(organisation, STORE_ATTR, None)
-    if store is None and create:
-        store = FollowStore()
-        setattr(organisation, STORE_ATTR, store)
-    return store
+    return organisation.part(STORE_ATTR, FollowStore, create)
 
 
 def follow(organisation, user_id: str, target) -> bool:

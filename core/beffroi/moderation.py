@@ -88,10 +88,7 @@ class Moderation(Persistent):
 
 def moderation_of(organisation, create=False):
     """The organisation's moderation data; created on first report only."""
-    mod = getattr(organisation, "moderation", None)
-    if mod is None and create:
-        mod = organisation.moderation = Moderation()
-    return mod
+    return organisation.part("moderation", Moderation, create)
 
 
 def threshold_of(organisation):

@@ -77,11 +77,7 @@ class NotificationStore(Persistent):
 
 
 def get_store(organisation, create=False):
-    store = getattr(organisation, STORE_ATTR, None)
-    if store is None and create:
-        store = NotificationStore()
-        setattr(organisation, STORE_ATTR, store)
-    return store
+    return organisation.part(STORE_ATTR, NotificationStore, create)
 
 
 def notification_kinds(plugin_set) -> dict[str, NotificationInfo]:

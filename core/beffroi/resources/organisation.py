@@ -106,6 +106,16 @@ class Organisation(Persistent):
         except KeyError:
             return default
 
+    def part(self, name, factory, create=False):
+        """A store a service keeps on the organisation as attribute ``name`` (action log,
+        moderation, follows …), made by ``factory`` on the first write only: a read
+        (``create=False``) never writes and gets None when nothing was stored yet."""
+        value = getattr(self, name, None)
+        if value is None and create:
+            value = factory()
+            setattr(self, name, value)
+        return value
+
     def all_hosts(self):
         return (self.host,) + tuple(self.secondary_hosts)
 
