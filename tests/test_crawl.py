@@ -1,9 +1,16 @@
 """Follow every link of the demo platform, as a visitor, a participant and an admin:
-no server error, no traceback, no broken link, and HTML whose tags balance."""
+no server error, no traceback, no broken link, HTML whose tags balance, and no error
+from the W3C Nu HTML checker (vnu.jar from the ``vnu-jar`` npm package, run on Java)."""
 from __future__ import annotations
 
 import fnmatch
+import json
+import os
 import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -111,8 +118,9 @@ def local(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def crawl(browser, host: str, limit: int = MAX_PAGES):
-    """Visit pages breadth-first from the home page; return (pages seen, problems)."""
+def crawl(browser, host: str, limit: int = MAX_PAGES, pages: dict | None = None):
+    """Visit pages breadth-first from the home page; return (pages seen, problems).
+    When ``pages`` is a dict, each HTML page's text is stored in it under its path."""
     start = f"http://{host}/"
     queue, seen, assets_seen = deque([(start, "(start)")]), {start}, set()
     problems, visited = [], 0
@@ -140,6 +148,8 @@ def crawl(browser, host: str, limit: int = MAX_PAGES):
             continue
         if "html" not in response.content_type:
             continue
+        if pages is not None:
+            pages[local(url)] = response.text
         parser = PageParser()
         parser.feed(response.text)
         problems.extend(f"{where}: {p}" for p in check_markup(response.text))
@@ -158,6 +168,56 @@ def crawl(browser, host: str, limit: int = MAX_PAGES):
             if status != 200:
                 problems.append(f"asset {urlsplit(asset).path} answers {status} (on {where})")
     return visited, problems
+
+
+VNU_JAR = Path(__file__).resolve().parents[1] / "node_modules/vnu-jar/build/dist/vnu.jar"
+
+
+def vnu_unavailable() -> str | None:
+    """Why the Nu checker cannot run here, or None when it can."""
+    if not shutil.which("java"):
+        return "java is missing (apt-get install default-jre-headless)"
+    if not VNU_JAR.is_file():
+        return f"{VNU_JAR} is missing (npm ci installs the vnu-jar package)"
+    return None
+
+
+def vnu_errors(pages: dict[str, str]) -> list[str]:
+    """Errors the W3C Nu HTML checker finds in ``pages`` (path → HTML), one line each,
+    from one run of the JVM over the whole batch."""
+    if not pages:
+        return []
+    with tempfile.TemporaryDirectory(prefix="vnu-") as tmp:
+        files = {}
+        for number, (path, text) in enumerate(pages.items()):
+            file = Path(tmp) / f"page{number}.html"
+            file.write_text(text, encoding="utf-8")
+            files[file.as_uri()] = path
+        done = subprocess.run(
+            ["java", "-Xss8m", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always",
+             *(Path(tmp) / f"page{n}.html" for n in range(len(pages)))],
+            capture_output=True, text=True, timeout=600)
+        report = json.loads(done.stderr or done.stdout)
+    errors = []
+    for message in report["messages"]:
+        if message["type"] != "error" and message.get("subType") != "fatal":
+            continue
+        url = message.get("url", "")
+        path = files.get(url) or files.get(url.replace("file:", "file://", 1)) or url
+        errors.append(f"{path} line {message.get('lastLine')}: {message['message']}"
+                      f" [{message.get('extract', '').strip()}]")
+    return errors
+
+
+@pytest.fixture(scope="module")
+def vnu():
+    """The checker, or a skip (a failure under CI=true) saying why it cannot run."""
+    reason = vnu_unavailable()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but the HTML checker cannot run: {reason}")
+        pytest.skip(reason)
+    return vnu_errors
 
 
 @pytest.fixture(scope="module")
@@ -197,6 +257,27 @@ def test_every_link_of_the_demo_answers_well_formed_html(demo, host, role):
         f"following links (GET only) as {role} on {host} wrote to the database"
 
 
+@pytest.mark.parametrize("host", [o["host"] for o in ORGANISATIONS])
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_of_the_demo_passes_the_nu_html_checker(demo, vnu, host, role):
+    browser = demo.browser(host)
+    if ROLES[role]:
+        email, password = ROLES[role]
+        demo.login(browser, email.format(host=host), password)
+    pages: dict[str, str] = {}
+    crawl(browser, host, pages=pages)
+    assert len(pages) >= 3, f"the crawl of {host} as {role} found almost nothing"
+    errors = vnu(pages)
+    # one line per kind of error, with the pages where it is found
+    kinds: dict[str, list[str]] = {}
+    for error in errors:
+        path, _, what = error.partition(" line ")
+        kinds.setdefault(what.partition(": ")[2], []).append(f"{path} line {what.partition(':')[0]}")
+    assert not errors, f"{host} as {role}: {len(errors)} errors on {len(pages)} pages:\n" + \
+        "\n".join(f"- {kind}\n  on {', '.join(where[:4])}" + (" …" if len(where) > 4 else "")
+                  for kind, where in kinds.items())
+
+
 def test_the_english_interface_of_the_demo_answers_too(demo):
     host = ORGANISATIONS[0]["host"]
     browser = demo.browser(host)
@@ -215,6 +296,17 @@ def test_the_markup_check_catches_what_it_is_meant_to():
     assert any("duplicate id" in p for p in check_markup(
         "<!DOCTYPE html><html><body><i id=a></i><b id=a></b></body></html>"))
     assert "no <!DOCTYPE html>" in check_markup("<html></html>")
+
+
+def test_the_nu_checker_reports_what_it_is_meant_to(vnu):
+    errors = vnu({"/bad": "<!DOCTYPE html><html lang=en><head><title>t</title></head><body>"
+                          "<select required name=a><option value=a>A</option></select>"
+                          "<input type=checkbox autofocus=False></body></html>",
+                  "/good": "<!DOCTYPE html><html lang=en><head><title>t</title></head>"
+                           "<body><p>ok</p></body></html>"})
+    assert any(e.startswith("/bad") and "first “option”" in e for e in errors), errors
+    assert any(e.startswith("/bad") and "autofocus" in e for e in errors), errors
+    assert not any(e.startswith("/good") for e in errors), errors
 
 
 def test_the_leak_check_finds_python_values_on_a_page():

@@ -42,7 +42,11 @@ def with_csrf(schema: colander.SchemaNode) -> colander.SchemaNode:
 
 
 def make_form(request, schema, buttons=("save",), action="", **kw):
-    """A deform Form over ``schema`` bound to ``request`` (CSRF included)."""
+    """A deform Form over ``schema`` bound to ``request`` (CSRF included).
+
+    No field takes the focus on load (``focus="off"`` unless given): a page may hold
+    several forms, and moving a screen-reader user past the page's start loses them."""
+    kw.setdefault("focus", "off")
     bound = with_csrf(schema).bind(request=request, **kw.pop("bindings", {}))
     labels = {
         "save": _("Save"), "create": _("Create"), "send": _("Send"), "login": _("Log in"),

@@ -99,8 +99,10 @@ class Helpers:
         # ids must be unique on a page listing many items: the object id is
         oid = getattr(content, "_p_oid", None)
         uid = "report-" + (oid.hex() if oid else getattr(content, "__name__", None) or "content")
-        options = Markup("").join(Markup('<option value="{}">{}</option>').format(code, t(title))
-                          for code, title in REASON_TITLES.items())
+        # a required select starts with an empty choice: nobody reports "spam" by default
+        options = Markup('<option value="">{}</option>').format(t(_("Choose…"))) + Markup(
+            "").join(Markup('<option value="{}">{}</option>').format(code, t(title))
+                     for code, title in REASON_TITLES.items())
         return Markup(
             '<form method="post" action="{action}" class="report-form inline">'
             '<input type="hidden" name="csrf_token" value="{csrf}">'
