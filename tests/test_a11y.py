@@ -15,7 +15,11 @@ GOOD = """<!DOCTYPE html>
   <textarea name="t" aria-label="Texte"></textarea>
   <button type="submit"><img src="/ok.png" alt="Envoyer"></button></form>
 <ul><li>un<li>deux</ul>
-<table><tr><th>a<th>b<tr><td>1<td>2</table>
+<table><caption>Chiffres</caption><tr><th>a<th>b<tr><td>1<td>2</table>
+<form method="post"><fieldset><legend>Contact</legend>
+  <label for="e">Courriel</label><input id="e" type="email" name="email" autocomplete="email" autofocus>
+  <label for="r">Motif</label><select id="r" name="r" required><option value="">Choisir</option><option value="a">A</option></select>
+</fieldset><input type="submit" value="Envoyer"></form>
 <h3>Détail</h3><img src="/deco.png" alt="">
 </main></body></html>"""
 
@@ -48,6 +52,19 @@ def test_a_correct_page_passes_including_optional_end_tags():
     ("<main><p>x", "<main> is not closed"),
     ('<p aria-labelledby="ghost">x</p>', "id 'ghost'"),
     ('<p class="a" class="b">x</p>', "attribute 'class' twice"),
+    ('<form><fieldset><label>a <input name=a></label></fieldset><button>Ok</button></form>',
+     "<fieldset> has no <legend>"),
+    ('<form action="/x"><label>a <input name=a></label></form>', "has no submit button"),
+    ('<form><button type="button">a</button></form>', "has no submit button"),
+    ("<table><tr><td>1</td></tr></table>", "<table> has no <caption>"),
+    ('<label>r <select name=r required><option value="spam">Spam</option></select></label>',
+     "starts with a real choice"),
+    ('<label>a <input type=checkbox name=a autofocus="False"></label>', "autofocus='False'"),
+    ('<label>a <input name=a autofocus></label><label>b <input name=b autofocus></label>',
+     "2 elements have autofocus"),
+    ('<label>e <input name=email></label>', "use type=\"email\""),
+    ('<label>e <input type=email name=email></label>', "no autocomplete token"),
+    ('<label>p <input type=password name=password></label>', "no autocomplete token"),
 ])
 def test_each_violation_is_reported_with_its_line(body, expected):
     problems = problems_of(body)
@@ -103,3 +120,90 @@ def test_a_label_pointing_at_no_element_is_reported():
             '<label for="langues">Langues</label><input type="checkbox" id="langues-0" '
             'aria-label="fr"></main></body></html>')
     assert any("names no element" in p for p in accessibility_problems(html))
+
+
+# -- forms built by deform: personal fields, help texts, focus (WCAG 1.3.5, 1.3.1, 2.4.3) --
+
+def _input(page, name):
+    found = page.html.find(["input", "select", "textarea"], attrs={"name": name})
+    assert found is not None, f"no field {name!r} on the page"
+    return found
+
+
+@pytest.mark.parametrize("path, fields", [
+    ("/-/login", {"email": ("email", "username"), "password": ("password", "current-password")}),
+    ("/-/register", {"name": ("text", "name"), "email": ("email", "email"),
+                     "password": ("password", "new-password"),
+                     "password_confirm": ("password", "new-password")}),
+    ("/-/password/forgot", {"email": ("email", "email")}),
+])
+def test_personal_fields_say_what_they_hold(platform, path, fields):
+    platform.add_org()
+    page = platform.browser().get(path)
+    for name, (kind, token) in fields.items():
+        field = _input(page, name)
+        assert (field.get("type"), field.get("autocomplete")) == (kind, token), field
+
+
+def test_account_and_system_login_fields_say_what_they_hold(platform):
+    from beffroi.cli_system import add_system_admin
+    from beffroi.testing import PASSWORD
+    platform.add_org()
+    with platform.tx() as app:
+        add_system_admin(app, "root@platform.example", PASSWORD)
+    browser = platform.browser()
+    platform.login_as(browser, "participant")
+    profile = browser.get("/-/account/profile")
+    assert _input(profile, "name").get("autocomplete") == "name"
+    assert _input(profile, "nickname").get("autocomplete") == "nickname"
+    email = browser.get("/-/account/email")
+    assert (_input(email, "email").get("type"), _input(email, "email").get("autocomplete")) \
+        == ("email", "email")
+    assert _input(browser.get("/-/account/password"), "current_password").get("autocomplete") \
+        == "current-password"
+    system = platform.browser().get("/-/system/login")
+    assert _input(system, "email").get("autocomplete") == "username"
+    assert _input(system, "email").get("type") == "email"
+
+
+def test_help_and_error_texts_are_read_with_their_field(platform):
+    platform.add_org()
+    page = platform.browser().get("/-/register")
+    password = _input(page, "password")
+    help_text = page.html.find(id=password["aria-describedby"])
+    assert "10" in help_text.get_text()                 # "At least 10 characters…"
+    page.form["name"], page.form["email"] = "Camille", "camille@example.org"
+    page.form["password"] = page.form["password_confirm"] = "short"
+    page = page.form.submit("register")
+    password = _input(page, "password")
+    described = password["aria-describedby"].split()
+    assert len(described) == 2 and password.get("aria-invalid") == "true"
+    errors = " ".join(page.html.find(id=i).get_text() for i in described)
+    assert "10" in errors and page.html.find(id=described[1]) is not None
+
+
+def test_no_page_moves_the_focus_away_from_its_start(platform):
+    platform.add_org()
+    uid = platform.add_user("test.localhost", "camille@example.org")
+    platform.add_user("test.localhost", "admin@example.org", org_roles=["admin"])
+    admin = platform.browser()
+    platform.login(admin, "admin@example.org")
+    for path in (f"/-/admin/participants/{uid}/", "/-/admin/settings", "/-/admin/spaces/add"):
+        assert admin.get(path).html.find(autofocus=True) is None, path
+    assert platform.browser().get("/-/login").html.find(autofocus=True) is None
+
+
+def test_a_required_choice_starts_empty_and_must_be_made(platform):
+    platform.add_org()
+    platform.add_user("test.localhost", "admin@example.org", org_roles=["admin"])
+    admin = platform.browser()
+    platform.login(admin, "admin@example.org")
+    page = admin.get("/-/admin/spaces/add")
+    kind = _input(page, "space_type")
+    assert kind.find("option").get("value") == "" and kind.get("required") is not None
+    form = page.forms[[i for i, f in page.forms.items() if "slug" in f.fields][0]]
+    form["slug"], form["title"] = "budget", "Budget"
+    again = form.submit("create")
+    assert again.status_int == 200 and _input(again, "space_type").get("aria-invalid") == "true"
+    visibility = _input(again, "visibility")                      # a stored value stays chosen
+    assert visibility.find("option", selected=True)["value"] == "public"

@@ -136,6 +136,8 @@ def test_org_admin_gives_organisation_roles(org):
 def test_org_admin_creates_edits_publishes_a_space(org):
     admin = as_(org, "admin@example.org")
     form = form_with(admin.get("/-/admin/spaces/add"), "slug")
+    assert form["space_type"].value == ""                        # the admin chooses the type
+    form["space_type"] = "participatory_process"
     form["slug"] = "place"                                       # taken
     form["title"] = "Budget 2027"
     page = form.submit("create")

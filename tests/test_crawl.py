@@ -1,5 +1,6 @@
 """Follow every link of the demo platform, as a visitor, a participant and an admin:
-no server error, no traceback, no broken link, HTML whose tags balance, and no error
+no server error, no traceback, no broken link, HTML whose tags balance, no problem the
+static accessibility check sees (beffroi.a11y), and no error
 from the W3C Nu HTML checker (vnu.jar from the ``vnu-jar`` npm package, run on Java)."""
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
+from beffroi.a11y import accessibility_problems
 from beffroi.demo import ADMIN_PASSWORD, ORGANISATIONS, USER_PASSWORD, create_demo
 
 MAX_PAGES = 300
@@ -154,6 +156,7 @@ def crawl(browser, host: str, limit: int = MAX_PAGES, pages: dict | None = None)
         parser.feed(response.text)
         problems.extend(f"{where}: {p}" for p in check_markup(response.text))
         problems.extend(f"{where}: {p}" for p in leaks(urlsplit(url).path, response.text))
+        problems.extend(f"{where}: {p}" for p in accessibility_problems(response.text))
         for href in parser.links:
             target = urldefrag(urljoin(url, href))[0]
             if target and crawlable(target, host) and target not in seen:

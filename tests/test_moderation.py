@@ -146,7 +146,8 @@ def test_report_form_helper_is_for_logged_in_participants_only(site):
         html = str(Helpers(request).report_form(page))
         assert 'action="http://test.localhost/place/pages/bancs-publics/report"' in html
         assert 'name="csrf_token"' in html and '<select id="report-' in html
-        assert html.count("<option") == 3 and "&lt;" not in html
+        assert html.count("<option") == 4 and "&lt;" not in html
+        assert html.index("<option") == html.index('<option value="">')   # no reason by default
         assert "<label for=" in html
     finally:
         env["closer"]()

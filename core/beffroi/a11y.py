@@ -4,7 +4,11 @@
 HTML alone: a well-formed document, ``lang`` on ``<html>``, one ``<h1>`` and headings
 without skipped levels, labelled form controls, ``alt`` on images, links and buttons
 with text, unique ids, and no inline script or inline style (the Content Security
-Policy forbids both). Colour contrast, focus order and the like need a browser (axe).
+Policy forbids both). Also what HTML_CodeSniffer and the Nu checker report on forms: a
+``<fieldset>`` needs a ``<legend>`` (H71), a ``<form>`` a submit button (H32), a
+``<table>`` a ``<caption>``, a required ``<select>`` an empty first option, at most one
+``autofocus``, and personal fields (e-mail, password) their ``type`` and
+``autocomplete`` token (WCAG 1.3.5). Colour contrast, focus order and the like need a browser (axe).
 """
 from __future__ import annotations
 
@@ -19,6 +23,8 @@ CLOSES_P = frozenset((
     "address article aside blockquote details div dl fieldset figcaption figure footer form "
     "h1 h2 h3 h4 h5 h6 header hgroup hr main menu nav ol p pre section table ul").split())
 CONTROLS = frozenset(("input", "select", "textarea"))
+#: Input types that always need an ``autocomplete`` token (WCAG 1.3.5, password managers).
+PERSONAL_INPUT_TYPES = frozenset(("email", "password"))
 UNLABELLED_INPUT_TYPES = frozenset(("hidden", "submit", "reset", "button", "image"))
 EVENT_PREFIX = "on"
 
@@ -34,6 +40,8 @@ class _Open:
     attrs: dict
     text: list = field(default_factory=list)
     has_labelled_child: bool = False
+    #: what was found inside: "legend" (first child of a fieldset), "submit", "caption"
+    found: set = field(default_factory=set)
 
 
 class _Checker(HTMLParser):
@@ -48,6 +56,8 @@ class _Checker(HTMLParser):
         self.label_for: set[str] = set()
         self.controls: list[tuple[str, dict, int, bool]] = []  # tag, attrs, line, inside label
         self.aria_ids: list[tuple[str, int]] = []
+        self.autofocus: list[int] = []
+        self.required_select: _Open | None = None    # waiting for its first <option>
 
     # -- helpers ---------------------------------------------------------------------
     def problem(self, line, message):
@@ -80,6 +90,7 @@ class _Checker(HTMLParser):
                 and self.stack[-1].tag == tag:
             self._finish(self.stack.pop())
         self._check_attributes(tag, attrs, line)
+        self._check_form_parts(tag, attrs, line)
         if tag == "html":
             self.saw_html = True
             self.html_lang = attrs.get("lang", "").strip()
@@ -140,6 +151,41 @@ class _Checker(HTMLParser):
             for ident in attrs.get(attr, "").split():
                 self.aria_ids.append((ident, line))
 
+    def _nearest(self, tag):
+        return next((o for o in reversed(self.stack) if o.tag == tag), None)
+
+    def _check_form_parts(self, tag, attrs, line):
+        if tag == "legend" and self.stack and self.stack[-1].tag == "fieldset":
+            self.stack[-1].found.add("legend")
+        if tag == "caption" and self.stack and self.stack[-1].tag == "table":
+            self.stack[-1].found.add("caption")
+        kind = attrs.get("type", "").lower()
+        form = self._nearest("form")
+        if form is not None and ((tag == "button" and kind in ("", "submit"))
+                                 or (tag == "input" and kind in ("submit", "image"))):
+            form.found.add("submit")
+        if "autofocus" in attrs:
+            self.autofocus.append(line)
+            if attrs["autofocus"].lower() not in ("", "autofocus"):
+                self.problem(line, f"<{tag}> has autofocus={attrs['autofocus']!r} (a boolean "
+                                   f"attribute: any value turns it on)")
+        if tag == "select" and "required" in attrs and "multiple" not in attrs \
+                and attrs.get("size", "1") in ("", "1"):
+            self.required_select = _Open(tag, line, attrs)
+        elif tag == "option" and self.required_select is not None:
+            if attrs.get("value", None) not in ("", None):
+                self.problem(line, f"required <select name={self.required_select.attrs.get('name', '')!r}> "
+                                   f"starts with a real choice: add an empty first option")
+            self.required_select = None
+        if tag == "input":
+            name = attrs.get("name", "").lower()
+            if "email" in name and kind in ("", "text"):
+                self.problem(line, f"<input name={name!r}> is an e-mail field of type "
+                                   f"{kind or 'text'!r}: use type=\"email\"")
+            if kind in PERSONAL_INPUT_TYPES and not attrs.get("autocomplete"):
+                self.problem(line, f"<input type={kind!r} name={name!r}> has no autocomplete "
+                                   f"token (WCAG 1.3.5: email, username, current-password…)")
+
     def _finish(self, node: _Open):
         text = " ".join("".join(node.text).split())
         if self.stack:
@@ -152,6 +198,15 @@ class _Checker(HTMLParser):
                 self.problem(line, "inline <script> (the CSP forbids it: serve a .js file)")
         elif tag == "style":
             self.problem(line, "inline <style> element (the CSP forbids it: use the skin's CSS)")
+        elif tag == "fieldset" and "legend" not in node.found:
+            self.problem(line, "<fieldset> has no <legend> (H71): name the group with one, "
+                               "or use no fieldset")
+        elif tag == "form" and "submit" not in node.found:
+            self.problem(line, f"<form action={attrs.get('action', '')!r}> has no submit "
+                               f"button (H32)")
+        elif tag == "table" and "caption" not in node.found \
+                and attrs.get("role") not in ("presentation", "none"):
+            self.problem(line, "<table> has no <caption> saying what it lists")
         elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             self.headings.append((int(tag[1]), line, text))
             if not text:
@@ -176,6 +231,9 @@ class _Checker(HTMLParser):
         elif not self.html_lang:
             self.problem(1, "<html> has no lang attribute (screen readers need the language)")
         self._check_headings()
+        if len(self.autofocus) > 1:
+            self.problem(self.autofocus[1], f"{len(self.autofocus)} elements have autofocus "
+                                            f"(lines {self.autofocus}); at most one may")
         for tag, attrs, cline, in_label in self.controls:
             if tag == "input" and attrs.get("type", "text").lower() in UNLABELLED_INPUT_TYPES:
                 continue

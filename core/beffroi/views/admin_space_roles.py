@@ -22,7 +22,7 @@ SPACE_ROLE_TITLES = {"admin": _("Space administrator"), "moderator": _("Moderato
 class SpaceRoleSchema(colander.MappingSchema):
     email = colander.SchemaNode(colander.String(), title=_("E-mail address of the participant"),
                                 validator=colander.Length(min=3, max=254),
-                                widget=deform.widget.TextInputWidget(attributes={"type": "email"}))
+                                widget=deform.widget.TextInputWidget(type="email", autocomplete="off"))
     roles = checkbox_set([(r, SPACE_ROLE_TITLES[r]) for r in SPACE_ROLES], _("Roles"),
                          missing=set(), description=_("Untick every role to remove the person."))
 

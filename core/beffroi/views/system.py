@@ -291,7 +291,7 @@ def organisation_edit(context, request):
 class InviteSchema(colander.MappingSchema):
     email = colander.SchemaNode(colander.String(), title=_("E-mail address"),
                                 validator=colander.Regex(EMAIL_RE.pattern, _("Not a valid e-mail address.")),
-                                widget=deform.widget.TextInputWidget(type="email"))
+                                widget=deform.widget.TextInputWidget(type="email", autocomplete="off"))
     name = colander.SchemaNode(colander.String(), title=_("Name"),
                                validator=colander.Length(min=1, max=100))
 
