@@ -13,12 +13,12 @@ comment keeps its place (and its replies) and shows "Comment deleted".
 from __future__ import annotations
 
 import markdown
-import nh3
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 
 from beffroi.i18n import _
 from beffroi.resources.folder import Content, Folder, now
+from beffroi.sanitise import sanitise_html
 
 FOLDER_ATTR = "comments"
 MAX_DEPTH = 3                      # a comment, a reply, a reply to the reply
@@ -41,9 +41,8 @@ class CommentError(ValueError):
 def render_markdown(text: str) -> str:
     """Markdown → HTML restricted to a small allow-list (no scripts, styles, images)."""
     html = markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")
-    return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"},
-                     link_rel="noopener noreferrer nofollow ugc")
+    return sanitise_html(html, tags=TAGS, attributes=ATTRIBUTES,
+                         link_rel="noopener noreferrer nofollow ugc")
 
 
 class Comment(Content):
