@@ -12,6 +12,7 @@ from pyramid.view import view_config
 from beffroi.accounts_core import AccountArea, data_archive, delete_account
 from beffroi.forms import make_form, validate
 from beffroi.i18n import _
+from beffroi.uploads import content_disposition
 from beffroi.views.account import FORM, check_current_password
 from beffroi.resources.organisation import SiteTools
 from beffroi.views.account_forms import message_page, site_url
@@ -21,7 +22,7 @@ from beffroi.views.account_forms import message_page, site_url
 def download_data(context, request):
     body = data_archive(request, request.user)
     response = Response(body=body, content_type="application/zip")
-    response.content_disposition = f'attachment; filename="my-data-{request.organisation.id}.zip"'
+    response.content_disposition = content_disposition(f"my-data-{request.organisation.id}.zip")
     response.cache_control = "private, no-store"
     return response
 

@@ -1,4 +1,8 @@
-"""Attachments: PDF and images, checked by their real content, kept in ZODB blobs."""
+"""Attachments: PDF and images, checked by their real content, kept in ZODB blobs.
+
+Images are re-encoded by Pillow at full size (``beffroi.uploads.clean_image``): what a
+camera or phone wrote in them (EXIF with the GPS position, XMP, comments) is not kept.
+PDF documents keep their bytes, metadata included (the README says so)."""
 from __future__ import annotations
 
 import io
@@ -7,6 +11,7 @@ from PIL import Image, UnidentifiedImageError
 from pyramid.i18n import TranslationStringFactory
 from ZODB.blob import Blob
 
+from beffroi.uploads import UploadError, clean_image
 from beffroi_proposals.models import Attachment
 
 _ = TranslationStringFactory("beffroi_proposals")
@@ -50,6 +55,11 @@ def make_attachment(upload, max_mb):
     content_type = sniff(data)
     if content_type is None:
         raise AttachmentRefused(_("Only PDF documents and images (PNG, JPEG, GIF, WebP) can be attached."))
+    if content_type.startswith("image/"):
+        try:
+            data, content_type = clean_image(data, max_side=None, allowed=IMAGE_TYPES)
+        except UploadError:
+            raise AttachmentRefused(_("Only PDF documents and images (PNG, JPEG, GIF, WebP) can be attached."))
     blob = Blob()
     with blob.open("w") as f:
         f.write(data)

@@ -11,6 +11,7 @@ from beffroi.catalog import text_search
 from beffroi.comments import comment_count
 from beffroi.moderation import is_hidden
 from beffroi.resources.module import ModuleContainer
+from beffroi.uploads import content_disposition
 from beffroi.views.public import module_nav
 from beffroi_proposals import rules
 from beffroi_proposals.index import SORTS, page_of
@@ -232,8 +233,8 @@ def attachment_view(context, request):
     response = Response(content_type=attachment.content_type)
     response.app_iter = FileIter(attachment.blob.open("r"))
     response.content_length = attachment.size
-    disposition = "inline" if attachment.content_type.startswith("image/") else "attachment"
-    response.content_disposition = f'{disposition}; filename="{attachment.filename}"'
+    response.content_disposition = content_disposition(
+        attachment.filename, inline=attachment.content_type.startswith("image/"))
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
