@@ -6,6 +6,8 @@ def includeme(config):
     config.add_tween("beffroi.views.headers.security_headers_tween_factory")
     config.include("beffroi.views.layout")
     config.include("beffroi.views.system")      # the /-/system/ route, on any host
+    config.include("beffroi.views.favicon")
+    config.include("beffroi.views.compression")
     config.add_route("health", "/-/health", factory="beffroi.views.site.Platform")
     config.add_route("plugins", "/-/plugins.json", factory="beffroi.views.site.Platform")
     config.scan("beffroi.views")

@@ -116,6 +116,23 @@ class Helpers:
                  back=request.path_qs, uid=uid, label=t(_("Report as")), options=options,
                  details=t(_("Explanation (optional)")), button=t(_("Report")))
 
+    def meta_description(self, text=None):
+        """The page's ``<meta name="description">`` as plain text of at most 160
+        characters: ``text`` (plain or HTML), else the description of what the page shows
+        (a space), else the organisation's description, else its name; None outside an
+        organisation."""
+        from beffroi.views.page_meta import plain_summary
+        org = org_or_none(self.request)
+        if org is None:
+            return None
+        context = getattr(self.request, "context", None)
+        for candidate in (text, getattr(context, "description", None),
+                          getattr(org, "description", None)):
+            summary = plain_summary(candidate)
+            if summary:
+                return summary
+        return org.name
+
 
 def add_globals(event):
     request = event.get("request")
