@@ -40,6 +40,9 @@ def test_an_organisation_admin_opens_a_new_space(world, live, page, axe):
     main = page.locator("main")
     main.get_by_role("link", name=re.compile("^(Nouvel espace|New space)$")).click()
     axe(page, "admin: new space")
+    space_type = main.get_by_label(re.compile("^Type$"))
+    expect(space_type).to_have_value("")                # the admin chooses; nothing is preset
+    space_type.select_option("participatory_process")
     main.get_by_label(re.compile("^(Adresse|Address)$")).fill("Budget 2027!")
     main.get_by_label(re.compile("^(Titre|Title)$")).fill("Budget participatif 2027")
     main.get_by_label(re.compile("^(Description)$")).fill("<p>Deux millions pour vos idées.</p>")
