@@ -207,3 +207,25 @@ def test_a_required_choice_starts_empty_and_must_be_made(platform):
     assert again.status_int == 200 and _input(again, "space_type").get("aria-invalid") == "true"
     visibility = _input(again, "visibility")                      # a stored value stays chosen
     assert visibility.find("option", selected=True)["value"] == "public"
+
+
+def test_forms_shown_again_with_their_errors_pass_the_nu_html_checker(platform):
+    from beffroi.a11y import nu_html_errors, require_nu_checker
+    require_nu_checker()
+    platform.add_org()
+    platform.add_user("test.localhost", "admin@example.org", org_roles=["admin"])
+    pages = {}
+    visitor = platform.browser()
+    for path, button in (("/-/register", "register"), ("/-/login", "login"),
+                         ("/-/password/forgot", "send")):
+        page = visitor.get(path)
+        form = next(f for f in page.forms.values() if "email" in f.fields)
+        form["email"] = "pas-une-adresse"
+        pages[path + " (errors)"] = form.submit(button, status="*").text
+    admin = platform.browser()
+    platform.login(admin, "admin@example.org")
+    page = admin.get("/-/admin/spaces/add")
+    form = next(f for f in page.forms.values() if "slug" in f.fields)
+    pages["/-/admin/spaces/add (errors)"] = form.submit("create").text
+    assert all("error" in text for text in pages.values())
+    assert nu_html_errors(pages) == []

@@ -5,20 +5,14 @@ from the W3C Nu HTML checker (vnu.jar from the ``vnu-jar`` npm package, run on J
 from __future__ import annotations
 
 import fnmatch
-import json
-import os
 import re
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
-from beffroi.a11y import accessibility_problems
+from beffroi.a11y import accessibility_problems, nu_html_errors, require_nu_checker
 from beffroi.demo import ADMIN_PASSWORD, ORGANISATIONS, USER_PASSWORD, create_demo
 
 MAX_PAGES = 300
@@ -173,54 +167,11 @@ def crawl(browser, host: str, limit: int = MAX_PAGES, pages: dict | None = None)
     return visited, problems
 
 
-VNU_JAR = Path(__file__).resolve().parents[1] / "node_modules/vnu-jar/build/dist/vnu.jar"
-
-
-def vnu_unavailable() -> str | None:
-    """Why the Nu checker cannot run here, or None when it can."""
-    if not shutil.which("java"):
-        return "java is missing (apt-get install default-jre-headless)"
-    if not VNU_JAR.is_file():
-        return f"{VNU_JAR} is missing (npm ci installs the vnu-jar package)"
-    return None
-
-
-def vnu_errors(pages: dict[str, str]) -> list[str]:
-    """Errors the W3C Nu HTML checker finds in ``pages`` (path → HTML), one line each,
-    from one run of the JVM over the whole batch."""
-    if not pages:
-        return []
-    with tempfile.TemporaryDirectory(prefix="vnu-") as tmp:
-        files = {}
-        for number, (path, text) in enumerate(pages.items()):
-            file = Path(tmp) / f"page{number}.html"
-            file.write_text(text, encoding="utf-8")
-            files[file.as_uri()] = path
-        done = subprocess.run(
-            ["java", "-Xss8m", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always",
-             *(Path(tmp) / f"page{n}.html" for n in range(len(pages)))],
-            capture_output=True, text=True, timeout=600)
-        report = json.loads(done.stderr or done.stdout)
-    errors = []
-    for message in report["messages"]:
-        if message["type"] != "error" and message.get("subType") != "fatal":
-            continue
-        url = message.get("url", "")
-        path = files.get(url) or files.get(url.replace("file:", "file://", 1)) or url
-        errors.append(f"{path} line {message.get('lastLine')}: {message['message']}"
-                      f" [{message.get('extract', '').strip()}]")
-    return errors
-
-
 @pytest.fixture(scope="module")
 def vnu():
     """The checker, or a skip (a failure under CI=true) saying why it cannot run."""
-    reason = vnu_unavailable()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but the HTML checker cannot run: {reason}")
-        pytest.skip(reason)
-    return vnu_errors
+    require_nu_checker()
+    return nu_html_errors
 
 
 @pytest.fixture(scope="module")
