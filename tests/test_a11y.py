@@ -201,6 +201,7 @@ def test_a_required_choice_starts_empty_and_must_be_made(platform):
     page = admin.get("/-/admin/spaces/add")
     kind = _input(page, "space_type")
     assert kind.find("option").get("value") == "" and kind.get("required") is not None
+    assert kind.find("option").get_text().strip() in ("Choisir…", "Choose…")   # translated
     form = page.forms[[i for i, f in page.forms.items() if "slug" in f.fields][0]]
     form["slug"], form["title"] = "budget", "Budget"
     again = form.submit("create")
