@@ -211,7 +211,7 @@ def test_a_required_choice_starts_empty_and_must_be_made(platform):
 
 
 def test_forms_shown_again_with_their_errors_pass_the_nu_html_checker(platform):
-    from beffroi.a11y import nu_html_errors, require_nu_checker
+    from beffroi.nu_checker import nu_html_errors, require_nu_checker
     require_nu_checker()
     platform.add_org()
     platform.add_user("test.localhost", "admin@example.org", org_roles=["admin"])

@@ -12,7 +12,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
-from beffroi.a11y import accessibility_problems, nu_html_errors, require_nu_checker
+from beffroi.a11y import accessibility_problems
+from beffroi.nu_checker import nu_html_errors, require_nu_checker
 from beffroi.demo import ADMIN_PASSWORD, ORGANISATIONS, USER_PASSWORD, create_demo
 
 MAX_PAGES = 300
