@@ -14,6 +14,7 @@ from beffroi.i18n import LANGUAGE_NAMES, _
 from beffroi.resources.admin import AdminArea
 from beffroi.resources.organisation import LOCALES
 from beffroi.sanitise import sanitise_html
+from beffroi.uploads import UploadError, clean_image
 from beffroi.views.admin_forms import checkbox_set, field_error
 
 #: Image types accepted as a logo, by what Pillow finds in the file (not its name).
@@ -100,7 +101,10 @@ def read_logo(upload, max_bytes):
         raise ValueError(_("This file is not an image we can show (PNG, JPEG, GIF or WebP).")) from None
     if kind not in LOGO_TYPES:
         raise ValueError(_("This file is not an image we can show (PNG, JPEG, GIF or WebP)."))
-    return data, LOGO_TYPES[kind]
+    try:        # re-encoded like every uploaded image: no EXIF (camera, GPS), no comment
+        return clean_image(data, max_side=None, allowed=LOGO_TYPES)
+    except UploadError:
+        raise ValueError(_("This file is not an image we can show (PNG, JPEG, GIF or WebP).")) from None
 
 
 def store_logo(org, data, mime):
