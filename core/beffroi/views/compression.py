@@ -1,6 +1,7 @@
 """gzip for text responses (HTML, CSS, JavaScript, JSON, SVG, CSV) when the browser
 accepts it: the demo's pages and stylesheet shrink 3 to 4 times (3 KB of HTML → 1 KB,
-measured; Lighthouse "enable text compression"). Kept in its own tween so the security headers stay in one place.
+measured; Lighthouse "enable text compression"). Kept in its own tween so the security
+headers stay in one place.
 
 Rules: only 200 responses of a compressible type, 1 KB or more, not already encoded and
 without ``Cache-Control: no-transform``; ``Vary: Accept-Encoding`` on every response of a
