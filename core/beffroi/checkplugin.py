@@ -106,14 +106,14 @@ def _check_api(report, module):
     wanted = getattr(module, "beffroi_api", None)
     if wanted is None:
         report.add(False, "beffroi_api is not declared", [
-            f'add `beffroi_api = ">=1.0,<2"` to {module.__name__} (the plugin API versions it '
+            f'add `beffroi_api = ">=2.0,<3"` to {module.__name__} (the plugin API versions it '
             f"supports) so an incompatible Beffroi refuses it instead of breaking"])
         return
     try:
         spec = SpecifierSet(wanted)
     except InvalidSpecifier:
         report.add(False, f"beffroi_api {wanted!r} is not a version range",
-                   ['write a range such as ">=1.0,<2"'])
+                   ['write a range such as ">=2.0,<3"'])
         return
     current = hookspecs.PLUGIN_API_VERSION
     if Version(current) in spec:

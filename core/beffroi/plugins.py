@@ -62,26 +62,29 @@ class PluginSet:
             })
         return out
 
-    def space_hook(self, space):
-        """Hook caller reaching only plugins with a module enabled in ``space``."""
+    def call(self, hookname, **kwargs) -> list:
+        """Call the hook ``hookname`` with keyword arguments; return the list of results.
+
+        The one way the core calls a hook. A space-scoped hook (declared with
+        ``@space_hookspec``) needs ``space=`` and reaches only the plugins whose module
+        is enabled in that space, or that provide no module. Raises ``TypeError`` when a
+        space-scoped hook is called without ``space``."""
+        if hookname in hookspecs.SPACE_SCOPED:
+            space = kwargs.get("space")
+            if space is None:
+                raise TypeError(f"hook {hookname!r} is space-scoped: call it with space=")
+            return self.pm.subset_hook_caller(hookname, self._excluded_in(space))(**kwargs)
+        return getattr(self.pm.hook, hookname)(**kwargs)
+
+    def _excluded_in(self, space):
         enabled = {c.module_name for c in space.modules.values() if c.enabled}
-        excluded = [
-            self.plugins[p].module for m, p in self.module_plugin.items()
-            if m not in enabled and self.module_is_only_provider(p, enabled)
-        ]
-        return _SubsetHook(self.pm, excluded)
+        return [self.plugins[p].module for m, p in self.module_plugin.items()
+                if m not in enabled and self.module_is_only_provider(p, enabled)]
 
     def module_is_only_provider(self, plugin_name, enabled) -> bool:
         provided = [m for m, p in self.module_plugin.items() if p == plugin_name]
         return not any(m in enabled for m in provided)
 
-
-class _SubsetHook:
-    def __init__(self, pm, excluded):
-        self._pm, self._excluded = pm, excluded
-
-    def __getattr__(self, name):
-        return self._pm.subset_hook_caller(name, self._excluded)
 
 
 def _check_api(name, module):
@@ -122,7 +125,9 @@ def load_plugins(extra=(), load_entrypoints=True, exclude=()) -> PluginSet:
     pm = pluggy.PluginManager("beffroi")
     pm.add_hookspecs(hookspecs)
     records: dict[str, PluginRecord] = {}
-    found = list(_entry_points(set(exclude))) if load_entrypoints else []
+    from beffroi import builtins   # the core's own features, through the same hooks
+    found = [("beffroi", builtins, "beffroi", "")]
+    found += list(_entry_points(set(exclude))) if load_entrypoints else []
     found += [(name, module, "", "") for name, module in extra]
     for name, module, dist, version in found:
         if name in records:
@@ -235,9 +240,7 @@ def _collect(pm, records) -> PluginSet:
 
 def _collect_notifications(pm) -> dict:
     from beffroi.infos import NotificationInfo
-    from beffroi.notifications import CORE_NOTIFICATIONS
-    kinds = {info.kind: "beffroi" for info in CORE_NOTIFICATIONS}
-    out = {}
+    kinds, out = {}, {}
     for plugin, info in _per_plugin(pm, "register_notifications"):
         if not isinstance(info, NotificationInfo):
             raise PluginError(f"plugin {plugin!r} returned {info!r} where a NotificationInfo "

@@ -31,9 +31,8 @@ def export_organisation(conn, plugins, organisation, path):
         "plugins": {name: rec.version for name, rec in plugins.plugins.items()},
         "spaces": len(organisation.spaces), "participants": len(organisation.users),
     }
-    open_data = {}
-    for part in plugins.pm.hook.export_organisation(organisation=organisation):
-        open_data.update(part or {})
+    from beffroi.kit import organisation_export_of_modules
+    open_data = organisation_export_of_modules(plugins, organisation)
     with tempfile.TemporaryDirectory() as tmp:
         dump = os.path.join(tmp, "organisation.zexp")
         conn.exportFile(organisation._p_oid, dump)
