@@ -97,6 +97,7 @@ def check_plugin(name: str) -> Report:
     if hooks_ok and modules is not None:
         _check_loads(report, plugin, module)
     package_dir = _package_dir(module)
+    _check_imports(report, package_dir)
     _check_templates(report, package_dir)
     _check_translations(report, package_dir, plugin)
     return report
@@ -278,6 +279,45 @@ def _package_dir(module) -> Path | None:
     if not path:
         return None
     return Path(path).parent if Path(path).name == "__init__.py" else None
+
+
+def private_imports(package_dir: Path) -> list[str]:
+    """Imports of Beffroi's core outside the public toolkit (``beffroi`` and
+    ``beffroi.api``) in the package's Python files, tests excluded, as
+    ``"path:line: import"`` strings (empty when there is none)."""
+    import ast
+
+    import beffroi
+    from beffroi.api import PUBLIC_MODULES
+    found = []
+    for path in sorted(package_dir.rglob("*.py")):
+        if "tests" in path.relative_to(package_dir).parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names if a.name.split(".")[0] == "beffroi"
+                         and a.name not in PUBLIC_MODULES]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module \
+                    and node.module.split(".")[0] == "beffroi":
+                if node.module not in PUBLIC_MODULES:
+                    names = [node.module]
+                elif node.module == "beffroi":
+                    names = [f"beffroi.{a.name}" for a in node.names
+                             if a.name not in beffroi.__all__]
+            found += [f"{path.relative_to(package_dir)}:{node.lineno}: {n}" for n in names]
+    return found
+
+
+def _check_imports(report, package_dir):
+    if package_dir is None:
+        return
+    problems = private_imports(package_dir)
+    if problems:
+        problems.append("import from `beffroi` and `beffroi.api` only (the public toolkit, "
+                        "covered by beffroi_api); ask for what is missing in an issue")
+    _add(report, "imports only the public toolkit (beffroi, beffroi.api)", problems)
 
 
 def _check_templates(report, package_dir):

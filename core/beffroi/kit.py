@@ -4,8 +4,8 @@ A module declares (``ModuleInfo`` fields, a schema, a factory); the core serves:
 
 - its translations (``<package>/locale``) and static folder (``<package>/static`` at
   ``/-/static/<module>/``), by convention;
-- ``container``, ``space`` and ``nav`` in every template rendered under one of its
-  containers;
+- ``container``, ``space``, ``nav`` and ``kit`` (macros ``space_nav`` and ``open_data``)
+  in every template rendered under one of its containers;
 - the GET/POST/validate/flash/redirect form cycle (``form_view``);
 - open data at ``<space>/<module>/export.csv`` and ``export.json`` from one row function
   (``ModuleInfo.open_data``), with the spreadsheet formula guard;
@@ -86,6 +86,8 @@ def _module_globals(event):
     container = module_container(context) if context is not None else None
     if container is None:
         return
+    from pyramid.renderers import get_renderer
+    event.setdefault("kit", get_renderer("beffroi:templates/kit.pt").implementation())
     event.setdefault("container", container)
     event.setdefault("space", container.space)
     if "nav" not in event:
