@@ -133,7 +133,7 @@ def test_shipped_plugins_import_only_the_public_toolkit(package):
 
 def test_check_plugin_names_a_private_import(tmp_path):
     (tmp_path / "views.py").write_text("from beffroi.views.public import module_nav\n"
-                                       "from beffroi import follows\nimport beffroi.api\n")
+                                       "from beffroi import kit\nimport beffroi.api\n")
     assert private_imports(tmp_path) == ["views.py:1: beffroi.views.public",
-                                         "views.py:2: beffroi.follows"]
+                                         "views.py:2: beffroi.kit"]
     assert PUBLIC_MODULES == ("beffroi", "beffroi.api")

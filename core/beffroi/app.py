@@ -30,7 +30,7 @@ def open_database(settings):
     if settings.get("beffroi.db") is not None:
         return settings["beffroi.db"]
     from zodburi import resolve_uri
-    from ZODB import DB
+    from beffroi.persistence import Database as DB
     uri = settings.get("zodbconn.uri")
     if not uri:
         raise ValueError("zodbconn.uri is missing from the settings: name a database, "
