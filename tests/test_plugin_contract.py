@@ -95,3 +95,16 @@ def test_a_plugin_that_fails_to_import_is_named(tmp_path, monkeypatch):
                                           r"imported: ModuleNotFoundError"):
         load_plugins()
     assert load_plugins(exclude=["broken"]).plugins["pages"]
+
+
+def test_start_up_and_check_plugin_apply_the_same_rules():
+    from beffroi import EvolveStep, contract
+    steps = (EvolveStep("sondages.0002_b", lambda root: None),
+             EvolveStep("sondages.0001_a", lambda root: None))
+    bad = plugin("sondages", register_modules=lambda: [ModuleInfo(
+        "sondages", "Sondages", evolve_steps=steps)])
+    with pytest.raises(PluginError, match="sondages.*number them"):
+        load(bad)
+    [info] = bad.register_modules()
+    assert contract.step_problems("sondages", [info], []) and \
+        "number them" in contract.step_problems("sondages", [info], [])[0]
