@@ -10,6 +10,10 @@ persistent classes does the same with an evolve step (or ``zodbupdate``).
 """
 from __future__ import annotations
 
+import contextlib
+import importlib
+import sys
+
 from ZODB import DB
 
 #: old dotted module → new dotted module, for every module whose classes moved
@@ -22,3 +26,22 @@ class Database(DB):
     def classFactory(self, connection, modulename, globalname):
         return super().classFactory(connection, RENAMED_MODULES.get(modulename, modulename),
                                     globalname)
+
+
+@contextlib.contextmanager
+def old_module_names():
+    """While inside, the old names of ``RENAMED_MODULES`` import as their new modules.
+
+    ZODB's ``Connection.importFile`` unpickles with plain imports (no class factory):
+    wrapped in this, an organisation export made before a class moved imports, and its
+    objects are written under the new names."""
+    added = []
+    for old, new in RENAMED_MODULES.items():
+        if old not in sys.modules:
+            sys.modules[old] = importlib.import_module(new)
+            added.append(old)
+    try:
+        yield
+    finally:
+        for old in added:
+            sys.modules.pop(old, None)

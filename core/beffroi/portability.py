@@ -17,6 +17,7 @@ import zipfile
 from datetime import datetime, timezone
 
 from beffroi.organisations import OrganisationError, check_host
+from beffroi.persistence import old_module_names
 from beffroi.resources.organisation import Organisation
 
 FORMAT = "beffroi-organisation/1"
@@ -66,7 +67,8 @@ def import_organisation(conn, app_root, plugins, path, host=None, secondary_host
     hosts = [check_host(app_root, h) for h in (host, *secondary)]
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(path) as z:
         dump = z.extract("organisation.zexp", tmp)
-        org = conn.importFile(dump)
+        with old_module_names():        # an export made before a class moved
+            org = conn.importFile(dump)
     if not isinstance(org, Organisation):
         raise OrganisationError(f"{path} does not hold an organisation")
     oid = app_root.organisations.unique_name(manifest["id"])
