@@ -1,9 +1,8 @@
 """Databases and organisation exports made by an earlier layout of the core still load.
 
 ``tests/data/layout1`` was written by the core before it was regrouped by feature
-(every service a flat module: ``beffroi.comments``, ``beffroi.follows``,
-``beffroi.moderation``, ``beffroi.notifications``, ``beffroi.mail``,
-``beffroi.actionlog``): the demo, two comments, a follow, a report, a notification, an
+(every service a flat module right under the ``beffroi`` package: comments, follows,
+moderation, notifications, mail, actionlog): the demo, two comments, a follow, a report, a notification, an
 action-log entry and a queued mail; ``commune-export.zip`` is that commune exported.
 """
 import shutil
