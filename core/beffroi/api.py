@@ -57,6 +57,7 @@ TOOLKIT = {
     "read_upload": "beffroi.uploads:read_upload",
     "check_image": "beffroi.uploads:check_image",
     "clean_image": "beffroi.uploads:clean_image",
+    "content_disposition": "beffroi.uploads:content_disposition",
     # services: comments, moderation, follows, notifications
     "comment_count": "beffroi.comments:comment_count",
     "is_hidden": "beffroi.moderation:is_hidden",

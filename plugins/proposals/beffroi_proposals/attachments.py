@@ -11,7 +11,7 @@ from PIL import Image, UnidentifiedImageError
 from pyramid.i18n import TranslationStringFactory
 from ZODB.blob import Blob
 
-from beffroi.uploads import UploadError, clean_image
+from beffroi.api import UploadError, clean_image
 from beffroi_proposals.models import Attachment
 
 _ = TranslationStringFactory("beffroi_proposals")

@@ -7,11 +7,11 @@ from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.i18n import TranslationStringFactory
 from pyramid.response import FileIter, Response
 
+from beffroi.api import content_disposition
 from beffroi.catalog import text_search
 from beffroi.comments import comment_count
 from beffroi.moderation import is_hidden
 from beffroi.resources.module import ModuleContainer
-from beffroi.uploads import content_disposition
 from beffroi.views.public import module_nav
 from beffroi_proposals import rules
 from beffroi_proposals.index import SORTS, page_of
