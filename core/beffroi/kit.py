@@ -28,6 +28,7 @@ from pyramid.traversal import find_interface
 
 from beffroi.infos import NavItem
 from beffroi.resources.module import ModuleContainer
+from beffroi.uploads import content_disposition
 
 _ = TranslationStringFactory("beffroi")
 
@@ -149,7 +150,7 @@ def csv_response(rows, columns, filename) -> Response:
     for row in rows:
         writer.writerow([spreadsheet_safe(row.get(c)) for c in columns])
     response = Response(buffer.getvalue(), content_type="text/csv", charset="utf-8")
-    response.content_disposition = f'attachment; filename="{filename}"'
+    response.content_disposition = content_disposition(filename)
     return response
 
 
@@ -157,7 +158,7 @@ def json_response(data, filename) -> Response:
     """A JSON attachment of ``data`` (JSON-serialisable; dates become ISO text)."""
     response = Response(json.dumps(data, ensure_ascii=False, indent=1, default=_iso),
                         content_type="application/json", charset="utf-8")
-    response.content_disposition = f'inline; filename="{filename}"'
+    response.content_disposition = content_disposition(filename, inline=True)
     return response
 
 
