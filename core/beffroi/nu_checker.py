@@ -64,10 +64,11 @@ def nu_html_errors(pages: dict[str, str], timeout: float = 600) -> list[str]:
         done = subprocess.run(
             ["java", "-Xss8m", "-jar", str(nu_checker_jar()), "--format", "json",
              "--exit-zero-always", *files], capture_output=True, text=True, timeout=timeout)
-        try:
-            report = json.loads(done.stderr or done.stdout)
+        output = done.stderr or done.stdout
+        try:    # the JVM may print a line of its own first (JAVA_TOOL_OPTIONS …)
+            report = json.loads(output[output.index("{"):])
         except ValueError:
-            raise RuntimeError(f"vnu.jar gave no report: {(done.stderr or done.stdout)[:300]}")
+            raise RuntimeError(f"vnu.jar gave no report: {output[:300]}") from None
     errors = []
     for message in report.get("messages", []):
         if message.get("type") != "error" and message.get("subType") != "fatal":
