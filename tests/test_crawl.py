@@ -13,7 +13,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import pytest
 
 from beffroi.a11y import accessibility_problems
-from beffroi.nu_checker import nu_html_errors, require_nu_checker
+from beffroi.nu_checker import nu_checker_unavailable, nu_html_errors, require_nu_checker
 from beffroi.demo import ADMIN_PASSWORD, ORGANISATIONS, USER_PASSWORD, create_demo
 
 MAX_PAGES = 300
@@ -238,8 +238,11 @@ def test_the_english_interface_of_the_demo_answers_too(demo):
     browser = demo.browser(host)
     browser.set_cookie("_LOCALE_", "en")
     assert "Participation spaces" in browser.get("/").text
-    visited, problems = crawl(browser, host, limit=100)
+    pages: dict[str, str] = {}
+    visited, problems = crawl(browser, host, limit=100, pages=pages)
     assert not problems, "\n".join(problems[:40])
+    if nu_checker_unavailable() is None:         # the tests above say why when it is not
+        assert nu_html_errors(pages) == []
 
 
 def test_the_markup_check_catches_what_it_is_meant_to():
