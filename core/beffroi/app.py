@@ -64,6 +64,7 @@ def make_config(settings) -> Configurator:
 
     config.include("pyramid_tm")
     config.include("pyramid_retry")
+    config.include("beffroi.retries")
     config.include("pyramid_chameleon")
     config.add_request_method(request_organisation, "organisation", reify=True)
     config.add_request_method(load_user, "user", reify=True)
