@@ -85,12 +85,16 @@ def new_message_id(domain) -> str:
 
 class Outbox(Persistent):
     """Messages by key ``<nanoseconds>-<random>``: concurrent requests add distinct
-    keys, which BTrees merge without a ConflictError."""
+    keys, which BTrees merge without a ConflictError. ``events`` holds the
+    notification jobs waiting for their fan-out (``beffroi.notification_queue``)."""
+
+    events = None           # outboxes made before the notification queue: see ensure_outbox
 
     def __init__(self):
         self.pending = OOBTree()
         self.sent = OOBTree()
         self.failed = OOBTree()
+        self.events = OOBTree()
 
 
 def get_outbox(conn, create=True):
@@ -108,7 +112,9 @@ def ensure_outbox(db):
     conn = db.open(transaction_manager=tm)
     try:
         with tm:
-            get_outbox(conn)
+            outbox = get_outbox(conn)
+            if outbox.events is None:
+                outbox.events = OOBTree()
     finally:
         conn.close()
 
@@ -236,8 +242,12 @@ def _claim(conn, tm, key):
         return queued, org
 
 
-def deliver_pending(db, settings, out=print) -> int:
-    """Send the messages that are due; return how many were sent."""
+def deliver_pending(db, settings, out=print, plugins=None) -> int:
+    """Write the waiting notifications (their immediate e-mails join the outbox), then
+    send the messages that are due; return how many were sent. ``plugins`` (the
+    ``PluginSet``) gives the notification kinds' titles and the plugins' catalogs."""
+    from beffroi.notification_queue import fan_out_pending
+    fan_out_pending(db, plugins, out=out)
     sent = 0
     for key in _due_keys(db, _now()):
         tm = transaction.TransactionManager()
@@ -343,9 +353,10 @@ def _prune_sent(db, days=KEEP_SENT_DAYS):
 _worker = None
 
 
-def start_background(db, settings):
+def start_background(db, settings, plugins=None):
     """Deliver from a daemon thread every ``mail.background_interval`` seconds (default 10),
-    when ``mail.background = true``. Returns the thread, or None when disabled."""
+    when ``mail.background = true``: notifications first, then mail. Returns the
+    thread, or None when disabled."""
     global _worker
     if not asbool(settings.get("mail.background", False)):
         return None
@@ -357,7 +368,7 @@ def start_background(db, settings):
     def run():
         while not stop.wait(interval):
             try:
-                deliver_pending(db, settings, out=log.info)
+                deliver_pending(db, settings, out=log.info, plugins=plugins)
             except Exception:          # keep the thread alive; the next round retries
                 log.exception("mail delivery failed")
 
