@@ -10,16 +10,17 @@ Their URL is ``<content>/comments/<id>/``, so views registered for ``Content`` (
 moderation's ``report``) work on them too. Threads go three levels deep; a deleted
 comment keeps its place (and its replies) and shows "Comment deleted".
 
-Concurrency: a comment's name is the microsecond of its creation (``1733000000123456``),
-so two people commenting on one item at once add different keys to its folder and
-merge without a conflict (the old ``len + 1`` names made them collide); names still
-sort in order of arrival. The count of readable comments (neither deleted nor hidden
+Concurrency: a comment's name is a random 12-digit number (``417093528816``), so two
+people commenting on one item at once add different keys to its folder and merge
+without a conflict (the old ``len + 1`` names made them collide; names growing with
+time would all land at the end of the same BTree bucket and conflict whenever it
+splits). Threads are ordered by creation time. The count of readable comments (neither deleted nor hidden
 by moderation: what a visitor can read, and what every count shows) is a
 ``BTrees.Length``, also conflict-free.
 """
 from __future__ import annotations
 
-import time
+import secrets
 
 import markdown
 import nh3
@@ -122,8 +123,8 @@ class Comment(Content):
 
 
 class CommentFolder(Folder):
-    """The comments of one object, named by the microsecond of their arrival
-    (older databases also hold ``1``, ``2`` …: every name is an integer)."""
+    """The comments of one object, under random 12-digit names (older databases
+    also hold ``1``, ``2`` …: every name is an integer)."""
 
     #: Readable comments (not deleted, not hidden); None in folders made before it
     #: existed, until their next change counts them.
@@ -135,12 +136,12 @@ class CommentFolder(Folder):
         self.readable = Length()    # neither deleted nor hidden: what every count shows
 
     def next_name(self) -> str:
-        # distinct across requests without reading the folder: no conflict on the names;
-        # a name taken in this folder already (same microsecond) moves on by one
-        name = time.time_ns() // 1000
-        while str(name) in self:
-            name += 1
-        return str(name)
+        # distinct across requests without reading a counter: no conflict on the names;
+        # spread over the tree so that concurrent inserts rarely share a bucket
+        while True:
+            name = str(10 ** 11 + secrets.randbelow(9 * 10 ** 11))
+            if name not in self:
+                return name
 
     def count_readable(self) -> int:
         """Count the readable comments by reading each one (older folders)."""
@@ -296,6 +297,6 @@ def thread(content):
         children.setdefault(comment.reply_to, []).append(comment)
 
     def build(parent_name):
-        items = sorted(children.get(parent_name, ()), key=lambda c: int(c.__name__))
+        items = sorted(children.get(parent_name, ()), key=lambda c: (c.created, int(c.__name__)))
         return [(c, build(c.__name__)) for c in items]
     return build(None)
