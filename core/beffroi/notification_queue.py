@@ -1,8 +1,11 @@
 """The notification fan-out, out of the request, through the mail queue.
 
 ``publish`` (``beffroi.notifications``) writes one ``NotificationJob`` — the event and
-the ids of its recipients — into ``Outbox.events`` of the mail outbox, under the
-event's time-ordered key: concurrent requests add distinct keys, which BTrees merge.
+the ids of its recipients — into ``Outbox.events`` of the mail outbox, under the key
+``<shard>:<event key>`` with a random shard of ``SHARDS``: concurrent requests add
+distinct keys in different parts of the tree, which BTrees merge (time-ordered keys
+alone would all land in the last bucket and conflict whenever it splits). The worker
+takes them oldest first by their event key.
 ``fan_out_pending`` then writes each job's inbox entries, digest entries and
 immediate e-mails in a transaction of its own and removes the job; a conflict there
 retries the job, never the participant's request. Two workers taking the same job
@@ -21,6 +24,7 @@ Who runs ``fan_out_pending``, by the setting ``notifications.fan_out``:
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 
 import transaction
@@ -32,6 +36,7 @@ log = logging.getLogger(__name__)
 
 MODES = ("after_request", "worker")
 ATTEMPTS = 5
+SHARDS = 64
 
 
 class NotificationJob(Persistent):
@@ -65,7 +70,8 @@ def enqueue(request, organisation, event, recipients):
     ``after_request`` mode, fan it out once the request has committed."""
     from beffroi.mail import _jar_of, get_outbox
     outbox = get_outbox(_jar_of(organisation))
-    jobs_of(outbox, create=True)[event.key] = NotificationJob(
+    key = f"{secrets.randbelow(SHARDS):02d}:{event.key}"
+    jobs_of(outbox, create=True)[key] = NotificationJob(
         organisation.id, event, recipients, request.application_url)
     registry = request.registry
     if fan_out_mode(registry.settings) != "after_request":
@@ -74,7 +80,7 @@ def enqueue(request, organisation, event, recipients):
     if not keys:
         db = registry._zodb_databases[""]
         request.tm.get().addAfterCommitHook(_after_commit, args=(db, registry.beffroi, keys))
-    keys.append(event.key)
+    keys.append(key)
 
 
 def _after_commit(committed, db, plugins, keys):
@@ -99,7 +105,8 @@ def fan_out_pending(db, plugins=None, keys=None, out=None) -> int:
         try:
             outbox = get_outbox(conn, create=False)
             jobs = jobs_of(outbox) if outbox is not None else None
-            keys = list(jobs.keys()) if jobs is not None else []
+            keys = sorted(jobs.keys(), key=lambda k: k.split(":", 1)[-1]) \
+                if jobs is not None else []
         finally:
             conn.close()
     if not keys:

@@ -38,6 +38,12 @@ def object_class(exc) -> str:
     return name or f"{type(exc).__module__}.{type(exc).__name__}"
 
 
+def _oid(exc) -> str:
+    get = getattr(exc, "get_oid", None)
+    oid = get() if callable(get) else None
+    return f" oid 0x{int.from_bytes(oid, 'big'):x}" if isinstance(oid, bytes) else ""
+
+
 def _count(what, cls):
     with _lock:
         COUNTS[(what, cls)] += 1
@@ -53,8 +59,8 @@ def conflict_view(exc, request):
     cls = object_class(exc)
     _count("conflict", cls)
     if attempt < attempts:
-        log.debug("conflict on %s (attempt %d of %d) %s %s", cls, attempt, attempts,
-                  request.method, request.path)
+        log.debug("conflict on %s (attempt %d of %d) %s %s%s", cls, attempt, attempts,
+                  request.method, request.path, _oid(exc))
     else:
         _count("failed", cls)
         log.warning("conflict on %s after %d attempts, giving up: %s %s",
