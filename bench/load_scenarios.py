@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import configparser
 import logging
 import os
@@ -261,22 +262,34 @@ def postgres_uris(tmp, count):
     return uris, drop
 
 
+@contextlib.contextmanager
+def _workdir(keep, name):
+    if keep:
+        path = Path(keep) / name
+        path.mkdir(parents=True, exist_ok=True)
+        yield str(path)
+    else:
+        with tempfile.TemporaryDirectory(prefix=f"beffroi-load-{name}-") as tmp:
+            yield tmp
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="bench/load.py", description=__doc__)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--only", choices=("file", "postgres"))
     parser.add_argument("--attempts", help="retry.attempts (default: production.ini's)")
+    parser.add_argument("--keep", metavar="DIR", help="keep databases and logs in DIR")
     args = parser.parse_args(argv)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     attempts = args.attempts or shipped_retry_attempts()
     if args.only in (None, "file"):
-        with tempfile.TemporaryDirectory(prefix="beffroi-load-") as tmp:
+        with _workdir(args.keep, "file") as tmp:
             uri = f"file://{tmp}/Data.fs?blobstorage_dir={tmp}/blobs"
             scenario("FileStorage, one waitress process", uri, [uri], args.seconds,
                      args.clients, attempts, tmp)
     if args.only in (None, "postgres"):
-        with tempfile.TemporaryDirectory(prefix="beffroi-load-pg-") as tmp:
+        with _workdir(args.keep, "postgres") as tmp:
             uris, drop = postgres_uris(tmp, 2)
             try:
                 # the first URI seeds and checks; each process has its own blob cache

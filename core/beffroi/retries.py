@@ -7,7 +7,7 @@ DEBUG on the logger ``beffroi.retries`` with the class of the object in conflict
 the requests that still fail after the last attempt at WARNING, so that the hot spots
 show in the logs. Such a request is answered 503 with ``Retry-After`` and a page saying
 that nothing was saved and to try again — never a 500 with a traceback. It also waits a short random time before
-a retry (``retry.backoff_ms``, default 5: up to 5, 10, 20 … ms) so that requests that
+a retry (``retry.backoff_ms``, default 5: up to 5, 10, 20 … ms, at most 200 ms) so that requests that
 collided do not collide again in step. Process-wide counts by object class are kept
 in ``COUNTS`` for benchmarks and health pages.
 
@@ -24,6 +24,7 @@ import time
 from transaction.interfaces import TransientError
 
 log = logging.getLogger("beffroi.retries")
+MAX_BACKOFF_MS = 200
 
 #: ("conflict" | "retry" | "failed", object class) → count, since the process started.
 COUNTS: collections.Counter = collections.Counter()
@@ -104,7 +105,7 @@ def before_retry(event):
     log.debug("retrying after a conflict on %s (attempt %d done)", cls, attempt)
     backoff = _backoff_ms(event.request.registry.settings)
     if backoff:
-        time.sleep(random.uniform(0, backoff * 2 ** (attempt - 1)) / 1000)
+        time.sleep(random.uniform(0, min(MAX_BACKOFF_MS, backoff * 2 ** (attempt - 1))) / 1000)
 
 
 def _backoff_ms(settings) -> float:
