@@ -29,7 +29,8 @@ LOG_LINE = re.compile(r"^(?:retrying after a )?conflict on (\S+)(?: \((attempt)|
 
 
 def shipped_retry_attempts() -> str:
-    """``retry.attempts`` of production.ini (what operators run), else the app's default."""
+    """``retry.attempts`` of production.ini (what operators run); 5, the old default, when
+    an older checkout does not set it."""
     parser = configparser.ConfigParser(interpolation=None)
     parser.read(HERE.parent / "production.ini")
     return parser.get("app:main", "retry.attempts", fallback="5")

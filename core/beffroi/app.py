@@ -52,7 +52,7 @@ def make_config(settings) -> Configurator:
     settings = dict(settings)
     settings.setdefault("pyramid.default_locale_name", "fr")
     settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
-    settings.setdefault("retry.attempts", "5")
+    settings.setdefault("retry.attempts", "10")
     plugins = plugins_from_settings(settings)
     config = Configurator(settings=settings, root_factory=root_factory)
     config.registry.beffroi = plugins

@@ -11,7 +11,7 @@ a retry (``retry.backoff_ms``, default 5: up to 5, 10, 20 … ms, at most 200 ms
 collided do not collide again in step. Process-wide counts by object class are kept
 in ``COUNTS`` for benchmarks and health pages.
 
-The retry count is the setting ``retry.attempts`` (shipped: 5, see the README).
+The retry count is the setting ``retry.attempts`` (default and shipped: 10, see the README).
 """
 from __future__ import annotations
 
