@@ -112,3 +112,12 @@ def test_hidden_content_leaves_notifications_and_digests(site, mail_outbox):
     text = mail_outbox.text(msg)
     assert "A library" in text and "watches" not in text.lower()
     assert "1 new notification" in msg["Subject"]
+
+
+@pytest.mark.parametrize("setting", [{"notifications.fan_out": "workers"},
+                                     {"retry.backoff_ms": "fast"}])
+def test_a_misspelt_setting_fails_at_start_up(beffroi_db, setting):
+    from beffroi.app import make_config
+    settings = {"beffroi.db": beffroi_db, "beffroi.secret": "s" * 40, **setting}
+    with pytest.raises(ValueError, match=next(iter(setting))):
+        make_config(settings).make_wsgi_app()
