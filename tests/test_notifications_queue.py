@@ -45,6 +45,9 @@ def test_the_request_queues_one_job_and_the_worker_fills_the_inboxes(site, mail_
     assert "No notification yet" in bob.get("/-/notifications").text    # not written yet
     mail_outbox.deliver()                    # the worker: fan-out, then mail
     assert notification_queue.waiting(site.db) == 0
+    with site.tx() as app:                   # done jobs left the queue
+        from beffroi.mail import get_outbox
+        assert len(notification_queue.jobs_of(get_outbox(app._p_jar))) == 0
     for browser in (bob, carol):
         assert "A library" in browser.get("/-/notifications").text
     mail_outbox.deliver()

@@ -5,12 +5,13 @@ the ids of its recipients — into ``Outbox.events`` of the mail outbox, under t
 ``<shard>:<event key>`` with a random shard of ``SHARDS``: concurrent requests add
 distinct keys in different parts of the tree, which BTrees merge (time-ordered keys
 alone would all land in the last bucket and conflict whenever it splits). The worker
-takes them oldest first by their event key.
+takes them oldest first by their event key. A job's transaction marks the job done
+(its own object: two workers on one job conflict there, so nobody is told twice)
+without touching the tree; done jobs leave the tree in one short transaction per
+round, so the long fan-out transactions never collide with requests adding jobs.
 ``fan_out_pending`` then writes each job's inbox entries, digest entries and
 immediate e-mails in a transaction of its own and removes the job; a conflict there
-retries the job, never the participant's request. Two workers taking the same job
-both remove its key: one of them conflicts and its writes are dropped, so nobody is
-told twice.
+retries the job, never the participant's request.
 
 Who runs ``fan_out_pending``, by the setting ``notifications.fan_out``:
 
@@ -41,6 +42,8 @@ SHARDS = 64
 
 class NotificationJob(Persistent):
     """One published event waiting to be written into its recipients' inboxes."""
+
+    done = False
 
     def __init__(self, organisation_id, event, recipients, base_url):
         self.organisation_id = organisation_id
@@ -105,8 +108,8 @@ def fan_out_pending(db, plugins=None, keys=None, out=None) -> int:
         try:
             outbox = get_outbox(conn, create=False)
             jobs = jobs_of(outbox) if outbox is not None else None
-            keys = sorted(jobs.keys(), key=lambda k: k.split(":", 1)[-1]) \
-                if jobs is not None else []
+            keys = sorted((k for k, job in jobs.items() if not job.done),
+                          key=lambda k: k.split(":", 1)[-1]) if jobs is not None else []
         finally:
             conn.close()
     if not keys:
@@ -130,14 +133,14 @@ def fan_out_pending(db, plugins=None, keys=None, out=None) -> int:
                     with tm:
                         jobs = jobs_of(get_outbox(conn, create=False))
                         job = jobs.get(key) if jobs is not None else None
-                        if job is None:
+                        if job is None or job.done:
                             break                  # done by another worker
                         app = conn.root().get(ROOT_KEY)
                         org = app.organisations.get(job.organisation_id) if app else None
                         if org is not None:
                             deliver(org, job.event, job.recipients, kinds, job.base_url,
                                     localizer)
-                        del jobs[key]
+                        job.done = True
                     done += 1
                     break
                 except ConflictError as exc:
@@ -148,10 +151,25 @@ def fan_out_pending(db, plugins=None, keys=None, out=None) -> int:
             else:
                 if out is not None:
                     out(f"notification {key} stays queued (conflicts)")
+        if done:
+            _purge_done(conn, tm)
     finally:
         tm.abort()
         conn.close()
     return done
+
+
+def _purge_done(conn, tm):
+    """Remove the jobs marked done, in one short transaction (the next round does it
+    after a conflict)."""
+    from beffroi.mail import get_outbox
+    try:
+        with tm:
+            jobs = jobs_of(get_outbox(conn, create=False))
+            for key in [k for k, job in jobs.items() if job.done]:
+                del jobs[key]
+    except ConflictError:
+        tm.abort()
 
 
 def waiting(db) -> int:
@@ -161,6 +179,6 @@ def waiting(db) -> int:
     try:
         outbox = get_outbox(conn, create=False)
         jobs = jobs_of(outbox) if outbox is not None else None
-        return len(jobs) if jobs is not None else 0
+        return sum(1 for job in jobs.values() if not job.done) if jobs is not None else 0
     finally:
         conn.close()
