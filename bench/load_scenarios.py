@@ -221,6 +221,11 @@ def scenario(label, own_uri, server_uris, seconds, clients, attempts, tmp):
         for cls, counts in server.conflicts().items():
             conflicts[cls] = [a + b for a, b in zip(conflicts[cls], counts)]
     report(label, clients, seconds, attempts, elapsed, tallies, lost, doubled, conflicts)
+    for server in servers:                 # a 500 is a bug: show what the server logged
+        errors = [line for line in Path(server.output.name).read_text().splitlines()
+                  if line and not line.startswith(" ") and ("Error" in line or "error" in line)]
+        for line in errors[-5:]:
+            print(f"server {server.port}: {line[:200]}")
 
 
 def report(label, clients, seconds, attempts, elapsed, tallies, lost, doubled, conflicts):
