@@ -124,3 +124,19 @@ def test_a_misspelt_setting_fails_at_start_up(beffroi_db, setting):
     settings = {"beffroi.db": beffroi_db, "beffroi.secret": "s" * 40, **setting}
     with pytest.raises(ValueError, match=next(iter(setting))):
         make_config(settings).make_wsgi_app()
+
+
+def test_an_outbox_of_an_older_database_gets_its_queue(site, mail_outbox):
+    from beffroi.mail import ensure_outbox, get_outbox
+    with site.tx() as app:
+        outbox = get_outbox(app._p_jar)
+        del outbox.events                      # as saved before the notification queue
+    with site.tx() as app:
+        assert get_outbox(app._p_jar).events is None
+    ensure_outbox(site.db)                     # what start-up does
+    bob = browse_as(site, "bob@example.org")
+    _follow_space(bob)
+    _publish_idea(browse_as(site, "alice@example.org"), "A library", "library")
+    assert notification_queue.waiting(site.db) == 1
+    mail_outbox.deliver()
+    assert "A library" in bob.get("/-/notifications").text
