@@ -84,3 +84,15 @@ def test_items_recorded_before_the_ledger_count_through_the_seed(db):
             limits.take(holder, SCOPE, "ana", 8, 1, seed=lambda: [7])
         limits.take(holder, SCOPE, "ana", 8, 2, seed=lambda: [7])
         assert limits.held(holder, SCOPE, "ana") == (7, 8)
+
+
+def test_forgetting_a_person_frees_their_allowances_only(db):
+    with db.transaction() as conn:
+        holder = conn.root()["holder"]
+        limits.take(holder, SCOPE, "ana", 1, 1)
+        limits.take(holder, "tests.other", "ana", 1, 1)
+        limits.take(holder, SCOPE, "bob", 1, 1)
+        limits.forget(holder, "ana")
+        assert limits.left(holder, SCOPE, "ana", 1) == 1
+        assert limits.left(holder, "tests.other", "ana", 1) == 1
+        assert limits.left(holder, SCOPE, "bob", 1) == 0
