@@ -36,9 +36,9 @@ def collide_view(context, request):
 
 class CollidePlugin(IdeasPlugin):
     @hookimpl
-    def configure(self, config):
+    def on_configure(self, config):
         from test_comments_support import Idea
-        super().configure(config)
+        super().on_configure(config)
         config.add_view(collide_view, context=Idea, name="collide", request_method="POST")
 
 

@@ -8,7 +8,7 @@ conflict there, and ``pyramid_retry`` runs one of them again with fresh data —
 support is lost and the ordered set always matches the counts.
 
 The support limit ("N supports per participant in this space") is a
-``beffroi.limits`` allowance of scope ``proposals.supports`` on the container: every
+``beffroi.limits`` allowance (``take_within_limit`` in ``beffroi.api``) of scope ``proposals.supports`` on the container: every
 support and withdrawal of one participant rewrites their allowance, so two concurrent
 supports by the same person conflict and the retry re-checks the limit; different
 people never conflict there.
@@ -22,7 +22,9 @@ from __future__ import annotations
 from BTrees.IIBTree import IITreeSet
 from pyramid.i18n import TranslationStringFactory
 
-from beffroi import limits
+from beffroi.api import (
+    LimitReached, give_back_within_limit, left_within_limit, take_within_limit,
+)
 from beffroi_proposals.models import ensure_index
 
 _ = TranslationStringFactory("beffroi_proposals")
@@ -57,7 +59,7 @@ def _count(index, proposal, user_id, delta):
 
 def supports_left(container, user_id, settings):
     """How many more supports ``user_id`` may cast here (None: no limit)."""
-    return limits.left(container, LIMIT_SCOPE, user_id, settings.get("support_limit") or 0,
+    return left_within_limit(container, LIMIT_SCOPE, user_id, settings.get("support_limit") or 0,
                        seed=_recorded(container, user_id))
 
 
@@ -69,9 +71,9 @@ def cast_support(container, proposal, user_id, settings):
     if user_id in proposal.supporters:
         raise SupportRefused(_("You already support this proposal."))
     try:
-        limits.take(container, LIMIT_SCOPE, user_id, proposal.number,
+        take_within_limit(container, LIMIT_SCOPE, user_id, proposal.number,
                     settings.get("support_limit") or 0, seed=_recorded(container, user_id))
-    except limits.LimitReached:
+    except LimitReached:
         raise SupportRefused(_("You have used all your supports in this space.")) from None
     index = ensure_index(container)
     mine = index.user_supports.get(user_id)
@@ -98,7 +100,7 @@ def withdraw_support(container, proposal, user_id, settings):
     """Remove the support of ``user_id``; raise ``SupportRefused`` if there is none."""
     if user_id not in proposal.supporters:
         raise SupportRefused(_("You do not support this proposal."))
-    limits.give_back(container, LIMIT_SCOPE, user_id, proposal.number,
+    give_back_within_limit(container, LIMIT_SCOPE, user_id, proposal.number,
                      seed=_recorded(container, user_id))
     index = ensure_index(container)
     mine = index.user_supports[user_id]
