@@ -49,6 +49,13 @@ class Helpers:
         return value.strftime("%d/%m/%Y") if self.request.locale_name == "fr" \
             else value.strftime("%Y-%m-%d")
 
+    def iso(self, value):
+        """A datetime for ``<time datetime="…">``: ISO 8601 to the second with its offset
+        (HTML refuses more than three decimals; stored times have six)."""
+        if value is None:
+            return None
+        return value.isoformat(timespec="seconds")
+
     def html(self, sanitised):
         """Mark text sanitised on the way in as safe to show."""
         return Markup(sanitised or "")
