@@ -41,7 +41,7 @@ def message_links(msg) -> list[str]:
     part = msg.get_body(preferencelist=("html",))
     if part is not None:
         found += [html.unescape(u) for u in re.findall(r'href="(https?://[^"]+)"', part.get_content())]
-    return [link.rstrip(".,;)") for link in dict.fromkeys(found)]
+    return list(dict.fromkeys(link.rstrip(".,;:!?)") for link in found))
 
 
 def format_message(msg, recipients=()) -> str:
