@@ -41,10 +41,13 @@ demo: database
 
 # The development server, and a mail sink that prints each message decoded, links
 # whole, on the port of mail.port in $(CONFIG).
+# Templates are compiled at start-up and kept compiled in $(VAR)/chameleon between runs.
 serve: demo
+	@mkdir -p $(VAR)/chameleon
 	@$(BIN)/python -m beffroi.devmail -c $(CONFIG) & sink=$$!; \
 	trap 'kill $$sink 2>/dev/null' EXIT INT TERM; \
-	PYTHONWARNINGS="ignore:pkg_resources is deprecated:UserWarning" $(BIN)/pserve -q $(CONFIG)
+	CHAMELEON_CACHE=$(VAR)/chameleon PYTHONWARNINGS="ignore:pkg_resources is deprecated:UserWarning" \
+	$(BIN)/pserve -q $(CONFIG)
 
 # axe-core (accessibility checks of the browser tests), pinned in package-lock.json.
 # Without npm the browser tests skip with the reason (and fail when CI=true).

@@ -198,3 +198,31 @@ def test_make_serve_on_a_fresh_clone_needs_no_npm_and_ends_with_the_demo_block(t
     assert f"127.0.0.1:{mail_port}" in block
     assert "npm" not in output and "arning" not in output, output
     assert (clone / "var" / "Data.fs").exists()
+
+
+def test_pages_of_a_served_app_use_templates_compiled_before_the_first_visit(platform,
+                                                                           beffroi_settings):
+    import deform
+    import webtest
+    from pyramid_chameleon.interfaces import ITemplateRenderer
+    from beffroi.app import main
+    platform.add_org("Commune de Test", HOST)
+    platform.add_space(HOST, "place", modules=("pages", "proposals"))
+    app = main({"here": str(REPO)}, **beffroi_settings)      # what pserve calls
+    registry = app.registry
+
+    def compiled():
+        names = {name for name, renderer in registry.getUtilitiesFor(ITemplateRenderer)
+                 if renderer.template._cooked}
+        deform_loader = deform.Form.default_renderer.loader
+        return names | {f"deform:{key}" for key, t in deform_loader.registry.items()
+                        if t._cooked}
+
+    before = compiled()
+    assert "beffroi:templates/home.pt" in before
+    assert "beffroi_skin_default:layout.pt" in before
+    browser = webtest.TestApp(app, extra_environ={"HTTP_HOST": HOST})
+    for path in ("/", "/place/", "/place/proposals/", "/-/login", "/-/register",
+                 "/-/password/forgot", "/nope"):
+        browser.get(path, status="*")
+    assert compiled() == before          # no page had to load or compile a template

@@ -90,4 +90,9 @@ def main(global_config=None, **settings):
     """PasteDeploy entry point (``pserve development.ini``)."""
     here = (global_config or {}).get("here", os.getcwd())
     settings.setdefault("here", here)
-    return make_config(settings).make_wsgi_app()
+    config = make_config(settings)
+    app = config.make_wsgi_app()
+    if asbool(settings.get("beffroi.precompile_templates", True)):
+        from beffroi.precompile import precompile_templates
+        precompile_templates(config.registry)      # no first visit waits on Chameleon
+    return app
