@@ -25,7 +25,17 @@ $(VENV)/.installed: setup.cfg pyproject.toml $(DISTS)
 	   && $(BIN)/uv pip install --python $(BIN)/python $(PKGS) >>$(LOG) 2>&1; then :; \
 	elif $(BIN)/python -m pip install -q $(PKGS) >>$(LOG) 2>&1; then :; \
 	else tail -n 30 $(LOG); echo "beffroi: the installation failed; the whole log is in $(LOG)"; exit 1; fi
+	@$(BIN)/python -c "$$QUIET_PTH"
 	@touch $@
+
+# Pyramid and deform import pkg_resources, which warns on every start (pserve, pytest,
+# beffroi): a .pth line silences that one message in this environment, nothing else.
+define QUIET_PTH
+import pathlib, sysconfig
+pathlib.Path(sysconfig.get_paths()["purelib"], "beffroi-quiet-pkg-resources.pth").write_text(
+    "import warnings; warnings.filterwarnings('ignore', message='pkg_resources is deprecated', category=UserWarning)\n")
+endef
+export QUIET_PTH
 
 # var/ beside the .ini holds the database (zodbconn.uri = file://%(here)s/var/...).
 VAR = $(dir $(abspath $(CONFIG)))var
@@ -46,8 +56,7 @@ serve: demo
 	@mkdir -p $(VAR)/chameleon
 	@$(BIN)/python -m beffroi.devmail -c $(CONFIG) & sink=$$!; \
 	trap 'kill $$sink 2>/dev/null' EXIT INT TERM; \
-	CHAMELEON_CACHE=$(VAR)/chameleon PYTHONWARNINGS="ignore:pkg_resources is deprecated:UserWarning" \
-	$(BIN)/pserve -q $(CONFIG)
+	CHAMELEON_CACHE=$(VAR)/chameleon $(BIN)/pserve -q $(CONFIG)
 
 # axe-core (accessibility checks of the browser tests), pinned in package-lock.json.
 # Without npm the browser tests skip with the reason (and fail when CI=true).
