@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -75,11 +76,13 @@ def main():
             env[var] = str(Path(tmp, "cache", var))
     if args.no_npm:
         env["PATH"] = path_without({"npm", "npx", "node"}, tmp)
-    out = open(Path(tmp, "serve.log"), "w")
     start = time.monotonic()
     proc = subprocess.Popen(["make", "serve", "CONFIG=bench.ini", *args.make_args.split()],
-                            cwd=clone, env=env, stdout=out, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            cwd=clone, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines = []                                  # (seconds since launch, line)
+    threading.Thread(target=lambda: lines.extend(
+        (time.monotonic() - start, line.rstrip("\n")) for line in proc.stdout), daemon=True).start()
     first_page = first_visit = None
     try:
         while proc.poll() is None and time.monotonic() - start < 900:
@@ -92,20 +95,24 @@ def main():
             except OSError:
                 time.sleep(0.5)
     finally:
+        time.sleep(0.5)
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait()
-        out.close()
-    log = Path(tmp, "serve.log").read_text()
-    lines = log.splitlines()
-    before = next((i for i, line in enumerate(lines) if line.startswith("====")), len(lines))
+    before = next((i for i, (_, line) in enumerate(lines) if line.startswith("====")), len(lines))
     print(f"ref {args.ref}: {'empty' if not args.keep_caches else 'warm'} caches, "
           f"npm {'hidden' if args.no_npm else 'on PATH'} {args.make_args}")
     if first_page is None:
         print("the server never answered; the end of its output:")
-        print("\n".join(lines[-30:]))
+        print("\n".join(line for _, line in lines[-30:]))
     else:
         print(f"time to first page: {first_page:.1f} s (that page took {first_visit:.2f} s)")
+        steps = [(at, line) for at, line in lines
+                 if line.startswith("beffroi:") or "Serving on" in line or line.startswith("====")]
+        for at, line in steps[:7]:
+            print(f"  {at:6.1f} s  {line[:90]}")
     print(f"lines printed before the demo block: {before} (of {len(lines)})")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+          f"(compare runs made side by side)")
     shutil.rmtree(tmp, ignore_errors=True)
 
 
