@@ -141,7 +141,7 @@ def server_address(config_path: str, section: str = "server:main") -> ServerAddr
     import plaster
     try:
         conf = plaster.get_loader(config_path, protocols=["wsgi"]).get_settings(section)
-    except Exception:                      # no such section: waitress's defaults
+    except FileNotFoundError:              # the command reports the missing file
         conf = {}
     host, port = conf.get("host", "0.0.0.0"), conf.get("port", "8080")
     listen = (conf.get("listen") or "").split()
