@@ -2,12 +2,12 @@
 
 Builds the demo in a temporary folder, starts ``pserve`` on a free port, and times the
 first and the second GET of each page type, as a visitor and as the commune's
-organisation admin; also the seconds from launch until the server answers. With
-``--no-precompile`` the configuration sets ``beffroi.precompile_templates = false``
-(templates then compile on first use, as before).
+organisation admin; also the seconds from launch until the server answers.
+``--precompile false`` sets ``beffroi.precompile_templates = false`` (templates then
+compile on first use, as before).
 It prints figures; it asserts nothing.
 
-    .venv/bin/python bench/first_visit.py [--no-precompile] [--chameleon-cache DIR]
+    .venv/bin/python bench/first_visit.py [--precompile true|false] [--chameleon-cache DIR] [--wait S]
 """
 from __future__ import annotations
 
@@ -72,8 +72,11 @@ class Browser:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-precompile", action="store_true")
+    parser.add_argument("--precompile", default="true", choices=("true", "false"))
     parser.add_argument("--chameleon-cache", help="CHAMELEON_CACHE for the server")
+    parser.add_argument("--wait", type=float, default=0,
+                        help="seconds between the server's first answer and the first visit "
+                             "(a person reading the demo block)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="beffroi-visit-"))
     (tmp / "var").mkdir()
@@ -81,8 +84,8 @@ def main():
     ini = (REPO / "development.ini").read_text()
     ini = re.sub(r"listen = \S+", f"listen = 127.0.0.1:{port}", ini)
     ini = re.sub(r"mail.background = true", "mail.background = false", ini)
-    if args.no_precompile:
-        ini = ini.replace("[app:main]\n", "[app:main]\nbeffroi.precompile_templates = false\n")
+    ini = re.sub(r"beffroi.precompile_templates = \w+\n", "", ini)
+    ini = ini.replace("[app:main]\n", f"[app:main]\nbeffroi.precompile_templates = {args.precompile}\n")
     config = tmp / "bench.ini"
     config.write_text(ini)
     quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
@@ -104,8 +107,10 @@ def main():
             except OSError:
                 time.sleep(0.05)
         print(f"server answers {time.perf_counter() - start:.2f} s after launch"
-              f"{' (templates compiled on first use)' if args.no_precompile else ' (templates precompiled)'}"
+              f" (beffroi.precompile_templates = {args.precompile}; first visit "
+              f"{args.wait:g} s later; load {os.getloadavg()[0]:.1f})"
               f"{' CHAMELEON_CACHE=' + args.chameleon_cache if args.chameleon_cache else ''}")
+        time.sleep(args.wait)
         rows = [(path, browser.get(path), browser.get(path)) for path in VISITOR]
         browser.login("admin@commune.localhost", "demo-admin-password")
         rows += [(path, browser.get(path), browser.get(path)) for path in ADMIN]

@@ -92,7 +92,6 @@ def main(global_config=None, **settings):
     settings.setdefault("here", here)
     config = make_config(settings)
     app = config.make_wsgi_app()
-    if asbool(settings.get("beffroi.precompile_templates", True)):
-        from beffroi.precompile import precompile_templates
-        precompile_templates(config.registry)      # no first visit waits on Chameleon
+    from beffroi.precompile import precompile_from_settings
+    precompile_from_settings(config.registry, settings)    # no first visit waits on Chameleon
     return app

@@ -1,10 +1,13 @@
 """Compile every page template at start-up, so that no first visit waits on Chameleon.
 
 Chameleon compiles a template into Python the first time it renders it: 50–300 ms
-per page type on these machines, seconds under load. Unless the .ini says
-``beffroi.precompile_templates = false``, ``beffroi.app.main`` (the PasteDeploy entry
-point of pserve) calls ``precompile_templates`` once the configuration is committed: it cooks, in the renderers Pyramid will use, every ``.pt`` file of the
-core, of each plugin and skin package, and of deform's widget templates. Setting
+per page type on these machines, seconds under load. ``beffroi.app.main`` (the
+PasteDeploy entry point of pserve) calls ``precompile_from_settings`` once the
+configuration is committed, before the server takes any request, unless
+``beffroi.precompile_templates = false``. (Compiling in a thread while serving was
+tried: under load the first visits then wait as long as without it.)
+``precompile_templates`` cooks, in the renderers Pyramid will use, every ``.pt`` file
+of the core, of each plugin and skin package, and deform's widget templates. Setting
 ``CHAMELEON_CACHE`` to an existing folder (``make serve`` uses var/chameleon) also
 keeps the compiled code on disk between runs: about 3 s of compilation at the first
 start, 0.3 s at the next ones (bench/first_visit.py).
@@ -79,3 +82,13 @@ def precompile_templates(registry) -> int:
             log.warning("deform template %s does not compile: %s", name, exc)
     log.info("%d templates compiled in %.1f s", count, time.perf_counter() - start)
     return count
+
+
+def precompile_from_settings(registry, settings) -> bool:
+    """Run ``precompile_templates`` unless ``beffroi.precompile_templates`` is false;
+    return whether it ran."""
+    from pyramid.settings import asbool
+    if not asbool(settings.get("beffroi.precompile_templates", True)):
+        return False
+    precompile_templates(registry)
+    return True
