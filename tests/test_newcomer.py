@@ -226,3 +226,10 @@ def test_pages_of_a_served_app_use_templates_compiled_before_the_first_visit(pla
                  "/-/password/forgot", "/nope"):
         browser.get(path, status="*")
     assert compiled() == before          # no page had to load or compile a template
+
+
+def test_templates_compile_on_first_use_when_precompiling_is_turned_off(beffroi_settings):
+    from pyramid_chameleon.interfaces import ITemplateRenderer
+    from beffroi.app import main
+    app = main({"here": str(REPO)}, **beffroi_settings, **{"beffroi.precompile_templates": "false"})
+    assert not [name for name, _ in app.registry.getUtilitiesFor(ITemplateRenderer)]
