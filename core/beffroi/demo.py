@@ -53,7 +53,9 @@ def create_demo(app, plugins, server: ServerAddress | None = None,
     port of the development mail sink) appears when given."""
     server = server or ServerAddress("127.0.0.1", 6543)
     lines = ["Beffroi demo: open in a browser (names ending in .localhost are this machine)"]
-    modules = [m for m in ("pages", "proposals") if m in plugins.modules]
+    from beffroi.kit import fill_demo_content
+    # every installed module that brings demo content, in name order
+    modules = sorted(n for n, info in plugins.modules.items() if info.demo_content is not None)
     space_type = "participatory_process" if "participatory_process" in plugins.space_types \
         else next(iter(plugins.space_types), None)
     if SYSTEM_EMAIL not in app.system.admins:
@@ -86,7 +88,7 @@ def create_demo(app, plugins, server: ServerAddress | None = None,
             space.published = True
             for name in modules:
                 container = enable_module(plugins, org, space, name)
-                plugins.pm.hook.demo_content(container=container)
+                fill_demo_content(plugins, container)
         if domain.startswith("commune"):
             space_admin_email = f"espace@{domain}"
             if org.users.find_by_email(space_admin_email) is None and "place-du-marche" in org.spaces:
