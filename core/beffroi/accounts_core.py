@@ -99,13 +99,15 @@ def create_user(organisation, email, name, password, confirmed=False, locale=Non
 
 
 def set_password(organisation, user, password):
-    """Check the policy (stricter for administrators), store the hash and spend the
-    reset links still out."""
-    from beffroi.tokens import revoke_tokens
+    """Check the policy (stricter for administrators), store the hash, end every
+    session of the account (the caller logs the current browser in again) and spend
+    every link still out (``tokens.revoke_credentials_tokens``)."""
+    from beffroi.sessions import end_all_sessions
+    from beffroi.tokens import revoke_credentials_tokens
     check_password(password, admin=needs_strong_password(organisation, user.id), email=user.email)
     user.password_hash = hash_password(password)
-    user.session_version += 1          # logs out every other session of this person
-    revoke_tokens(organisation, user.id, "reset")
+    end_all_sessions(user)
+    revoke_credentials_tokens(organisation, user.id)
 
 
 def author_name(request, user_id):
@@ -139,12 +141,14 @@ def delete_account(request, user):
     plugin told (``on_account_deleted``). What they wrote stays, shown as written by
     "Deleted participant"; the id remains so content still points at a tombstone."""
     from beffroi.follows import forget_user
+    from beffroi.sessions import end_all_sessions
     from beffroi.tokens import revoke_tokens
     org = request.organisation
     request.registry.beffroi.pm.hook.on_account_deleted(request=request, user=user)
     forget_user(org, user.id)
     org.users.by_email.pop(user.email.lower(), None)
     revoke_tokens(org, user.id)
+    end_all_sessions(user)
     org.set_org_roles(user.id, ())
     for space in org.spaces.values():
         if space.space_roles(user.id):

@@ -5,7 +5,6 @@ import os
 import secrets
 
 from pyramid.config import Configurator
-from pyramid.session import SignedCookieSessionFactory
 from pyramid.settings import asbool, aslist
 
 from beffroi.catalog import register_discriminators
@@ -14,6 +13,7 @@ from beffroi.i18n import locale_negotiator
 from beffroi.plugins import PluginSet, load_plugins
 from beffroi.resources.root import bootstrap
 from beffroi.security import SecurityPolicy, load_user
+from beffroi.session_cookie import session_factory
 from beffroi.tenancy import request_organisation, root_factory
 
 
@@ -68,11 +68,7 @@ def make_config(settings) -> Configurator:
     config.add_request_method(request_organisation, "organisation", reify=True)
     config.add_request_method(load_user, "user", reify=True)
 
-    timeout = int(settings.get("beffroi.session_timeout", 1800))
-    config.set_session_factory(SignedCookieSessionFactory(
-        session_secret(settings), cookie_name="beffroi", httponly=True, samesite="Lax",
-        secure=asbool(settings.get("beffroi.secure_cookies", False)),
-        timeout=timeout, reissue_time=min(60, timeout // 10), max_age=None))
+    config.set_session_factory(session_factory(session_secret(settings), settings))
     config.set_security_policy(SecurityPolicy())
     config.set_default_csrf_options(require_csrf=True)
 

@@ -57,14 +57,23 @@ class SecurityPolicy:
         return user.id if user is not None else None
 
     def remember(self, request, userid, **kw):
+        """Open a server-side session record (``beffroi.sessions``) and a fresh cookie."""
+        from beffroi.sessions import open_session
         request.session.invalidate()              # new session id on login: no fixation
+        user = request.organisation.users.get(userid)
+        if user is None:
+            return []
         request.session["uid"] = userid
         request.session["org"] = request.organisation.id
-        user = request.organisation.users.get(userid)
-        request.session["sv"] = user.session_version if user is not None else 0
+        request.session["sid"] = open_session(user, request.user_agent or "")
         return []
 
     def forget(self, request, **kw):
+        """End this browser's session on the server too: a copy of the cookie is worthless."""
+        from beffroi.sessions import end_session
+        user = request.user
+        if user is not None:
+            end_session(user, request.session.get("sid"))
         request.session.invalidate()
         return []
 
@@ -86,7 +95,9 @@ def load_user(request):
     user = org.users.get(uid)
     if user is None or user.blocked or user.deleted:
         return None
-    if request.session.get("sv", 0) != user.session_version:   # password changed since
+    # a session ended by logout, "log out everywhere", a password change or a block
+    from beffroi.sessions import check_session, session_timeout
+    if not check_session(user, request.session.get("sid"), session_timeout(request.registry.settings)):
         return None
     return user
 
@@ -118,6 +129,7 @@ def module_available(request, container):
 
 
 SYSTEM_SESSION_KEY = "system_admin"      # distinct from participants' "uid"
+SYSTEM_SESSION_ID_KEY = "system_sid"     # its server-side session record (beffroi.sessions)
 
 
 def current_system_admin(request):
@@ -136,8 +148,11 @@ def current_system_admin(request):
         from pyramid_zodbconn import get_connection
 
         from beffroi.resources.root import get_app_root
+        from beffroi.sessions import check_session, session_timeout
         admin = get_app_root(get_connection(request)).system.admins.get(email)
-        if admin is not None and getattr(admin, "blocked", False):
+        if admin is not None and (getattr(admin, "blocked", False) or not check_session(
+                admin, request.session.get(SYSTEM_SESSION_ID_KEY),
+                session_timeout(request.registry.settings))):
             admin = None
     cache.append(admin)
     return admin
