@@ -13,6 +13,7 @@ from beffroi.i18n import locale_negotiator
 from beffroi.plugins import PluginSet, load_plugins
 from beffroi.resources.root import bootstrap
 from beffroi.security import SecurityPolicy, load_user
+from beffroi.views.headers import add_cache_busters
 from beffroi.session_cookie import session_factory
 from beffroi.tenancy import request_organisation, root_factory
 
@@ -79,6 +80,7 @@ def make_config(settings) -> Configurator:
     for skin in plugins.skins.values():
         config.add_static_view(f"-/skin/{skin.name}", skin.static, cache_max_age=3600)
     plugins.pm.hook.configure(config=config)
+    add_cache_busters(config)
     return config
 
 
