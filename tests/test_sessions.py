@@ -112,8 +112,9 @@ def test_a_system_admin_cookie_copied_before_logout_is_refused_afterwards(org):
         add_system_admin(app, "root@platform.example", PASSWORD)
     browser = org.browser(HOST)
     page = browser.get("/-/system/login")
-    page.form["email"], page.form["password"] = "root@platform.example", PASSWORD
-    assert page.form.submit("login").status_int == 302
+    form = next(f for f in page.forms.values() if "password" in f.fields)
+    form["email"], form["password"] = "root@platform.example", PASSWORD
+    assert form.submit("login").status_int == 302
     thief = replay(org, browser)
     assert thief.get("/-/system/").status_int == 200
     page = browser.get("/-/system/")

@@ -70,6 +70,21 @@ def needs_strong_password(organisation, user_id):
     return any("admin" in space.space_roles(user_id) for space in organisation.spaces.values())
 
 
+def note_password_length(user, password):
+    """Remember whether ``password`` (just set, or just typed right at login) is long
+    enough for an administrator; writes only when that changes."""
+    grade = len(password or "") >= MIN_ADMIN_PASSWORD
+    if user.admin_grade_password is not grade:
+        user.admin_grade_password = grade
+
+
+def needs_longer_password(organisation, user):
+    """Does ``user`` hold an admin role with a password known to be shorter than the
+    administrators' minimum? (They must choose a longer one before admin pages.)"""
+    return (user is not None and user.admin_grade_password is False
+            and needs_strong_password(organisation, user.id))
+
+
 def normalise_email(email):
     email = (email or "").strip().lower()
     if len(email) > 254 or not EMAIL_RE.match(email):
@@ -95,6 +110,7 @@ def create_user(organisation, email, name, password, confirmed=False, locale=Non
     check_password(password, admin=admin, email=email)
     user = User(email, name, hash_password(password), locale)
     user.confirmed = confirmed
+    note_password_length(user, password)
     return organisation.users.add_user(user)
 
 
@@ -106,6 +122,7 @@ def set_password(organisation, user, password):
     from beffroi.tokens import revoke_credentials_tokens
     check_password(password, admin=needs_strong_password(organisation, user.id), email=user.email)
     user.password_hash = hash_password(password)
+    note_password_length(user, password)
     end_all_sessions(user)
     revoke_credentials_tokens(organisation, user.id)
 

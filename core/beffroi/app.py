@@ -16,6 +16,7 @@ from beffroi.security import SecurityPolicy, load_user
 from beffroi.views.headers import add_cache_busters
 from beffroi.session_cookie import session_factory
 from beffroi.tenancy import request_organisation, root_factory
+from beffroi.urls import public_base
 
 
 def plugins_from_settings(settings) -> PluginSet:
@@ -54,6 +55,7 @@ def make_config(settings) -> Configurator:
     settings.setdefault("pyramid.default_locale_name", "fr")
     settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
     settings.setdefault("retry.attempts", "5")
+    public_base(settings, "localhost")          # a bad beffroi.url_scheme/url_port fails here
     plugins = plugins_from_settings(settings)
     config = Configurator(settings=settings, root_factory=root_factory)
     config.registry.beffroi = plugins

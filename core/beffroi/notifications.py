@@ -27,6 +27,7 @@ from beffroi import follows
 from beffroi.i18n import _
 from beffroi.infos import NotificationInfo
 from beffroi.resources.folder import now
+from beffroi.urls import public_base
 
 STORE_ATTR = "_beffroi_notifications"
 MAIL_CHOICES = ("none", "immediate", "daily", "weekly")
@@ -155,7 +156,7 @@ def publish(request, kind, target, actor=None, title=None, url=None, space=None)
         _deliver_in_app(store, uid, event)
         choice = mail_choice(user)
         if choice == "immediate":
-            send_immediate(organisation, user, event, kinds, request.application_url,
+            send_immediate(organisation, user, event, kinds, public_base(request.registry.settings, organisation.host),
                            localizer_for(request, user, organisation))
         elif choice in ("daily", "weekly"):
             store.digest[(uid, event.key)] = event

@@ -13,6 +13,7 @@ from beffroi.forms import make_form, validate
 from beffroi.i18n import _
 from beffroi.tokens import consume_token, issue_token, peek_token_data, revoke_credentials_tokens
 from beffroi.views.account import FORM, check_current_password
+from beffroi.urls import mail_url
 from beffroi.views.auth import client_address
 from beffroi.views.account_forms import email_node, flash, message_page, send_account_mail, site_url
 from beffroi.views.register import invalid_link
@@ -73,7 +74,7 @@ def change_email(context, request):
                     _("Hello,"),
                     _("To use this address for your account on ${org}, open this link "
                       "(valid for 2 days):", mapping={"org": org.name}),
-                    site_url(request, "/-/account/confirm-email?token=" + token),
+                    mail_url(request, "/-/account/confirm-email?token=" + token),
                     _("If you did not ask for it, ignore this message."))
             return message_page(
                 request, _("Check your mailbox"),

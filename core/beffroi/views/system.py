@@ -26,6 +26,7 @@ from beffroi.resources.root import get_app_root
 from beffroi.security import SYSTEM_SESSION_ID_KEY, SYSTEM_SESSION_KEY, current_system_admin
 from beffroi.sessions import end_session, open_session
 from beffroi.tenancy import normalise_host
+from beffroi.urls import organisation_url
 from beffroi.views.auth import CredentialsSchema
 from beffroi.views.admin_forms import checkbox_set, field_error, host_problem, lines
 from beffroi.views.auth import TOO_MANY, client_address
@@ -308,11 +309,8 @@ def invite_form(request, org):
 
 
 def set_password_url(request, org, token):
-    """Link to the set-password page on the organisation's own host (same scheme and port)."""
-    port = request.host_port
-    default = {"http": "80", "https": "443"}.get(request.scheme)
-    netloc = org.host if port in (default, None) else f"{org.host}:{port}"
-    return f"{request.scheme}://{netloc}/-/password/set?token={token}"
+    """Link to the set-password page on the organisation's own host (``beffroi.urls``)."""
+    return organisation_url(request.registry.settings, org, f"/-/password/set?token={token}")
 
 
 def invite_admin(request, org, email, name):
