@@ -61,6 +61,10 @@ def test_control_characters_in_a_raw_query_string_give_no_500(site):
     browser = site.browser(HOST)
     for query in ("came_from=/%0d%0aSet-Cookie:%20stolen=1", "came_from=/%00", "came_from=%0a"):
         assert_safe(browser.get("/-/lang?l=en&" + query, status="*"))
+    # a page that needs a login sends there with the page to come back to, encoded
+    response = browser.get("/-/account?x=%0d%0aSet-Cookie:%20stolen=1", status=302)
+    assert "/-/login?came_from=" in response.location
+    assert_safe(response)
 
 
 def test_follow_and_report_forms_go_back_only_to_a_clean_local_page(site):

@@ -6,9 +6,10 @@ Caching follows who the page is for:
   per-visitor value (a form's CSRF token, a flash message: the session cookie is set),
   is ``Cache-Control: no-store``: no shared cache keeps it, no browser stores it.
 - A page any visitor without a session gets is the same for all of them:
-  ``public, max-age=60`` with an ``ETag``, so a reverse proxy may serve it and a browser
-  may revalidate it (``If-None-Match`` → 304). ``Vary: Cookie`` keeps it from being
-  served to someone with a session.
+  ``public, max-age=0, s-maxage=60`` with an ``ETag``: a reverse proxy may serve it for
+  a minute; a browser asks again each time (``If-None-Match`` → 304 when unchanged), so
+  a visitor never sees their own stale copy after a change. ``Vary: Cookie`` keeps it
+  from being served to someone with a session.
 - Static files are addressed with a digest of their content (``?v=…``, added to every
   ``request.static_url`` by ``add_cache_busters``): a versioned address never changes
   content, so it is cached for a year (``immutable``); a new file gets a new address.
@@ -27,7 +28,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
                       "magnetometer=(), microphone=(), payment=(), usb=(), browsing-topics=()")
 
-#: Seconds a shared cache may serve an anonymous page without asking again.
+#: Seconds a shared cache (not the browser) may serve an anonymous page without asking again.
 ANONYMOUS_MAX_AGE = 60
 
 #: Session keys that make a request personal (see ``beffroi.security``).
@@ -97,7 +98,7 @@ def set_cache_headers(request, response):
         return
     if request.method in ("GET", "HEAD") and response.status_int == 200 \
             and response.content_type == "text/html":
-        response.cache_control = f"public, max-age={ANONYMOUS_MAX_AGE}"
+        response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={ANONYMOUS_MAX_AGE}"
         response.vary = tuple(sorted(set(response.vary or ()) | {"Cookie"}))
         if response.etag is None:
             response.md5_etag()
