@@ -1,7 +1,5 @@
 """French and English: the organisation's default, then the participant's choice."""
 
-from beffroi.testing import csrf_of
-
 
 def switch_form(page):
     return next(f for f in page.forms.values() if f.action.endswith("/-/lang"))

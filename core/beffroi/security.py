@@ -1,4 +1,5 @@
-"""One security policy: identity from the signed session, permissions from one table.
+"""One security policy: identity from the signed session (valid while its server-side
+record lives, see ``beffroi.sessions``), permissions from one table.
 
 Who may do what is decided by ``PERMISSIONS`` (core) plus the permissions plugins
 declare, each granted to roles. Roles come from three places: the organisation
