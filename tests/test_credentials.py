@@ -110,3 +110,19 @@ def test_an_organisation_admin_with_a_long_password_goes_straight_in(org):
     browser = org.browser(HOST)
     org.login(browser, "alix@example.org")
     assert browser.get("/-/admin/").status_int == 200
+
+
+def test_a_short_password_space_admin_cannot_use_admin_powers_in_the_space_either(org):
+    """Admin pages of modules (not under /-/admin/) send them to the password page too."""
+    org.add_space(HOST, "budget", "Budget", modules=["pages"], published=False)
+    org.add_user(HOST, "espace@example.org", "Espace", password=SHORT,
+                 space_roles={"budget": ["admin"]})
+    browser = org.browser(HOST)
+    org.login(browser, "espace@example.org", password=SHORT)
+    response = browser.get("/budget/pages/add", status="*")   # unpublished: staff only
+    assert response.status_int == 302 and response.location.endswith("/-/account/password")
+    form = form_with(response.follow(), "current_password")
+    form["current_password"] = SHORT
+    form["password"] = form["password_confirm"] = "un banc sous le grand tilleul"
+    assert form.submit("save").status_int == 302
+    assert browser.get("/budget/pages/add").status_int == 200

@@ -167,7 +167,8 @@ def permits(request, user, context, permission):
             return Allowed("system admins administer the platform")
         return Denied("only system admins enter the system area")
     organisation = request.organisation
-    if user is not None and "admin" in organisation.org_roles(user.id):
+    weak = weak_admin_password(request, user)
+    if user is not None and not weak and "admin" in organisation.org_roles(user.id):
         return Allowed(f"organisation admins hold {permission!r}")
     grants = grants_for(request, permission)
     if grants is None:
@@ -176,7 +177,7 @@ def permits(request, user, context, permission):
     roles = roles_in(user, organisation, space)
     roles.update(r.split(":", 1)[1] for r in list(roles) if r.startswith("org:"))
     if space is not None:
-        if "admin" in space_roles_of(space, user):
+        if not weak and "admin" in space_roles_of(space, user):
             return Allowed("space admins hold every permission of their space")
         staff = bool(roles & set(STAFF_ROLES))
         if not space.published and not staff:
@@ -190,9 +191,24 @@ def permits(request, user, context, permission):
         container = lineage_of(context, ModuleContainer)
         if container is not None and not (container.enabled and module_available(request, container)):
             return Denied("the module is disabled or unavailable")
+    if weak:
+        roles.discard("admin")         # until they choose a password long enough for it
     if roles & set(grants):
         return Allowed(f"{permission!r} is granted to {sorted(roles & set(grants))}")
     return Denied(f"{permission!r} needs one of {list(grants)}")
+
+
+def weak_admin_password(request, user):
+    """Does ``user`` hold an admin role with a password shorter than administrators
+    need? Their admin roles then count for nothing until they choose a longer one
+    (``accounts_core.needs_longer_password``); cached per request."""
+    if user is None or user.admin_grade_password is not False:
+        return False
+    cache = request.__dict__.setdefault("_beffroi_weak_admin", {})
+    if user.id not in cache:
+        from beffroi.accounts_core import needs_longer_password
+        cache[user.id] = needs_longer_password(request.organisation, user)
+    return cache[user.id]
 
 
 def space_roles_of(space, user):

@@ -49,6 +49,10 @@ def forbidden(exc, request):
         request.organisation
     except UnknownHost:
         return _neutral(request)
+    from beffroi.views.password import longer_password_redirect
+    redirect = longer_password_redirect(request)      # an admin with a short password
+    if redirect is not None:
+        return redirect
     if request.user is None and request.method == "GET":
         return HTTPFound(location=request.application_url + "/-/login?came_from=" +
                          request.path_qs.replace("&", "%26"))

@@ -15,12 +15,12 @@ from pyramid.security import remember
 from pyramid.view import view_config
 
 from beffroi import throttle
-from beffroi.accounts_core import MIN_ADMIN_PASSWORD, needs_longer_password, needs_strong_password, set_password
+from beffroi.accounts_core import MIN_ADMIN_PASSWORD, needs_strong_password, set_password
 from beffroi.forms import make_form, validate
 from beffroi.i18n import _
 from beffroi.resources.admin import AdminArea
 from beffroi.resources.organisation import SiteTools
-from beffroi.security import lineage_of
+from beffroi.security import lineage_of, weak_admin_password
 from beffroi.tokens import consume_token, issue_token, peek_token
 from beffroi.urls import mail_url
 from beffroi.views.account_forms import (
@@ -154,16 +154,25 @@ def set_from_link(context, request):
     return {"page_title": title, "form": html, "intro": intro}
 
 
+def longer_password_redirect(request):
+    """A redirect to the password page, with the reason, when the logged-in person holds
+    an admin role with a password shorter than administrators need (their admin roles
+    count for nothing until then: ``security.weak_admin_password``); else None."""
+    if not weak_admin_password(request, request.user):
+        return None
+    flash(request, _("Administrators need a password of at least ${min} characters. Choose "
+                     "a longer one to reach the administration.",
+                     mapping={"min": MIN_ADMIN_PASSWORD}))
+    return HTTPFound(location=site_url(request, "/-/account/password"))
+
+
 @subscriber(ContextFound)
 def admin_password_gate(event):
-    """Before any page of ``/-/admin/``: an administrator whose password is shorter than
-    the administrators' minimum is sent to choose a longer one first."""
+    """Before any page of ``/-/admin/`` (other admin pages answer 403 and the forbidden
+    view sends them here too)."""
     request = event.request
     if lineage_of(request.context, AdminArea) is None:
         return
-    user = request.user
-    if needs_longer_password(request.organisation, user):
-        flash(request, _("Administrators need a password of at least ${min} characters. Choose "
-                         "a longer one to reach the administration.",
-                         mapping={"min": MIN_ADMIN_PASSWORD}))
-        raise HTTPFound(location=site_url(request, "/-/account/password"))
+    redirect = longer_password_redirect(request)
+    if redirect is not None:
+        raise redirect
