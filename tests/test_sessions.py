@@ -68,12 +68,17 @@ def test_the_account_page_lists_devices_and_logs_out_everywhere(org):
     assert len(rows) == 2
     assert "Mobile Safari" in rows[0] and "iOS" in rows[0] and "(cet appareil)" in rows[0]
     assert "Firefox" in rows[1] and "Windows" in rows[1] and "(cet appareil)" not in rows[1]
+    # one device first: the laptop (and its stolen copy), from the phone
+    (end_laptop,) = [f for f in page.forms.values() if f.action.endswith("/end-session")]
+    end_laptop.submit().follow()
+    assert not logged_in(laptop) and not logged_in(thief) and logged_in(phone)
+    laptop = browser_as(org, "camille@example.org", FIREFOX)
+    page = phone.get("/-/account")
     form = next(f for f in page.forms.values() if f.action.endswith("/logout-everywhere"))
     response = form.submit()
     assert response.location.endswith("/-/login")
-    assert "Vous êtes déconnecté·e sur tous vos appareils" in response.follow().text \
-        or "tous vos appareils" in response.follow().text
-    for browser in (laptop, phone, thief):
+    assert "Vous êtes déconnecté·e sur tous vos appareils" in response.follow().text
+    for browser in (laptop, phone):
         assert not logged_in(browser)
 
 
@@ -186,3 +191,20 @@ def test_two_requests_touching_one_session_at_once_do_not_conflict(org):
     with org.tx() as app:
         user = app.organisation_for_host(HOST).users.find_by_email("camille@example.org")
         assert user.sessions[key].last_seen == pytest.approx(latest)
+
+
+def test_an_account_stored_before_session_records_logs_in(org):
+    """Older databases: accounts without ``sessions`` or ``admin_grade_password``."""
+    with org.tx() as app:
+        user = app.organisation_for_host(HOST).users.find_by_email("camille@example.org")
+        for name in ("sessions", "admin_grade_password"):
+            user.__dict__.pop(name, None)
+        user._p_changed = True
+    with org.tx() as app:
+        user = app.organisation_for_host(HOST).users.find_by_email("camille@example.org")
+        assert user.sessions is None and user.admin_grade_password is None
+    camille = browser_as(org, "camille@example.org")
+    assert logged_in(camille)
+    with org.tx() as app:
+        user = app.organisation_for_host(HOST).users.find_by_email("camille@example.org")
+        assert len(user.sessions) == 1 and user.admin_grade_password is True

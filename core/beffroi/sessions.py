@@ -137,6 +137,15 @@ def end_session(account, session_id) -> bool:
     return tree.pop(_key(session_id), None) is not None
 
 
+def end_session_by_key(account, key) -> bool:
+    """End the session whose record is stored under ``key`` (as listed by
+    ``active_sessions``: the account page's "log out this device")."""
+    tree = getattr(account, "sessions", None)
+    if tree is None or not isinstance(key, str):
+        return False
+    return tree.pop(key, None) is not None
+
+
 def end_all_sessions(account) -> int:
     """End every session of ``account`` (log out everywhere, password change, block,
     deletion); returns how many there were."""
@@ -149,12 +158,14 @@ def end_all_sessions(account) -> int:
 
 
 def active_sessions(account, current_id=None, timeout=DEFAULT_TIMEOUT, now=None):
-    """Live sessions of ``account``, most recent first, as ``(record, is_current)``."""
+    """Live sessions of ``account``, the current one first then the most recent, as
+    ``(key, record, is_current)``; ``key`` is the stored digest, not the session id
+    (showing it gives nobody a way in)."""
     tree = getattr(account, "sessions", None)
     if not tree:
         return []
     now = time.time() if now is None else now
     current = _key(current_id) if current_id else None
-    live = [(record, key == current) for key, record in tree.items()
+    live = [(key, record, key == current) for key, record in tree.items()
             if now - record.last_seen <= timeout + TOUCH_INTERVAL]
-    return sorted(live, key=lambda pair: (not pair[1], -pair[0].last_seen))
+    return sorted(live, key=lambda item: (not item[2], -item[1].last_seen))

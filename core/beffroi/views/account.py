@@ -16,7 +16,7 @@ from beffroi.forms import make_form, validate
 from beffroi.i18n import _
 from beffroi.passwords import verify_password
 from beffroi.resources.organisation import SiteTools
-from beffroi.sessions import active_sessions, end_all_sessions, session_timeout
+from beffroi.sessions import active_sessions, end_all_sessions, end_session_by_key, session_timeout
 from beffroi.uploads import AVATAR_MAX_BYTES, UploadError, clean_image, read_upload
 from beffroi.views.account_forms import (
     confirm_password_node, flash, name_node, new_password_node, password_policy, site_url)
@@ -29,10 +29,10 @@ FORM = "beffroi:templates/account/form.pt"
              renderer="beffroi:templates/account/index.pt")
 def account(context, request):
     timeout = session_timeout(request.registry.settings)
-    sessions = [{"device": _device_label(record), "last_seen": record.last_seen_at,
+    sessions = [{"key": key, "device": _device_label(record), "last_seen": record.last_seen_at,
                  "current": current}
-                for record, current in active_sessions(request.user, request.session.get("sid"),
-                                                       timeout)]
+                for key, record, current in active_sessions(
+                    request.user, request.session.get("sid"), timeout)]
     return {"page_title": _("My account"), "sessions": sessions}
 
 
@@ -41,6 +41,15 @@ def _device_label(record):
         return _("${browser} on ${system}", mapping={"browser": record.browser,
                                                       "system": record.system})
     return record.browser or record.system or _("Unknown device")
+
+
+@view_config(context=AccountArea, name="end-session", permission="participate",
+             request_method="POST")
+def end_other_session(context, request):
+    """Log out one other device (a lost phone, a shared computer)."""
+    if end_session_by_key(request.user, request.POST.get("session", "")):
+        flash(request, _("That device is logged out."))
+    return HTTPFound(location=site_url(request, "/-/account"))
 
 
 @view_config(context=AccountArea, name="logout-everywhere", permission="participate",
