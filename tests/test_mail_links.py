@@ -56,3 +56,4 @@ def test_a_bad_url_setting_stops_the_start(beffroi_settings):
     from beffroi.app import make_config
     with pytest.raises(URLSettingError, match="beffroi.url_scheme"):
         make_config(dict(beffroi_settings, **{"beffroi.url_scheme": "htps"}))
+
