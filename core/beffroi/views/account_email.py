@@ -12,10 +12,10 @@ from beffroi.accounts_core import AccountArea
 from beffroi.forms import make_form, validate
 from beffroi.i18n import _
 from beffroi.tokens import consume_token, issue_token, peek_token_data, revoke_credentials_tokens
-from beffroi.views.account import FORM, check_current_password
 from beffroi.urls import mail_url
-from beffroi.views.auth import client_address
+from beffroi.views.account import FORM, check_current_password
 from beffroi.views.account_forms import email_node, flash, message_page, send_account_mail, site_url
+from beffroi.views.auth import client_address
 from beffroi.views.register import invalid_link
 
 EMAIL_TTL = 2 * 24 * 3600
