@@ -92,6 +92,7 @@ def test_permissions_policy_is_on_every_response(platform, logged_in):
     for path, status in [("/", 200), ("/-/login", 200), ("/nowhere", 404)]:
         policy = anonymous.get(path, status=status).headers["Permissions-Policy"]
         assert "camera=()" in policy and "geolocation=()" in policy and "microphone=()" in policy
+        assert anonymous.get(path, status=status).headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
 def test_an_anonymous_visitor_gets_no_cookie_and_cacheable_pages(platform, logged_in):

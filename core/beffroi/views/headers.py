@@ -116,6 +116,7 @@ def security_headers_tween_factory(handler, registry):
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")   # no handle on our window
         if request.scheme == "https":
             h.setdefault("Strict-Transport-Security", "max-age=31536000")
         set_cache_headers(request, response)
