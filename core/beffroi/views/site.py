@@ -110,16 +110,14 @@ def switch_language(context, request):
 
 
 def same_origin(request):
-    """Does the ``Origin`` (or else the ``Referer``) header name this site? Requests
-    with neither (not sent by a browser on a cross-site form post) pass."""
+    """Does the ``Origin`` (or else the ``Referer``) header name this site's host?
+    Requests with neither (not sent by a browser on a cross-site form post) pass. The
+    scheme is not compared: behind a TLS proxy the app may see http for https."""
     origin = request.headers.get("Origin")
-    if origin is None or origin == "null":
-        referer = request.headers.get("Referer")
-        if not referer:
-            return origin is None
-        parts = urlsplit(referer)
-        origin = f"{parts.scheme}://{parts.netloc}"
-    return origin.rstrip("/") == request.host_url
+    source = origin if origin not in (None, "null") else request.headers.get("Referer")
+    if not source:
+        return origin is None              # "null" (a sandboxed or privacy-hidden origin) fails
+    return urlsplit(source).netloc.lower() == request.host.lower()
 
 
 @view_config(context=SiteTools, name="branding.css", request_method="GET")
