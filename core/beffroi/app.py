@@ -13,10 +13,10 @@ from beffroi.i18n import locale_negotiator
 from beffroi.plugins import PluginSet, load_plugins
 from beffroi.resources.root import bootstrap
 from beffroi.security import SecurityPolicy, load_user
-from beffroi.views.headers import add_cache_busters
 from beffroi.session_cookie import session_factory
 from beffroi.tenancy import request_organisation, root_factory
 from beffroi.urls import public_base
+from beffroi.views.headers import add_cache_busters
 
 
 def plugins_from_settings(settings) -> PluginSet:
@@ -32,7 +32,7 @@ def open_database(settings):
     if settings.get("beffroi.db") is not None:
         return settings["beffroi.db"]
     from zodburi import resolve_uri
-    from ZODB import DB
+    from beffroi.persistence import Database as DB
     uri = settings.get("zodbconn.uri")
     if not uri:
         raise ValueError("zodbconn.uri is missing from the settings: name a database, "
@@ -81,7 +81,9 @@ def make_config(settings) -> Configurator:
     config.include("beffroi.forms")
     for skin in plugins.skins.values():
         config.add_static_view(f"-/skin/{skin.name}", skin.static, cache_max_age=3600)
-    plugins.pm.hook.configure(config=config)
+    from beffroi.kit import configure_modules
+    configure_modules(config, plugins)
+    plugins.call("on_configure", config=config)
     add_cache_busters(config)
     return config
 
