@@ -59,12 +59,19 @@ TOOLKIT = {
     "clean_image": "beffroi.uploads:clean_image",
     # services: comments, moderation, follows, notifications
     "comment_count": "beffroi.comments:comment_count",
+    "comment_summary": "beffroi.comments:comment_summary",
     "is_hidden": "beffroi.moderation:is_hidden",
     "visible_to": "beffroi.moderation:visible_to",
     "follow": "beffroi.follows:follow",
     "unfollow": "beffroi.follows:unfollow",
     "is_following": "beffroi.follows:is_following",
     "publish": "beffroi.notifications:publish",
+    # at most N per person / per object, holding under concurrent requests
+    "LimitReached": "beffroi.limits:LimitReached",
+    "take_within_limit": "beffroi.limits:take",
+    "give_back_within_limit": "beffroi.limits:give_back",
+    "left_within_limit": "beffroi.limits:left",
+    "held_within_limit": "beffroi.limits:held",
 }
 
 #: Modules a plugin's package may import from (tests may also import beffroi.testing).
