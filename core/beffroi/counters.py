@@ -31,6 +31,8 @@ SHARD_BITS = 8
 #: Counts below this have a level of their own; above, each doubling has ``STEPS`` levels.
 EXACT_BELOW = 16
 STEPS = 4
+#: Free numbers a creation chooses from, by retry attempt (see ``retry_spread``).
+SPREADS = (1, 4, 8, 16)
 
 
 def level_of(count: int) -> int:
@@ -113,12 +115,13 @@ class Tally(Persistent):
 
 def retry_spread() -> int:
     """How many free numbers a new item chooses from: 1 on a request's first attempt
-    (numbers in creation order), then 8, 64 … on each retry after a conflict
-    (``retry.attempt`` of pyramid_retry), so creators that collided stop colliding."""
+    (numbers in creation order), then 4, 8, 16 on each retry after a conflict
+    (``retry.attempt`` of pyramid_retry), so creators that collided stop colliding
+    while numbers stay nearly dense."""
     from pyramid.threadlocal import get_current_request
     request = get_current_request()
     attempt = request.environ.get("retry.attempt", 0) if request is not None else 0
-    return 8 ** min(attempt, 4)
+    return SPREADS[min(attempt, len(SPREADS) - 1)]
 
 
 class Numbering(Persistent):
