@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import random
+from types import SimpleNamespace
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
@@ -9,6 +11,7 @@ from pyramid.i18n import TranslationStringFactory
 from pyramid.response import FileIter, Response
 
 from BTrees.IIBTree import IITreeSet, difference, intersection
+from markupsafe import Markup
 
 from beffroi.catalog import text_search
 from beffroi.listing import find_page as find_listing_page
@@ -159,16 +162,37 @@ def cards_of(request, container, numbers, settings, index):
         state = "withdrawn" if p.withdrawn else (p.state if answers else None)
         if state and state not in labels:
             labels[state] = translate(state_label(state, settings))
-        out.append({
-            "url": f"{base}{p.__name__}/", "title": p.title,
-            "official": official if p.official else "",
-            "state_class": state_class(state) if state else "",
-            "state": labels[state] if state else "",
-            "supports": supports_label.replace("\x00", str(index.supports.get(number)))
-            if supports_label else "",
-            "comments": comments_label.replace("\x00", str(index.comments.get(number))),
-        })
+        out.append(Card(
+            f"{base}{p.__name__}/", p.title, official if p.official else "",
+            state_class(state) if state else "", labels[state] if state else "",
+            supports_label.replace("\x00", str(index.supports.get(number))) if supports_label else "",
+            comments_label.replace("\x00", str(index.comments.get(number)))))
     return out
+
+
+class Card(NamedTuple):
+    """One card of the listing, rendered here in one step (``html``): 20 cards
+    rendered by the template cost ~220 name lookups and conditions per page."""
+    url: str
+    title: str
+    official: str
+    state_class: str
+    state: str
+    supports: str
+    comments: str
+
+    def html(self):
+        badges = Markup("")
+        if self.official or self.state:
+            badges = Markup("<p>{}{}</p>").format(
+                Markup('<span class="badge proposal-official">{}</span> ').format(self.official)
+                if self.official else "",
+                Markup('<span class="{}">{}</span>').format(self.state_class, self.state)
+                if self.state else "")
+        supports = Markup("<span>{}</span>").format(self.supports) if self.supports else ""
+        return Markup('<li class="card"><h2><a href="{}">{}</a></h2>{}'
+                      '<p class="proposal-card-figures">{} <span>{}</span></p></li>\n').format(
+            self.url, self.title, badges, supports, self.comments)
 
 
 def listing(context, request):
@@ -184,19 +208,19 @@ def listing(context, request):
     url = PageLinks(request, context, filters)
     return {"page_title": context.title or _("Proposals"), "container": context,
             "space": context.space, "nav": module_nav(request, context.space, context),
-            "proposals": cards_of(request, context, page.items, settings, index),
-            "page": page, "filters": filters, "settings": settings,
+            "cards": Markup("").join(card.html() for card in
+                                     cards_of(request, context, page.items, settings, index)),
+            "page": page, "filters": SimpleNamespace(**filters), "settings": settings,
             "sorts": [(s, translate(SORT_TITLES[s]), url(order=s, page=None, seed=filters["seed"]))
                       for s in sorts],
             "states": [(s, translate(state_label(s, settings)))
                        for s, _c in rules.state_choices(settings)] if answers else [],
             "scopes": lines(settings.get("scopes")), "categories": lines(settings.get("categories")),
-            "links": {
-                "next": url(page=page.number + 1, after=page.next) if page.next else None,
-                "previous": url(page=page.number - 1, before=page.previous)
-                if page.previous else None,
-                "first": url() if page.number > 2 else None,
-                "last": url(page=page.pages) if page.pages > page.number + 1 else None},
+            "links": SimpleNamespace(
+                next=url(page=page.number + 1, after=page.next) if page.next else None,
+                previous=url(page=page.number - 1, before=page.previous) if page.previous else None,
+                first=url() if page.number > 2 else None,
+                last=url(page=page.pages) if page.pages > page.number + 1 else None),
             "base_url": url.base,
             "can_create": rules.can_create(request, context, settings),
             "can_evaluate": bool(request.has_permission("proposals.evaluate", context)),
