@@ -38,6 +38,8 @@ SHIFT = 32
 MASK = (1 << SHIFT) - 1
 #: Filtered listings with at most this many items are sorted in memory.
 SMALL = 1000
+#: Keys read at once when walking backwards.
+CHUNK = 256
 
 
 def pack(rank: int, item: int) -> int:
@@ -119,31 +121,51 @@ class _Walker:
         members.sort(key=lambda m: (refined(m), m))
         return start, end, [(rank, refined(m), m) for m in members]
 
+    def _refined(self, rank):
+        return self.order.refine is not None and self.order.refine(rank) is not None
+
     def forward(self, raw):
+        """Visible places from raw position ``raw`` on. Keys are read in slices (C
+        iteration); a refined rank is read whole and sorted."""
+        visible, last_rank, refined = self.visible, None, False
         while raw < self.size:
-            key = self.items[raw]
-            rank, item = key >> SHIFT, item_of(key)
-            run = self.run(rank)
-            if run is not None:
-                yield from run[2]
-                raw = run[1]
-                continue
-            if self.visible(item):
-                yield (rank, 0, item)
-            raw += 1
+            restart = None
+            for key in self.items[raw:]:
+                rank = key >> SHIFT
+                if rank != last_rank:
+                    last_rank, refined = rank, self._refined(rank)
+                if refined:
+                    run = self.run(rank)
+                    yield from run[2]
+                    restart = run[1]
+                    break
+                item = key & MASK
+                if visible(item):
+                    yield (rank, 0, item)
+            if restart is None:
+                return
+            raw = restart
 
     def backward(self, raw):
+        """Visible places from raw position ``raw`` down to the first. BTrees only
+        step forward cheaply, so keys are read in forward chunks and reversed."""
+        visible, last_rank, refined = self.visible, None, False
         while raw >= 0:
-            key = self.items[raw]
-            rank, item = key >> SHIFT, item_of(key)
-            run = self.run(rank)
-            if run is not None:
-                yield from reversed(run[2])
-                raw = run[0] - 1
-                continue
-            if self.visible(item):
-                yield (rank, 0, item)
-            raw -= 1
+            low = max(0, raw - CHUNK + 1)
+            restart = low - 1
+            for key in reversed(list(self.items[low:raw + 1])):
+                rank = key >> SHIFT
+                if rank != last_rank:
+                    last_rank, refined = rank, self._refined(rank)
+                if refined:
+                    run = self.run(rank)
+                    yield from reversed(run[2])
+                    restart = run[0] - 1
+                    break
+                item = key & MASK
+                if visible(item):
+                    yield (rank, 0, item)
+            raw = restart
 
 
 def _take(stream, skip, count):
