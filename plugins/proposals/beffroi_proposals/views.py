@@ -11,7 +11,7 @@ from pyramid.i18n import TranslationStringFactory
 from pyramid.response import FileIter, Response
 
 from BTrees.IIBTree import IITreeSet, difference, intersection
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from beffroi.catalog import text_search
 from beffroi.listing import find_page as find_listing_page
@@ -182,17 +182,18 @@ class Card(NamedTuple):
     comments: str
 
     def html(self):
-        badges = Markup("")
+        """The card's markup, every value escaped (markupsafe's C ``escape``)."""
+        badges = ""
         if self.official or self.state:
-            badges = Markup("<p>{}{}</p>").format(
-                Markup('<span class="badge proposal-official">{}</span> ').format(self.official)
-                if self.official else "",
-                Markup('<span class="{}">{}</span>').format(self.state_class, self.state)
-                if self.state else "")
-        supports = Markup("<span>{}</span>").format(self.supports) if self.supports else ""
-        return Markup('<li class="card"><h2><a href="{}">{}</a></h2>{}'
-                      '<p class="proposal-card-figures">{} <span>{}</span></p></li>\n').format(
-            self.url, self.title, badges, supports, self.comments)
+            official = f'<span class="badge proposal-official">{escape(self.official)}</span> ' \
+                if self.official else ""
+            state = f'<span class="{escape(self.state_class)}">{escape(self.state)}</span>' \
+                if self.state else ""
+            badges = f"<p>{official}{state}</p>"
+        supports = f"<span>{escape(self.supports)}</span>" if self.supports else ""
+        return (f'<li class="card"><h2><a href="{escape(self.url)}">{escape(self.title)}</a></h2>'
+                f'{badges}<p class="proposal-card-figures">{supports} '
+                f'<span>{escape(self.comments)}</span></p></li>\n')
 
 
 def listing(context, request):
@@ -208,8 +209,8 @@ def listing(context, request):
     url = PageLinks(request, context, filters)
     return {"page_title": context.title or _("Proposals"), "container": context,
             "space": context.space, "nav": module_nav(request, context.space, context),
-            "cards": Markup("").join(card.html() for card in
-                                     cards_of(request, context, page.items, settings, index)),
+            "cards": Markup("".join(card.html() for card in
+                                    cards_of(request, context, page.items, settings, index))),
             "page": page, "filters": SimpleNamespace(**filters), "settings": settings,
             "sorts": [(s, translate(SORT_TITLES[s]), url(order=s, page=None, seed=filters["seed"]))
                       for s in sorts],
