@@ -25,7 +25,7 @@ def _listing(n=700, seed=3):
     keys = LLTreeSet(pack(TOP - level_of(c), i) for i, c in counts.items())
 
     def refine(rank):
-        return None if level_is_exact(TOP - rank) else (lambda item: -counts[item])
+        return None if level_is_exact(TOP - rank) else (lambda items: [-counts[i] for i in items])
     order = Order(keys, lambda item: TOP - level_of(counts[item]), refine)
     return counts, order
 

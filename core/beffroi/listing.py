@@ -57,7 +57,8 @@ class Order:
 
     ``keys``: an ``LLTreeSet`` of ``pack(rank, item)``. ``rank_of(item)``: the item's
     rank now (to place excluded items and check cursors). ``refine(rank)``: None when
-    items of that rank are ordered by number, else a function item → sort key."""
+    items of that rank are ordered by number, else a function taking a list of items
+    and returning their sort keys (integers, in the same order)."""
     keys: object
     rank_of: Callable[[int], int]
     refine: Optional[Callable[[int], Optional[Callable[[int], object]]]] = None
@@ -66,7 +67,7 @@ class Order:
         """(rank, refined key, item): the item's place in this order."""
         rank = self.rank_of(item)
         refined = self.refine(rank) if self.refine else None
-        return (rank, refined(item) if refined else 0, item)
+        return (rank, refined([item])[0] if refined else 0, item)
 
 
 @dataclass
@@ -116,10 +117,11 @@ class _Walker:
         if refined is None:
             return None
         start, end = self.index_of(pack(rank, 0)), self.index_of(pack(rank + 1, 0))
-        members = [item_of(k) for k in self.order.keys.keys(pack(rank, 0), pack(rank, MASK))]
-        members = [m for m in members if self.visible(m)]
-        members.sort(key=lambda m: (refined(m), m))
-        return start, end, [(rank, refined(m), m) for m in members]
+        visible = self.visible
+        members = [k & MASK for k in self.order.keys.keys(pack(rank, 0), pack(rank, MASK))]
+        members = [m for m in members if visible(m)]
+        places = sorted(zip(refined(members), members))
+        return start, end, [(rank, key, m) for key, m in places]
 
     def _refined(self, rank):
         return self.order.refine is not None and self.order.refine(rank) is not None

@@ -187,8 +187,11 @@ class ProposalIndex(Persistent):
         if sort in ("supported", "commented"):
             tally = self.supports if sort == "supported" else self.comments
 
+            def by_count(numbers):
+                return [-count for count in tally.get_many(numbers)]
+
             def refine(rank):
-                return None if level_is_exact(TOP - rank) else (lambda n: -tally.get(n))
+                return None if level_is_exact(TOP - rank) else by_count
             return Order(self.orders[sort], lambda n: count_rank(tally.get(n)), refine)
         k = seed % RANDOM_ORDERS
         return Order(self.randoms[k], lambda n: self.random_rank(k, n))
