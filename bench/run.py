@@ -262,11 +262,13 @@ def main(argv=None):
               f"cast support at {sizes[-1]:,}: {results[sizes[-1]]['cast support'][0]:.1f} ms CPU; "
               f"load average {os.getloadavg()[0]:.1f}")
 
-        listing, hello = throughput(app, args.seconds)
-        print(f"waitress, 8 clients, {args.seconds:.0f} s each: listing (supported, page 1) "
-              f"{listing['per_second']:.0f} req/s, hello world {hello['per_second']:.0f} req/s, "
-              f"listing/hello-world ratio {listing['per_second'] / hello['per_second']:.2f} "
-              f"(goal ≥ 0.25; errors: {listing['errors'] + hello['errors']})")
+        for clients in (1, 8):
+            listing, hello = throughput(app, args.seconds, clients)
+            print(f"waitress, {clients} client(s), {args.seconds:.0f} s each: listing (supported, "
+                  f"page 1) {listing['per_second']:.0f} req/s, hello world "
+                  f"{hello['per_second']:.0f} req/s, listing/hello-world ratio "
+                  f"{listing['per_second'] / hello['per_second']:.2f} (goal ≥ 0.25; errors: "
+                  f"{listing['errors'] + hello['errors']}; load average {os.getloadavg()[0]:.1f})")
 
         result, counts, consistent, sent = concurrent_supports(app, db, users, org_id)
         final = sum(c for c, _s in counts.values())

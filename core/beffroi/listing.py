@@ -132,7 +132,8 @@ class _Walker:
         visible, last_rank, refined = self.visible, None, False
         while raw < self.size:
             restart = None
-            for key in self.items[raw:]:
+            # a key range iterates in C; iterating a positional slice of keys() from 0 seeks
+            for key in self.order.keys.keys(min=self.items[raw]):
                 rank = key >> SHIFT
                 if rank != last_rank:
                     last_rank, refined = rank, self._refined(rank)
@@ -155,7 +156,8 @@ class _Walker:
         while raw >= 0:
             low = max(0, raw - CHUNK + 1)
             restart = low - 1
-            for key in reversed(list(self.items[low:raw + 1])):
+            chunk = list(self.order.keys.keys(self.items[low], self.items[raw]))
+            for key in reversed(chunk):
                 rank = key >> SHIFT
                 if rank != last_rank:
                     last_rank, refined = rank, self._refined(rank)
