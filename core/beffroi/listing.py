@@ -32,7 +32,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional
 
-from BTrees.IIBTree import IISet, IITreeSet, difference
+from BTrees.IIBTree import IITreeSet, difference
 
 SHIFT = 32
 MASK = (1 << SHIFT) - 1
@@ -322,8 +322,3 @@ def _from_cursor(walker, place, forward, size):
     if not forward:
         out.reverse()
     return out
-
-
-def as_set(numbers) -> IISet:
-    """An integer set usable as ``include`` (from any iterable of item numbers)."""
-    return IISet(numbers)

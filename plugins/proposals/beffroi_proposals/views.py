@@ -27,7 +27,7 @@ from beffroi_proposals.supports import SupportRefused, cast_support, supports_le
 
 _ = TranslationStringFactory("beffroi_proposals")
 PAGE_SIZE = 20
-MAX_PAGE = 5000
+MAX_PAGE = 1_000_000          # any page costs page 1's price; past the end: the last
 SEED_KEY = "proposals.seed"
 SORT_TITLES = {"random": _("Random"), "recent": _("Most recent"),
                "supported": _("Most supported"), "commented": _("Most commented")}
@@ -95,9 +95,8 @@ def hidden_numbers(request, container):
     return out
 
 
-def find_page(request, container, filters):
+def find_page(request, container, filters, index):
     """The ``beffroi.listing.Page`` of proposal numbers the request asks for."""
-    index = readable(proposal_index(container))
     facets = []
     for name in ("state", "scope", "category"):
         if filters[name] and filters[name] != "withdrawn":
@@ -199,9 +198,9 @@ class Card(NamedTuple):
 def listing(context, request):
     settings = rules.settings_of(request, context)
     filters = listing_filters(request, context, settings)
-    page = find_page(request, context, filters)
-    filters["page"] = page.number
     index = readable(proposal_index(context))
+    page = find_page(request, context, filters, index)
+    filters["page"] = page.number
     translate = request.localizer.translate
     supports_mode = rules.supports_mode(settings)
     answers = rules.answers_public(request, context, settings)
