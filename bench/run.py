@@ -108,7 +108,8 @@ def page_types(size):
                             ("last page", last), ("page 99999", 99999)):
             out.append((f"{order} · {label}", f"{BASE}?order={order}{extra}&page={page}"))
     cat_last = -(-int(size * 0.99 / 4) // 20)
-    for label, page in (("page 1", 1), ("page 50", 50), ("last page", cat_last)):
+    for label, page in (("page 1", 1), ("page 50", 50), ("middle page", cat_last // 2),
+                        ("last page", cat_last)):
         out.append((f"supported, one category · {label}",
                     f"{BASE}?order=supported&category=Nature&page={page}"))
     return out

@@ -19,7 +19,7 @@ from beffroi.listing import Order, find_page, pack
 TOP = 1 << 20
 
 
-def _listing(n=700, seed=3):
+def _listing(n=1500, seed=3):
     rng = random.Random(seed)
     counts = {i: min(200, int(rng.paretovariate(1.1)) - 1) for i in range(1, n + 1)}
     keys = LLTreeSet(pack(TOP - level_of(c), i) for i, c in counts.items())
@@ -47,7 +47,9 @@ def _follow(order, size, **kw):
 
 
 @pytest.mark.parametrize("small", [None, 0])
-def test_every_page_by_number_or_by_cursor_matches_a_full_sort(small):
+def test_every_page_by_number_or_by_cursor_matches_a_full_sort(small, monkeypatch):
+    from beffroi import listing
+    monkeypatch.setattr(listing, "CHUNK", 16)         # skipping by chunks is exercised
     counts, order = _listing()
     assert any(c >= 16 for c in counts.values())            # refined ranks are exercised
     hidden = {3, 50, 51, 400}
@@ -55,7 +57,7 @@ def test_every_page_by_number_or_by_cursor_matches_a_full_sort(small):
     for include in (None, nature):
         expected = _expected(counts, include, hidden)
         pages = -(-len(expected) // 20)
-        for number in (1, 2, pages // 2, pages - 1, pages):
+        for number in (1, 2, pages // 3, pages // 2, pages // 2 + 2, pages - 7, pages - 1, pages):
             page = find_page(order, number, 20, include=include, exclude=hidden, small=small)
             assert page.items == expected[(number - 1) * 20:number * 20], (include is None, number)
             assert page.count == len(expected) and page.pages == pages

@@ -195,6 +195,29 @@ def _excluded_keys(order, exclude):
     return out
 
 
+def _skip(walker, raw, skip, pool, forward):
+    """Pass over ``skip`` visible items from raw position ``raw`` a chunk of keys at a
+    time (one set intersection each, in C) while no refined rank is met; return the raw
+    position reached and how many visible items remain to skip there."""
+    if skip < 4 * CHUNK:
+        return raw, skip
+    members = set(pool)
+    keys, items = walker.order.keys, walker.items
+    while 0 <= raw < walker.size:
+        low, high = (raw, min(raw + CHUNK, walker.size) - 1) if forward \
+            else (max(0, raw - CHUNK + 1), raw)
+        chunk = list(keys.keys(items[low], items[high]))
+        if walker.order.refine is not None and any(
+                walker._refined(rank) for rank in {key >> SHIFT for key in chunk}):
+            break
+        seen = len(members.intersection([key & MASK for key in chunk]))
+        if seen > skip:
+            break
+        skip -= seen
+        raw = high + 1 if forward else low - 1
+    return raw, skip
+
+
 def _unfiltered_start(walker, ekeys, eset, start):
     """Raw position of the visible item at position ``start`` (fixed point on the
     excluded keys before it), moved back to the start of a refined rank; and how many
@@ -247,6 +270,7 @@ def find_page(order: Order, number: int = 1, size: int = 20,
         def visible(item):
             return item in pool
     else:
+        pool = None
         ekeys = _excluded_keys(order, eset)
         count = len(order.keys) - len(ekeys)
 
@@ -265,11 +289,12 @@ def find_page(order: Order, number: int = 1, size: int = 20,
             raw, skip = _unfiltered_start(walker, ekeys, eset, start)
             shown = _take(walker.forward(raw), skip, size)
         elif start > count / 2:
-            shown = _take(walker.backward(walker.size - 1), max(0, count - start - size),
-                          min(size, count - start))
+            raw, skip = _skip(walker, walker.size - 1, max(0, count - start - size), pool, False)
+            shown = _take(walker.backward(raw), skip, min(size, count - start))
             shown.reverse()
         else:
-            shown = _take(walker.forward(0), start, size)
+            raw, skip = _skip(walker, 0, start, pool, True)
+            shown = _take(walker.forward(raw), skip, size)
         first, last = number <= 1, number >= pages
     return _page(shown, number, count, pages, first, last)
 
