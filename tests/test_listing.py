@@ -142,3 +142,27 @@ def test_concurrent_numbering_gives_unique_numbers_or_a_conflict(tmp_path):
     conn.close()
     with pytest.raises(ConflictError):                    # the same number taken twice
         _two_writers(db, "n", lambda n: n.allocate(1), lambda n: n.allocate(1))
+
+
+def test_deep_pages_land_right_when_refined_ranks_sit_in_the_middle(monkeypatch):
+    from beffroi import listing
+    monkeypatch.setattr(listing, "CHUNK", 16)
+
+    def refined_key(item):
+        return -(item * 7 % 13)
+
+    def refine(rank):
+        return (lambda items: [refined_key(i) for i in items]) if 20 <= rank < 30 else None
+    items = range(1, 1501)
+    order = Order(LLTreeSet(pack(i % 50, i) for i in items), lambda i: i % 50, refine)
+
+    def place(i):
+        rank = i % 50
+        return (rank, refined_key(i) if 20 <= rank < 30 else 0, i)
+    keep = IITreeSet(i for i in items if i % 3)
+    for include in (None, keep):
+        expected = [p[2] for p in sorted(place(i) for i in items if include is None or i in include)]
+        pages = -(-len(expected) // 20)
+        for number in range(1, pages + 1):
+            page = find_page(order, number, 20, include=include, small=0)
+            assert page.items == expected[(number - 1) * 20:number * 20], (include is None, number)
