@@ -200,7 +200,8 @@ def _skip(walker, raw, skip, pool, forward):
     time (one set intersection each, in C: counting needs no order); return the raw
     position reached and how many visible items remain to skip there. The position
     returned is never inside a refined rank, whose items must be sorted whole."""
-    if skip < 4 * CHUNK:
+    chunk = CHUNK * 8
+    if skip < chunk:
         return raw, skip
     members = set(pool)
     keys, items = walker.order.keys, walker.items
@@ -211,8 +212,8 @@ def _skip(walker, raw, skip, pool, forward):
         return len(members.intersection([key & MASK for key in keys.keys(items[low], items[high])]))
 
     while 0 <= raw < walker.size:
-        low, high = (raw, min(raw + CHUNK, walker.size) - 1) if forward \
-            else (max(0, raw - CHUNK + 1), raw)
+        low, high = (raw, min(raw + chunk, walker.size) - 1) if forward \
+            else (max(0, raw - chunk + 1), raw)
         seen = count(low, high)
         if seen > skip:
             break
