@@ -187,6 +187,21 @@ def text_search(organisation, index_name, text, within=None):
     return list(found)
 
 
+def text_search_paths(organisation, index_name, text):
+    """Paths (from the organisation, "/"-joined, e.g. ``"spaces/budget/proposals/12"``)
+    of the documents whose ``index_name`` text matches ``text``, without loading them:
+    a listing keeps the ones of its container and loads only those it shows."""
+    cat = get_catalog(organisation)
+    if cat is None or index_name not in cat.catalog or not text.strip():
+        return []
+    try:
+        result = hypatia.query.Contains(cat.catalog[index_name], text).execute()
+    except Exception:       # a query the text parser refuses finds nothing
+        return []
+    paths = cat.docid_to_path
+    return [path for path in (paths.get(docid) for docid in result.ids) if path is not None]
+
+
 def _inside(obj, container):
     while obj is not None:
         if obj is container:

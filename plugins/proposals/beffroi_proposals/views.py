@@ -9,11 +9,12 @@ from urllib.parse import urlencode
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.i18n import TranslationStringFactory
 from pyramid.response import FileIter, Response
+from pyramid.traversal import resource_path_tuple
 
 from BTrees.IIBTree import IITreeSet, difference, intersection
 from markupsafe import Markup, escape
 
-from beffroi.catalog import text_search
+from beffroi.catalog import text_search_paths
 from beffroi.listing import find_page as find_listing_page
 from beffroi.moderation import is_hidden
 from beffroi.resources.module import ModuleContainer
@@ -105,8 +106,7 @@ def find_page(request, container, filters, index):
         facets.append(("author", request.user.id))
     within = None
     if filters["q"]:
-        found = text_search(request.organisation, "proposals.text", filters["q"], within=container)
-        within = IITreeSet(p.number for p in found if isinstance(p, Proposal))
+        within = IITreeSet(search_numbers(request, container, filters["q"]))
     withdrawn = index.members(("withdrawn", True))
     listing_withdrawn = filters["state"] == "withdrawn"
     if listing_withdrawn:
@@ -120,6 +120,17 @@ def find_page(request, container, filters, index):
                              after=request.params.get("after"), before=request.params.get("before"),
                              # withdrawn proposals are in no order: sorted in memory
                              small=len(candidates) if listing_withdrawn else None)
+
+
+def search_numbers(request, container, text):
+    """Numbers of the proposals of ``container`` whose text matches ``text``, read from
+    the catalog's paths (nothing loaded)."""
+    prefix = "/".join(resource_path_tuple(container)[1:]) + "/"
+    out = []
+    for path in text_search_paths(request.organisation, "proposals.text", text):
+        if path.startswith(prefix) and path[len(prefix):].isdigit():
+            out.append(int(path[len(prefix):]))
+    return out
 
 
 class PageLinks:
