@@ -108,7 +108,8 @@ def test_a_get_of_the_listing_or_a_proposal_writes_nothing(site):
     visitor.get(BASE)
     before = site.platform.db.lastTransaction()
     for path in (BASE, BASE + "?order=supported&page=2", BASE + "1/", BASE + "export.json",
-                 BASE + "states.css"):
+                 BASE + "states.css", BASE + "?order=supported&after=1048576.0.2&page=2",
+                 BASE + "?seed=5&page=999&q=idée"):
         visitor.get(path)
     assert site.platform.db.lastTransaction() == before
 
