@@ -109,7 +109,7 @@ def test_a_get_of_the_listing_or_a_proposal_writes_nothing(site):
     before = site.platform.db.lastTransaction()
     for path in (BASE, BASE + "?order=supported&page=2", BASE + "1/", BASE + "export.json",
                  BASE + "states.css", BASE + "?order=supported&after=1048576.0.2&page=2",
-                 BASE + "?seed=5&page=999&q=idée"):
+                 BASE + "?seed=5&page=999&q=id%C3%A9e"):
         visitor.get(path)
     assert site.platform.db.lastTransaction() == before
 
