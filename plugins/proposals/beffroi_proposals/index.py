@@ -35,8 +35,9 @@ from BTrees.LLBTree import LLTreeSet
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
-from beffroi.counters import Numbering, Tally, level_is_exact, level_of
-from beffroi.listing import Order, pack
+from beffroi.api import ListingOrder as Order
+from beffroi.api import Numbering, Tally, level_is_exact, level_of
+from beffroi.api import listing_key as pack
 
 SHIFT = 32
 MAX_COUNT = (1 << 31) - 1

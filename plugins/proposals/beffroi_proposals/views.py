@@ -14,8 +14,7 @@ from pyramid.traversal import resource_path_tuple
 from BTrees.IIBTree import IITreeSet, difference, intersection
 from markupsafe import Markup, escape
 
-from beffroi.catalog import text_search_paths
-from beffroi.listing import find_page as find_listing_page
+from beffroi.api import find_listing_page, text_search_paths
 from beffroi.moderation import is_hidden
 from beffroi.resources.module import ModuleContainer
 from beffroi.views.public import module_nav
