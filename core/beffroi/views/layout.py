@@ -56,6 +56,12 @@ class Helpers:
             return None
         return value.isoformat(timespec="seconds")
 
+    def datetime(self, value):
+        """Date and time (hours and minutes) in the organisation's time zone."""
+        if value is None:
+            return ""
+        return f"{self.date(value)} {self.local(value).strftime('%H:%M')}"
+
     def html(self, sanitised):
         """Mark text sanitised on the way in as safe to show."""
         return Markup(sanitised or "")
