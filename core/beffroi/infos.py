@@ -62,6 +62,10 @@ class ModuleInfo:
     evolve_steps: tuple[EvolveStep, ...] = ()
     on_enable: Callable[[Any, Any], None] | None = None
     on_disable: Callable[[Any, Any], None] | None = None
+    #: Called with (request, container) after the settings that apply to the container
+    #: may have changed: its space or phase settings saved, the organisation's defaults
+    #: saved, another phase made current (e.g. to send what waited for publication).
+    on_settings_changed: Callable[[Any, Any], None] | None = None
     #: Function (request, container) -> list of dicts for open-data exports.
     export: Callable[[Any, Any], list] | None = None
 

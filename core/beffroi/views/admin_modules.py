@@ -7,7 +7,7 @@ from pyramid.view import view_config
 from beffroi import actionlog
 from beffroi.forms import make_form, validate
 from beffroi.i18n import _
-from beffroi.modulesettings import resolve_settings
+from beffroi.modulesettings import resolve_settings, settings_changed
 from beffroi.resources.admin import AdminArea, AdminModule, AdminSpace
 from beffroi.security import module_available
 from beffroi.spaces import NotAllowed, disable_module, enable_module
@@ -116,6 +116,7 @@ def module_settings_view(context, request):
             else:
                 container.settings.clear()
                 container.settings.update(appstruct)
+            settings_changed(request, space, context.module_name)
             actionlog.record(request, "module.settings", context.module_name, space=space.slug,
                              phase=space.phase(phase_id).title if phase_id else "")
             request.session.flash(request.localizer.translate(_("Settings saved.")))

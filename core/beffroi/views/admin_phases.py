@@ -9,6 +9,7 @@ from pyramid.view import view_config
 from beffroi import actionlog
 from beffroi.forms import make_form, validate
 from beffroi.i18n import _
+from beffroi.modulesettings import settings_changed
 from beffroi.resources.admin import AdminPhase, AdminPhases
 from beffroi.resources.space import Phase
 
@@ -92,6 +93,7 @@ def phase_move(context, request):
 @view_config(context=AdminPhase, name="activate", permission="space.admin", request_method="POST")
 def phase_activate(context, request):
     context.managed_space.activate_phase(context.phase.id)
+    settings_changed(request, context.managed_space)
     actionlog.record(request, "phase.activate", context.phase.title, space=context.managed_space.slug)
     request.session.flash(request.localizer.translate(
         _("Current phase: ${title}.", mapping={"title": context.phase.title})))

@@ -1,6 +1,7 @@
 """Staff views: answers, evaluators and their private notes, the evaluation list."""
 from __future__ import annotations
 
+from BTrees.IIBTree import IITreeSet
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from pyramid.i18n import TranslationStringFactory
 
@@ -9,6 +10,7 @@ from beffroi.notifications import publish
 from beffroi.resources.module import ModuleContainer
 from beffroi.sanitise import sanitise_html
 from beffroi.views.public import module_nav
+from beffroi.visibility import is_public
 from beffroi_proposals import rules
 from beffroi_proposals.forms import answer_schema, note_schema
 from beffroi_proposals.models import Note, Proposal, ensure_index, proposal_index, set_state
@@ -31,7 +33,7 @@ def answer_view(context, request):
             cost = appstruct["cost"]
             set_state(context, appstruct["state"], sanitise_html(appstruct["answer"]),
                       None if cost is None else str(cost))
-            publish(request, "proposals.answered", context)
+            notify_answer(request, context, settings)
             request.session.flash(request.localizer.translate(_("The answer has been saved.")))
             return HTTPFound(location=request.resource_url(context, anchor="answer"))
     else:
@@ -39,6 +41,37 @@ def answer_view(context, request):
                             "cost": context.cost})
     return {"page_title": _("Answer the proposal"), "form": html, "container": container,
             "space": container.space, "proposal": context}
+
+
+def notify_answer(request, proposal, settings):
+    """Tell the author and followers that ``proposal`` was answered — at once when
+    answers are published in the active phase; otherwise once they are
+    (``publish_pending_answers``), never before."""
+    if rules.answers_published(settings):
+        proposal.answer_notice_pending = False
+        publish(request, "proposals.answered", proposal)
+        return
+    proposal.answer_notice_pending = True
+    pending = getattr(proposal.container, "pending_answer_notices", None)
+    if pending is None:
+        pending = proposal.container.pending_answer_notices = IITreeSet()
+    pending.add(proposal.number)
+
+
+def publish_pending_answers(request, container):
+    """Once answers are published in the active phase, send the notifications of the
+    answers given while they were not: one per proposal. Called by the core when
+    settings change or a phase starts (``ModuleInfo.on_settings_changed``)."""
+    pending = getattr(container, "pending_answer_notices", None)
+    if not pending or not rules.answers_published(rules.settings_of(request, container)):
+        return
+    for number in list(pending):
+        proposal = container.get(str(number))
+        if proposal is not None and proposal.answer_notice_pending:
+            proposal.answer_notice_pending = False
+            if is_public(proposal):
+                publish(request, "proposals.answered", proposal)
+    pending.clear()
 
 
 def assign_view(context, request):
