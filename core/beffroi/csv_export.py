@@ -13,6 +13,7 @@ import csv
 import io
 from typing import Iterable, Mapping, Sequence
 
+from pyramid.i18n import TranslationString
 from pyramid.response import Response
 
 #: First characters that make a spreadsheet evaluate a cell.
@@ -28,24 +29,35 @@ def guard_cell(value):
     return value
 
 
-def csv_text(rows: Iterable[Mapping], fields: Sequence[str], headers: Sequence[str] | None = None) -> str:
+def csv_text(rows: Iterable[Mapping], fields: Sequence[str], headers: Sequence[str] | None = None,
+             translate=None) -> str:
     """The CSV text (RFC 4180, header line first) of ``rows``, dicts keyed by ``fields``.
 
-    ``headers`` (default: the field names) are the column titles, e.g. translated;
-    keys of a row that are not in ``fields`` are left out, missing ones are empty.
-    Every cell goes through ``guard_cell``."""
+    ``headers`` (default: the field names) are the column titles; keys of a row that
+    are not in ``fields`` are left out, missing ones are empty. ``translate`` (e.g.
+    ``request.localizer.translate``) turns cells and headers that are gettext
+    ``TranslationString``s (a state's label, "Deleted participant") into the reader's
+    language. Every cell goes through ``guard_cell``."""
+    def cell(value):
+        if translate is not None and isinstance(value, TranslationString):
+            value = translate(value)
+        return guard_cell(value)
+
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([guard_cell(h) for h in (headers or fields)])
+    writer.writerow([cell(h) for h in (headers or fields)])
     for row in rows:
-        writer.writerow([guard_cell(row.get(field, "")) for field in fields])
+        writer.writerow([cell(row.get(field, "")) for field in fields])
     return buffer.getvalue()
 
 
 def csv_response(rows: Iterable[Mapping], fields: Sequence[str], filename: str,
-                 headers: Sequence[str] | None = None) -> Response:
+                 headers: Sequence[str] | None = None, request=None) -> Response:
     """A ``text/csv; charset=utf-8`` download of ``csv_text(rows, fields, headers)``
-    named ``filename`` (ASCII, e.g. ``budget-proposals.csv``)."""
-    response = Response(csv_text(rows, fields, headers), content_type="text/csv", charset="utf-8")
+    named ``filename`` (ASCII, e.g. ``budget-proposals.csv``), translated for the
+    person of ``request`` when given."""
+    translate = request.localizer.translate if request is not None else None
+    response = Response(csv_text(rows, fields, headers, translate), content_type="text/csv",
+                        charset="utf-8")
     response.content_disposition = f'attachment; filename="{filename}"'
     return response

@@ -20,6 +20,7 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
 from beffroi import actionlog
+from beffroi.forms import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from beffroi.i18n import _
 from beffroi.resources.folder import now
 from beffroi.resources.space import Space
@@ -127,7 +128,9 @@ def content_title(content):
 
 
 def is_hidden(content) -> bool:
-    """Is ``content`` hidden by moderation? Cheap: one attribute, no lookup."""
+    """Is ``content`` itself hidden by moderation? Cheap: one attribute, no lookup.
+    Whether a visitor may see it (its lineage, deletion, publication included) is
+    ``beffroi.visibility``'s answer."""
     return bool(getattr(content, "hidden_by_moderation", False))
 
 
@@ -161,6 +164,8 @@ def report(request, content, reason, details=""):
     if reason not in REASONS:
         raise ModerationError(_("Choose a reason from the list."))
     details = (details or "").strip()
+    if has_control_characters(details):
+        raise ModerationError(CONTROL_CHARACTERS_MESSAGE)
     if len(details) > DETAILS_MAX:
         raise ModerationError(_("The explanation is too long (1000 characters at most)."))
     existing = case_of(content)

@@ -111,11 +111,18 @@ def module_settings_view(context, request):
         appstruct, html = validate(request, form)
         if appstruct is not None:
             appstruct.pop("csrf_token", None)
+            layer = dict(container.phase_settings.get(phase_id, {})) if phase_id \
+                else dict(container.settings)
+            # a value left as shown keeps coming from where it came from (the
+            # organisation's default, the space's setting); only changed values are stored
+            for key, value in appstruct.items():
+                if key in layer or value != current.get(key):
+                    layer[key] = value
             if phase_id:
-                container.phase_settings[phase_id] = dict(appstruct)
+                container.phase_settings[phase_id] = layer
             else:
                 container.settings.clear()
-                container.settings.update(appstruct)
+                container.settings.update(layer)
             settings_changed(request, space, context.module_name)
             actionlog.record(request, "module.settings", context.module_name, space=space.slug,
                              phase=space.phase(phase_id).title if phase_id else "")

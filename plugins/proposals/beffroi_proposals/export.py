@@ -75,7 +75,7 @@ def export_view(context, request):
     data = rows(request, context, full)
     if request.view_name.endswith(".csv"):
         return csv_response(data, FULL_FIELDS if full else PUBLIC_FIELDS,
-                            _name(context, full, "csv"))
+                            _name(context, full, "csv"), request=request)
     return _json(data, _name(context, full, "json"))
 
 
