@@ -135,10 +135,10 @@ def is_hidden(content) -> bool:
 
 
 def visible_to(request, items):
-    """``items`` without hidden content, except for whoever may moderate it — what a
-    module's listing shows."""
-    return [item for item in items
-            if not is_hidden(item) or request.has_permission("space.moderate", item)]
+    """``items`` that the person of ``request`` may read — what a module's listing
+    shows (``beffroi.visibility.is_public_to``: moderators also see hidden content)."""
+    from beffroi.visibility import is_public_to
+    return [item for item in items if is_public_to(request, item)]
 
 
 def is_hidden_in_lineage(context):

@@ -184,7 +184,6 @@ def proposal_view(context, request):
             "support_unavailable": rules.support_unavailable(context, supported, left),
             "can_decide_amendment": rules.can_decide_amendment(request, context),
             "has_author": rules.has_author(request, context),
-            "can_moderate": bool(request.has_permission("space.moderate", context)),
             "can_edit": rules.can_edit(request, context, settings),
             "can_withdraw": rules.can_withdraw(request, context),
             "can_amend": rules.can_amend(request, context, settings),

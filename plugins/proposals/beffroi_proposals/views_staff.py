@@ -77,11 +77,15 @@ def publish_pending_answers(request, container):
 def assign_view(context, request):
     """Admins choose the evaluators of a proposal among the space's evaluators."""
     allowed = {uid for uid, _n in evaluators_of(request, context.container.space)}
-    chosen = [uid for uid in request.POST.getall("evaluator") if uid in allowed]
+    chosen = {uid for uid in request.POST.getall("evaluator") if uid in allowed}
+    # the boxes the form showed ticked: only what the admin changed is changed
+    shown = set(request.POST.get("shown", "").split(",")) & allowed \
+        if "shown" in request.POST else set(context.evaluators)
+    keep = (set(context.evaluators) | (chosen - shown)) - (shown - chosen)
     index = ensure_index(context.container)
-    for uid in set(context.evaluators) | set(chosen):
-        index.set_facet(("evaluator", uid), context.number, uid in chosen)
-    context.evaluators = tuple(sorted(set(chosen)))
+    for uid in set(context.evaluators) | keep:
+        index.set_facet(("evaluator", uid), context.number, uid in keep)
+    context.evaluators = tuple(sorted(keep))
     request.session.flash(request.localizer.translate(_("Evaluators saved.")))
     return HTTPFound(location=request.resource_url(context, anchor="evaluation"))
 

@@ -261,3 +261,26 @@ def test_a_withdrawn_or_hidden_proposal_can_be_neither_supported_nor_followed(si
     with site.platform.tx() as app:
         assert not follows.is_following(app.organisation_for_host("test.localhost"), bob_id,
                                         "/budget/proposals/2")
+
+
+def test_assigning_evaluators_changes_only_the_boxes_the_admin_changed(site):
+    site.user("admin@example.org", org_roles=["admin"])
+    eva = site.user("eva@example.org", name="Eva", space_roles={"budget": ["evaluator"]})
+    leo = site.user("leo@example.org", name="Léo", space_roles={"budget": ["evaluator"]})
+    url = site.create(site.browser("admin@example.org"), title="Une proposition à évaluer").location
+    admin = site.browser("admin@example.org")
+    form = site.form_with(admin.get(url), "shown")
+    with site.platform.tx() as app:                 # another admin assigns Léo meanwhile
+        site.container(app)["1"].evaluators = (leo,)
+    for box in form.fields["evaluator"]:
+        box.checked = box._value == eva
+    form.submit()
+    with site.platform.tx() as app:
+        assert set(site.container(app)["1"].evaluators) == {eva, leo}
+    form = site.form_with(admin.get(url), "shown")
+    assert {b._value for b in form.fields["evaluator"] if b.checked} == {eva, leo}
+    for box in form.fields["evaluator"]:
+        box.checked = box._value == leo
+    form.submit()
+    with site.platform.tx() as app:
+        assert site.container(app)["1"].evaluators == (leo,)
