@@ -71,7 +71,7 @@ def enable(context, request):
                       name, request)
     except NotAllowed:
         request.session.flash(request.localizer.translate(
-            _("This module cannot be enabled here.")))
+            _("This module cannot be enabled here.")), "error")
         return HTTPFound(location=request.resource_url(context))
     actionlog.record(request, "module.enable", name, space=context.managed_space.slug)
     request.session.flash(request.localizer.translate(_("Module enabled.")))

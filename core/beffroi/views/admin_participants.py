@@ -105,7 +105,8 @@ def _refuse_on_peer(request, context):
     """Nobody blocks themselves; only organisation admins act on an organisation admin."""
     target = context.user
     if request.user is not None and target.id == request.user.id:
-        request.session.flash(request.localizer.translate(_("You cannot do this to your own account.")))
+        request.session.flash(
+            request.localizer.translate(_("You cannot do this to your own account.")), "error")
         return HTTPFound(location=request.resource_url(context))
     if "admin" in context.organisation.org_roles(target.id) and \
             not request.has_permission("org.admin", context):
@@ -168,7 +169,7 @@ def org_roles_view(context, request):
     if request.user is not None and user.id == request.user.id and "admin" not in roles:
         # an admin removing their own admin role could leave the organisation without one
         request.session.flash(request.localizer.translate(
-            _("You cannot remove your own administrator role.")))
+            _("You cannot remove your own administrator role.")), "error")
         return HTTPFound(location=request.resource_url(context))
     org.set_org_roles(user.id, roles)
     actionlog.record(request, "participant.org_roles", user.email, roles=",".join(sorted(roles)))
