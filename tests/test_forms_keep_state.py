@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from beffroi.testing import csrf_of
-
 HOST = "test.localhost"
 
 

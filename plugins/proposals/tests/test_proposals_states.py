@@ -240,7 +240,7 @@ def test_a_withdrawn_or_hidden_proposal_can_be_neither_supported_nor_followed(si
     assert "follow-form" not in page.text and url + "support" not in page.text
     with site.platform.tx() as app:
         org = app.organisation_for_host("test.localhost")
-        key = f"/budget/proposals/1"
+        key = "/budget/proposals/1"
         bob_id = org.users.find_by_email("bob@example.org").id
     page = bob.post("/-/follow", {"csrf_token": csrf_of(page), "target": key, "action": "follow",
                                   "came_from": url}).follow()
