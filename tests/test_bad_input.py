@@ -62,12 +62,14 @@ def test_a_broken_multipart_body_is_a_400_too(org):
     assert "Traceback" not in page.text
 
 
-def test_an_upload_field_posted_without_a_file_shows_the_form_again_with_a_message(org):
+@pytest.mark.parametrize("upload", [{"upload": "", "uid": "abc"}, {"upload": ""},
+                                    {"upload": "plan.pdf", "uid": ""}])
+def test_an_upload_field_posted_without_a_file_shows_the_form_again_with_a_message(org, upload):
     ana = as_(org, "ana@example.org")
     page = ana.get("/budget/proposals/add")
-    data = {"csrf_token": csrf_of(page), "title": "Des bancs sur la place",
-            "body": "Il faut des bancs à l'ombre des platanes.", "__start__": "attachment:mapping",
-            "upload": "", "uid": "abc", "__end__": "attachment:mapping", "create": "create"}
+    data = [("csrf_token", csrf_of(page)), ("title", "Des bancs sur la place"),
+            ("body", "Il faut des bancs à l'ombre des platanes."), ("__start__", "attachment:mapping"),
+            *upload.items(), ("__end__", "attachment:mapping"), ("create", "create")]
     page = ana.post("/budget/proposals/add", data, status=200)
     assert "Aucun fichier n'a été reçu" in field_error(page, "attachment")
     assert form_with(page, "title")["title"].value == "Des bancs sur la place"

@@ -51,3 +51,8 @@ def test_empty_cells_stay_empty_and_translation_strings_are_translated():
                     ("title", "answer", "author"), translate=lambda ts: "Participant·e supprimé·e")
     row = next(csv.DictReader(io.StringIO(text)))
     assert row == {"title": "'=HYPERLINK()", "answer": "", "author": "Participant·e supprimé·e"}
+
+
+def test_an_export_string_left_untranslated_is_caught_by_the_module_tests():
+    with pytest.raises(TypeError, match="Deleted participant"):
+        csv_text([{"author": TranslationString("Deleted participant")}], ("author",))

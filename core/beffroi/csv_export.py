@@ -37,9 +37,14 @@ def csv_text(rows: Iterable[Mapping], fields: Sequence[str], headers: Sequence[s
     are not in ``fields`` are left out, missing ones are empty. ``translate`` (e.g.
     ``request.localizer.translate``) turns cells and headers that are gettext
     ``TranslationString``s (a state's label, "Deleted participant") into the reader's
-    language. Every cell goes through ``guard_cell``."""
+    language; without ``translate`` such a cell raises ``TypeError`` naming it, so a
+    module's tests catch an export that would show English to a French reader. Every
+    cell goes through ``guard_cell``."""
     def cell(value):
-        if translate is not None and isinstance(value, TranslationString):
+        if isinstance(value, TranslationString):
+            if translate is None:
+                raise TypeError(f"untranslated message {str(value)!r} in a CSV export: "
+                                f"pass translate= (or request= to csv_response)")
             value = translate(value)
         return guard_cell(value)
 
