@@ -62,6 +62,23 @@ def test_an_answer_is_notified_only_once_answers_are_published_then_once(site):
     assert "dès l'automne" in ana.get(url).text
 
 
+def test_answers_given_in_a_phase_without_publication_are_notified_when_the_next_phase_starts(site):
+    site.user("admin@example.org", org_roles=["admin"])
+    site.user("ana@example.org")
+    url = site.create(site.browser("ana@example.org")).location
+    site.phase_settings(answers_published=False)
+    admin = site.browser("admin@example.org")
+    _answer(site, admin, url)
+    form = site.form_with(admin.get("/-/admin/spaces/budget/phases/"), "title")
+    form["title"] = "Résultats"
+    page = form.submit("create").follow()
+    with site.platform.tx() as app:
+        results = app.organisation_for_host("test.localhost").spaces["budget"].phases[-1].id
+    assert "proposals.answered" not in _kinds(site, "ana@example.org")
+    admin.post(f"/-/admin/spaces/budget/phases/{results}/activate", {"csrf_token": csrf_of(page)})
+    assert _kinds(site, "ana@example.org").count("proposals.answered") == 1
+
+
 def test_an_answer_published_at_once_is_notified_at_once(site):
     site.user("admin@example.org", org_roles=["admin"])
     site.user("ana@example.org")
