@@ -5,6 +5,7 @@ import colander
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi import EvolveStep, IndexInfo, ModuleInfo, PermissionInfo, hookimpl
+from beffroi.visibility import public_items
 from beffroi_pages.content import Page, page_text
 
 beffroi_api = ">=1.0,<2"
@@ -61,7 +62,7 @@ def register_modules():
         export=lambda request, container: [
             {"id": p.__name__, "title": p.title, "summary": p.summary, "body_html": p.body,
              "created": p.created.isoformat(), "modified": p.modified.isoformat()}
-            for p in container.values()],
+            for p in public_items(container.values())],
     )]
 
 

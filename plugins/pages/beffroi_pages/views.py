@@ -8,6 +8,7 @@ from pyramid.i18n import TranslationStringFactory
 
 from beffroi.catalog import index_content, text_search
 from beffroi.forms import make_form, validate
+from beffroi.moderation import visible_to
 from beffroi.modulesettings import module_settings
 from beffroi.resources.module import ModuleContainer
 from beffroi.views.public import module_nav
@@ -44,6 +45,7 @@ def listing(context, request):
                  if isinstance(p, Page)]
     else:
         pages = _sorted(context, settings.get("order", "position"))
+    pages = visible_to(request, pages)        # hidden by moderation: moderators only
     return {"page_title": _("Pages"), "container": context, "space": context.space,
             "pages": pages, "q": q, "settings": settings,
             "nav": module_nav(request, context.space, context),
