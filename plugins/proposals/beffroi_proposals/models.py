@@ -109,7 +109,7 @@ class Proposal(Content):
     attachments = ()
     amendments = MappingProxyType({})
     notes = ()
-    threshold_notified = False      # followers were told it reached the support threshold
+    threshold_notified = 0          # the support threshold followers were told it reached
     answer_notice_pending = False   # answered while answers were unpublished: tell on publication
 
     def __init__(self, number, title, body_source, body_html, creator=None):

@@ -221,9 +221,10 @@ def support_view(context, request):
             if not is_open(context):
                 raise SupportRefused(_("This proposal no longer accepts supports."))
             reached = cast_support(container, context, request.user.id, settings)
-            if reached and not context.threshold_notified:
-                # once per proposal: supports withdrawn and cast again do not repeat it
-                context.threshold_notified = True
+            threshold = settings.get("support_threshold") or 0
+            if reached and threshold > context.threshold_notified:
+                # once per threshold: supports withdrawn and cast again do not repeat it
+                context.threshold_notified = threshold
                 from beffroi.notifications import publish
                 publish(request, "proposals.threshold_reached", context)
             message = _("Your support has been recorded.")

@@ -106,6 +106,10 @@ def test_the_threshold_reached_is_notified_once_whatever_supports_come_and_go(si
         site.post(carl, url + "support")
     assert site.support_count(bob.get(url)) == 2
     assert _kinds(site, "fan@example.org").count("proposals.threshold_reached") == 1
+    site.settings(support_threshold=3)                 # a higher threshold is news again
+    site.user("dan@example.org")
+    site.post(site.browser("dan@example.org"), url + "support")
+    assert _kinds(site, "fan@example.org").count("proposals.threshold_reached") == 2
 
 
 def test_the_full_export_says_which_proposals_are_hidden(site):
