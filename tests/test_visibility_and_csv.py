@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from pyramid.i18n import TranslationString
 
-from beffroi.csv_export import csv_text, guard_cell
+from beffroi.kit import csv_response, spreadsheet_safe, translated_rows
 from beffroi.visibility import content_state, count_public, is_open, is_public
 
 
@@ -38,21 +38,22 @@ def test_counts_are_what_a_visitor_can_read():
 
 
 @pytest.mark.parametrize("value,expected", [
-    ("", ""), (None, None), (0, 0), (-3, -3), (True, True), ("Des bancs", "Des bancs"),
+    ("", ""), (None, ""), (0, "0"), (-3, "-3"), (True, "True"), ("Des bancs", "Des bancs"),
     ("=1+1", "'=1+1"), ("+33 6", "'+33 6"), ("-5 degrés", "'-5 degrés"), ("@SUM(A1)", "'@SUM(A1)"),
     ("\tcmd", "'\tcmd"), ("\rcmd", "'\rcmd"), ("a=b", "a=b"),
 ])
 def test_only_cells_starting_like_a_formula_are_guarded(value, expected):
-    assert guard_cell(value) == expected
+    assert spreadsheet_safe(value) == expected
 
 
 def test_empty_cells_stay_empty_and_translation_strings_are_translated():
-    text = csv_text([{"title": "=HYPERLINK()", "answer": "", "author": TranslationString("Deleted participant")}],
-                    ("title", "answer", "author"), translate=lambda ts: "Participant·e supprimé·e")
-    row = next(csv.DictReader(io.StringIO(text)))
+    request = SimpleNamespace(localizer=SimpleNamespace(translate=lambda ts: "Participant·e supprimé·e"))
+    rows = [{"title": "=HYPERLINK()", "answer": "", "author": TranslationString("Deleted participant")}]
+    text = csv_response(rows, ("title", "answer", "author"), "x.csv", request=request).text
+    row = next(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert row == {"title": "'=HYPERLINK()", "answer": "", "author": "Participant·e supprimé·e"}
 
 
 def test_an_export_string_left_untranslated_is_caught_by_the_module_tests():
     with pytest.raises(TypeError, match="Deleted participant"):
-        csv_text([{"author": TranslationString("Deleted participant")}], ("author",))
+        translated_rows([{"author": TranslationString("Deleted participant")}])

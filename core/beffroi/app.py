@@ -30,7 +30,7 @@ def open_database(settings):
     if settings.get("beffroi.db") is not None:
         return settings["beffroi.db"]
     from zodburi import resolve_uri
-    from ZODB import DB
+    from beffroi.persistence import Database as DB
     uri = settings.get("zodbconn.uri")
     if not uri:
         raise ValueError("zodbconn.uri is missing from the settings: name a database, "
@@ -82,7 +82,9 @@ def make_config(settings) -> Configurator:
     config.include("beffroi.forms")
     for skin in plugins.skins.values():
         config.add_static_view(f"-/skin/{skin.name}", skin.static, cache_max_age=3600)
-    plugins.pm.hook.configure(config=config)
+    from beffroi.kit import configure_modules
+    configure_modules(config, plugins)
+    plugins.call("on_configure", config=config)
     return config
 
 

@@ -4,36 +4,16 @@ from __future__ import annotations
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config
 
-from beffroi.infos import NavItem
+from beffroi.kit import module_nav
 from beffroi.resources.module import ModuleContainer
 from beffroi.resources.organisation import Organisation
 from beffroi.resources.space import Space
-from beffroi.security import module_available
 
 
 def visible_spaces(request, organisation):
     """Spaces the requester may see, in title order."""
     spaces = [s for s in organisation.spaces.values() if request.has_permission("view", s)]
     return sorted(spaces, key=lambda s: s.title.lower())
-
-
-def module_nav(request, space, current=None):
-    """Navigation of a space: its usable modules, then what plugins add."""
-    items = []
-    admin = request.has_permission("space.admin", space)
-    for name, container in space.modules.items():
-        usable = container.enabled and module_available(request, container)
-        if not usable and not admin:
-            continue
-        info = request.registry.beffroi.modules.get(container.module_name)
-        title = container.title or (request.localizer.translate(info.title) if info else name)
-        items.append(NavItem(title=title, url=request.resource_url(container),
-                             current=container is current,
-                             extra={"usable": usable, "icon": info.icon if info else "⚠"}))
-    hook = request.registry.beffroi.space_hook(space)
-    for extra in hook.space_navigation(request=request, space=space):
-        items.extend(extra or ())
-    return items
 
 
 def space_type_title(request, space):
@@ -45,10 +25,12 @@ def space_type_title(request, space):
              renderer="beffroi:templates/home.pt")
 def home(context, request):
     blocks = []
-    for result in request.registry.beffroi.pm.hook.content_blocks(request=request,
-                                                                   organisation=context):
+    for result in request.registry.beffroi.call("extra_home_blocks", request=request,
+                                                organisation=context):
         blocks.extend(result or ())
-    return {"page_title": context.name, "spaces": visible_spaces(request, context),
+    spaces = visible_spaces(request, context)
+    return {"page_title": context.name, "spaces": spaces,
+            "promoted": [s for s in spaces if s.promoted and s.published],
             "blocks": blocks, "space_type_title": lambda s: space_type_title(request, s)}
 
 
@@ -58,9 +40,22 @@ def space_view(context, request):
     children = [s for s in visible_spaces(request, request.organisation)
                 if s.parent == context.__name__]
     parent = request.organisation.spaces.get(context.parent) if context.parent else None
-    return {"page_title": context.title, "space": context, "nav": module_nav(request, context),
-            "children": children, "parent": parent,
+    nav = module_nav(request, context)
+    return {"page_title": context.title, "space": context, "nav": nav,
+            "children": children, "parent": parent, "phase": context.active_phase,
+            "today": context.today(), "figures": space_figures(request, context),
             "type_title": space_type_title(request, context)}
+
+
+def space_figures(request, space) -> dict:
+    """What a space's page counts: contributions (items in its usable modules) and
+    the people following it. Cheap: container lengths and one follower count."""
+    from beffroi.follows import follower_count
+    from beffroi.security import module_available
+    contributions = sum(len(c) for c in space.modules.values()
+                        if c.enabled and module_available(request, c))
+    return {"contributions": contributions,
+            "followers": follower_count(request.organisation, space)}
 
 
 @view_config(context=ModuleContainer, request_method="GET",

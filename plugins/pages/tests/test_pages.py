@@ -102,5 +102,5 @@ def test_a_page_hidden_by_moderation_leaves_the_listing_search_and_open_data(sit
     [info] = register_modules()
     with site.tx() as app:
         container = app.organisation_for_host("test.localhost").spaces["place"]["pages"]
-        rows = info.export(SimpleNamespace(), container)
+        rows = info.open_data(SimpleNamespace(), container)
     assert [r["title"] for r in rows] == ["Calendrier"]

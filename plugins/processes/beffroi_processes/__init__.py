@@ -1,9 +1,10 @@
-"""The participatory process: a space that goes through ordered phases."""
+"""Participatory processes (spaces going through dated phases) and process groups (a
+landing page for several processes, their parent space)."""
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi import SpaceTypeInfo, hookimpl
 
-beffroi_api = ">=1.0,<2"
+beffroi_api = ">=2.0,<3"
 _ = TranslationStringFactory("beffroi_processes")
 
 
@@ -15,9 +16,11 @@ def register_space_types():
         description=_("A process with phases: information, proposals, deliberation, vote, results."),
         has_phases=True,
         default_phases=(_("Information"), _("Proposals"), _("Results")),
+    ), SpaceTypeInfo(
+        name="process_group",
+        title=_("Process group"),
+        description=_("A landing page for several processes (one per commune of a "
+                      "metropolitan process, for instance): set it as their parent space."),
+        has_phases=False,
     )]
 
-
-@hookimpl
-def configure(config):
-    config.add_translation_dirs("beffroi_processes:locale/")

@@ -1,12 +1,8 @@
 """Open data: proposals as CSV and JSON without personal data; a fuller export for admins."""
 from __future__ import annotations
 
-import json
-
-from pyramid.response import Response
-
 from beffroi.accounts_core import author_name
-from beffroi.csv_export import csv_response
+from beffroi.kit import csv_response, json_response
 from beffroi.resources.module import ModuleContainer
 from beffroi.visibility import content_state, count_public
 from beffroi_proposals import rules
@@ -59,13 +55,6 @@ def rows(request, container, full=False):
     return out
 
 
-def _json(data, filename):
-    response = Response(json.dumps(data, ensure_ascii=False, indent=1),
-                        content_type="application/json", charset="utf-8")
-    response.content_disposition = f'inline; filename="{filename}"'
-    return response
-
-
 def _name(container, full, ext):
     return f"{container.space.__name__}-proposals{'-full' if full else ''}.{ext}"
 
@@ -76,7 +65,7 @@ def export_view(context, request):
     if request.view_name.endswith(".csv"):
         return csv_response(data, FULL_FIELDS if full else PUBLIC_FIELDS,
                             _name(context, full, "csv"), request=request)
-    return _json(data, _name(context, full, "json"))
+    return json_response(data, _name(context, full, "json"), request=request)
 
 
 def includeme(config):

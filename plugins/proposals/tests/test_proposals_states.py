@@ -120,7 +120,8 @@ def test_the_full_export_says_which_proposals_are_hidden(site):
     site.create(ana, title="Une proposition signalée")
     _hide(site, 2)
     admin = site.browser("admin@example.org")
-    rows = {r["title"]: r for r in csv.DictReader(io.StringIO(admin.get(BASE + "export-full.csv").text))}
+    text = admin.get(BASE + "export-full.csv").text.lstrip("\ufeff")
+    rows = {r["title"]: r for r in csv.DictReader(io.StringIO(text))}
     assert rows["Une proposition signalée"]["hidden"] == "True"
     assert rows["Une proposition visible"]["hidden"] == "False"
     public = site.browser().get(BASE + "export.csv").text
@@ -132,7 +133,8 @@ def test_export_cells_stay_empty_and_only_formula_starts_are_guarded(site):
     ana = site.browser("ana@example.org")
     site.create(ana, title="-5 degrés sur la place")
     site.create(ana, title="Des bancs, 2 + 2 à l'ombre")
-    rows = list(csv.DictReader(io.StringIO(site.browser().get(BASE + "export.csv").text)))
+    text = site.browser().get(BASE + "export.csv").text.lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text)))
     by_id = {r["id"]: r for r in rows}
     assert by_id["1"]["title"] == "'-5 degrés sur la place"
     assert by_id["2"]["title"] == "Des bancs, 2 + 2 à l'ombre"
@@ -148,7 +150,7 @@ def test_the_french_admin_export_names_a_deleted_author_in_french(site):
         org = app.organisation_for_host("test.localhost")
         org.users.find_by_email("ana@example.org").deleted = True
     text = site.browser("admin@example.org").get(BASE + "export-full.csv").text
-    row = next(csv.DictReader(io.StringIO(text)))
+    row = next(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert row["author_name"] == "Participant·e supprimé·e" and "Deleted participant" not in text
 
 
