@@ -125,6 +125,7 @@ def phases_follow_dates(context, request):
     """Unpin the current phase: the dates decide again."""
     space = context.managed_space
     space.follow_dates()
+    settings_changed(request, space)
     actionlog.record(request, "phase.follow_dates", space.title, space=space.slug)
     current = space.active_phase
     request.session.flash(request.localizer.translate(

@@ -233,6 +233,8 @@ def support_view(context, request):
             message = _("Your support has been withdrawn.")
     except SupportRefused as refused:
         message, queue = refused.message, "error"
+    from beffroi_proposals.views_staff import publish_pending_answers
+    publish_pending_answers(request, container)
     request.session.flash(request.localizer.translate(message), queue)
     return HTTPFound(location=request.resource_url(context, anchor="supports"))
 

@@ -61,7 +61,8 @@ def notify_answer(request, proposal, settings):
 def publish_pending_answers(request, container):
     """Once answers are published in the active phase, send the notifications of the
     answers given while they were not: one per proposal. Called by the core when
-    settings change or a phase starts (``ModuleInfo.on_settings_changed``)."""
+    settings change or a phase is chosen (``ModuleInfo.on_settings_changed``), and by
+    the module's own writes, since a phase that starts by its dates writes nothing."""
     pending = getattr(container, "pending_answer_notices", None)
     if not pending or not rules.answers_published(rules.settings_of(request, container)):
         return

@@ -14,6 +14,7 @@ from beffroi.resources.module import ModuleContainer
 from beffroi.visibility import is_public
 from beffroi_proposals import rules
 from beffroi_proposals.forms import amendment_fields, proposal_schema
+from beffroi_proposals.views_staff import publish_pending_answers
 from beffroi_proposals.models import (
     Amendment, Proposal, add_proposal, render_body, update_proposal, withdraw,
 )
@@ -53,6 +54,7 @@ def create_view(context, request):
             # authors hear about comments, amendments and the answer to their proposal
             follows.follow(request.organisation, request.user.id, proposal)
             publish(request, "proposals.created", proposal)
+            publish_pending_answers(request, context)
             _flash(request, _("Your proposal has been published."))
             return HTTPFound(location=request.resource_url(proposal))
     else:

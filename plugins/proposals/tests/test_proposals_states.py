@@ -79,6 +79,34 @@ def test_answers_given_in_a_phase_without_publication_are_notified_when_the_next
     assert _kinds(site, "ana@example.org").count("proposals.answered") == 1
 
 
+def test_answers_are_notified_when_the_dates_open_a_phase_that_publishes_them(site):
+    from datetime import date, timedelta
+
+    from beffroi.resources.space import Phase
+    site.user("admin@example.org", org_roles=["admin"])
+    site.user("ana@example.org")
+    site.user("bob@example.org")
+    today = date.today()
+    with site.platform.tx() as app:
+        space = app.organisation_for_host("test.localhost").spaces["budget"]
+        for phase in list(space.phases):
+            phase.start = phase.end = today - timedelta(days=30)
+        space.add_phase(Phase("Étude", today - timedelta(days=1), today + timedelta(days=1)))
+        space.add_phase(Phase("Résultats", today + timedelta(days=2)))
+        study, results = space.phases[-2].id, space.phases[-1].id
+        container = site.container(app)
+        container.phase_settings[study] = {"answers_published": False}
+        container.phase_settings[results] = {"answers_published": True}
+    url = site.create(site.browser("ana@example.org")).location
+    _answer(site, site.browser("admin@example.org"), url)
+    assert "proposals.answered" not in _kinds(site, "ana@example.org")
+    with site.platform.tx() as app:                  # the days pass: results start today
+        space = app.organisation_for_host("test.localhost").spaces["budget"]
+        space.phases[-2].end, space.phases[-1].start = today - timedelta(days=1), today
+    site.post(site.browser("bob@example.org"), url + "support")     # the next write sends it
+    assert _kinds(site, "ana@example.org").count("proposals.answered") == 1
+
+
 def test_an_answer_published_at_once_is_notified_at_once(site):
     site.user("admin@example.org", org_roles=["admin"])
     site.user("ana@example.org")
