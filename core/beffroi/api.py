@@ -54,6 +54,16 @@ TOOLKIT = {
     "index_content": "beffroi.catalog:index_content",
     "unindex_content": "beffroi.catalog:unindex_content",
     "text_search": "beffroi.catalog:text_search",
+    "text_search_paths": "beffroi.catalog:text_search_paths",
+    # listings whose every page costs what it shows, and counters that do not collide
+    "ListingOrder": "beffroi.listing:Order",
+    "ListingPage": "beffroi.listing:Page",
+    "find_listing_page": "beffroi.listing:find_page",
+    "listing_key": "beffroi.listing:pack",
+    "Tally": "beffroi.counters:Tally",
+    "Numbering": "beffroi.counters:Numbering",
+    "level_of": "beffroi.counters:level_of",
+    "level_is_exact": "beffroi.counters:level_is_exact",
     # uploads
     "UploadError": "beffroi.uploads:UploadError",
     "read_upload": "beffroi.uploads:read_upload",
@@ -61,6 +71,7 @@ TOOLKIT = {
     "clean_image": "beffroi.uploads:clean_image",
     # services: comments, moderation, follows, notifications
     "comment_count": "beffroi.comments:comment_count",
+    "comment_summary": "beffroi.comments:comment_summary",
     "is_hidden": "beffroi.moderation:is_hidden",
     "visible_to": "beffroi.moderation:visible_to",
     # what a visitor may see: hidden, deleted, unpublished, withdrawn
@@ -75,6 +86,12 @@ TOOLKIT = {
     "unfollow": "beffroi.follows:unfollow",
     "is_following": "beffroi.follows:is_following",
     "publish": "beffroi.notifications:publish",
+    # at most N per person / per object, holding under concurrent requests
+    "LimitReached": "beffroi.limits:LimitReached",
+    "take_within_limit": "beffroi.limits:take",
+    "give_back_within_limit": "beffroi.limits:give_back",
+    "left_within_limit": "beffroi.limits:left",
+    "held_within_limit": "beffroi.limits:held",
 }
 
 #: Modules a plugin's package may import from (tests may also import beffroi.testing).

@@ -57,7 +57,9 @@ def register_modules():
         evolve_steps=(EvolveStep("proposals.0001_comment_order", _build_comment_order,
                                  "order proposals by their number of comments"),
                       EvolveStep("proposals.0002_amendment_location", _locate_amendments,
-                                 "give amendments a place in the tree, so they can be reported")),
+                                 "give amendments a place in the tree, so they can be reported"),
+                      EvolveStep("proposals.0003_listing_layout", _upgrade_listing_index,
+                                 "conflict-free numbering and support order, paging by set arithmetic")),
     )]
 
 
@@ -72,7 +74,7 @@ def _build_comment_order(app_root):
         for space in org.spaces.values():
             container = space.modules.get("proposals")
             index = getattr(container, "proposal_index", None)
-            if index is None or index.by_comments is not None:
+            if index is None or index.layout >= 2 or index.by_comments is not None:
                 continue
             index.by_comments, index.comment_counts = LLTreeSet(), IIBTree()
             for proposal in container.values():
@@ -92,6 +94,18 @@ def _locate_amendments(app_root):
                 for name, amendment in getattr(proposal, "amendments", {}).items():
                     if amendment.__parent__ is not proposal:
                         amendment.__parent__, amendment.__name__ = proposal, name
+
+
+def _upgrade_listing_index(app_root):
+    """Indexes of layout 1 (``last_number`` on the index, exact support keys) get the
+    layout of ``beffroi_proposals.index`` (see its docstring)."""
+    from beffroi_proposals.index import LAYOUT, upgrade
+    for org in app_root.organisations.values():
+        for space in org.spaces.values():
+            container = space.modules.get("proposals")
+            index = getattr(container, "proposal_index", None)
+            if index is not None and index.layout < LAYOUT:
+                upgrade(index, index)
 
 
 @hookimpl
