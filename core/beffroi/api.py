@@ -41,6 +41,7 @@ TOOLKIT = {
     "form_view": "beffroi.kit:form_view",
     "spreadsheet_safe": "beffroi.kit:spreadsheet_safe",
     "csv_response": "beffroi.kit:csv_response",
+    "translated_rows": "beffroi.kit:translated_rows",
     "json_response": "beffroi.kit:json_response",
     "module_settings": "beffroi.modulesettings:module_settings",
     "make_form": "beffroi.forms:make_form",
@@ -71,6 +72,7 @@ TOOLKIT = {
     "clean_image": "beffroi.uploads:clean_image",
     # services: comments, moderation, follows, notifications
     "comment_count": "beffroi.comments:comment_count",
+    "author_name": "beffroi.accounts_core:author_name",
     "comment_summary": "beffroi.comments:comment_summary",
     "is_hidden": "beffroi.moderation:is_hidden",
     "visible_to": "beffroi.moderation:visible_to",

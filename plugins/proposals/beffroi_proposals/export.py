@@ -1,10 +1,8 @@
 """Open data: proposals as CSV and JSON without personal data; a fuller export for admins."""
 from __future__ import annotations
 
-from beffroi.accounts_core import author_name
-from beffroi.kit import csv_response, json_response
+from beffroi.api import author_name, content_state, count_public, csv_response, json_response
 from beffroi.resources.module import ModuleContainer
-from beffroi.visibility import content_state, count_public
 from beffroi_proposals import rules
 from beffroi_proposals.models import Proposal, plain_text
 

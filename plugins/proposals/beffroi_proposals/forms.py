@@ -5,7 +5,7 @@ import colander
 import deform
 from pyramid.i18n import TranslationStringFactory
 
-from beffroi.forms import upload_node
+from beffroi.api import upload_node
 from beffroi_proposals.attachments import AttachmentRefused, make_attachment
 from beffroi_proposals.settings import lines
 

@@ -14,11 +14,9 @@ from pyramid.traversal import resource_path_tuple
 from BTrees.IIBTree import IITreeSet, difference, intersection
 from markupsafe import Markup, escape
 
-from beffroi.api import find_listing_page, text_search_paths
-from beffroi.moderation import is_hidden
+from beffroi.api import find_listing_page, is_open, is_public_to, text_search_paths
 from beffroi.resources.module import ModuleContainer
 from beffroi.views.public import module_nav
-from beffroi.visibility import is_open, is_public_to
 from beffroi_proposals import rules
 from beffroi_proposals.index import SORTS, readable
 from beffroi_proposals.models import Proposal, proposal_index

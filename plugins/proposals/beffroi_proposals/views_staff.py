@@ -5,12 +5,12 @@ from BTrees.IIBTree import IITreeSet
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from pyramid.i18n import TranslationStringFactory
 
+from beffroi.api import is_public
 from beffroi.forms import make_form, validate
 from beffroi.notifications import publish
 from beffroi.resources.module import ModuleContainer
 from beffroi.sanitise import sanitise_html
 from beffroi.views.public import module_nav
-from beffroi.visibility import is_public
 from beffroi_proposals import rules
 from beffroi_proposals.forms import answer_schema, note_schema
 from beffroi_proposals.models import Note, Proposal, ensure_index, proposal_index, set_state

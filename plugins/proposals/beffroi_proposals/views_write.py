@@ -7,17 +7,17 @@ from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi import follows
+from beffroi.api import is_public
 from beffroi.forms import make_form, validate
 from beffroi.notifications import publish
 from beffroi.resources.folder import now
 from beffroi.resources.module import ModuleContainer
-from beffroi.visibility import is_public
 from beffroi_proposals import rules
 from beffroi_proposals.forms import amendment_fields, proposal_schema
-from beffroi_proposals.views_staff import publish_pending_answers
 from beffroi_proposals.models import (
     Amendment, Proposal, add_proposal, render_body, update_proposal, withdraw,
 )
+from beffroi_proposals.views_staff import publish_pending_answers
 
 _ = TranslationStringFactory("beffroi_proposals")
 TPL = "beffroi_proposals:templates/"
