@@ -5,7 +5,6 @@ import os
 import secrets
 
 from pyramid.config import Configurator
-from pyramid.session import SignedCookieSessionFactory
 from pyramid.settings import asbool, aslist
 
 from beffroi.catalog import register_discriminators
@@ -14,7 +13,10 @@ from beffroi.i18n import locale_negotiator
 from beffroi.plugins import PluginSet, load_plugins
 from beffroi.resources.root import bootstrap
 from beffroi.security import SecurityPolicy, load_user
+from beffroi.session_cookie import session_factory
 from beffroi.tenancy import request_organisation, root_factory
+from beffroi.urls import public_base
+from beffroi.views.headers import add_cache_busters
 
 
 def plugins_from_settings(settings) -> PluginSet:
@@ -53,6 +55,7 @@ def make_config(settings) -> Configurator:
     settings.setdefault("pyramid.default_locale_name", "fr")
     settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
     settings.setdefault("retry.attempts", "10")
+    public_base(settings, "localhost")          # a bad beffroi.url_scheme/url_port fails here
     plugins = plugins_from_settings(settings)
     config = Configurator(settings=settings, root_factory=root_factory)
     config.registry.beffroi = plugins
@@ -69,11 +72,7 @@ def make_config(settings) -> Configurator:
     config.add_request_method(request_organisation, "organisation", reify=True)
     config.add_request_method(load_user, "user", reify=True)
 
-    timeout = int(settings.get("beffroi.session_timeout", 1800))
-    config.set_session_factory(SignedCookieSessionFactory(
-        session_secret(settings), cookie_name="beffroi", httponly=True, samesite="Lax",
-        secure=asbool(settings.get("beffroi.secure_cookies", False)),
-        timeout=timeout, reissue_time=min(60, timeout // 10), max_age=None))
+    config.set_session_factory(session_factory(session_secret(settings), settings))
     config.set_security_policy(SecurityPolicy())
     config.set_default_csrf_options(require_csrf=True)
 
@@ -86,6 +85,7 @@ def make_config(settings) -> Configurator:
     from beffroi.kit import configure_modules
     configure_modules(config, plugins)
     plugins.call("on_configure", config=config)
+    add_cache_busters(config)
     return config
 
 

@@ -11,8 +11,8 @@ def _send_digests(env, args):
     from beffroi.notifications import (
         make_localizer_for, notification_kinds, send_digests, translation_dirs,
     )
+    from beffroi.urls import public_base
     frequency = "weekly" if args.weekly else "daily"
-    scheme = env.settings.get("beffroi.url_scheme", "https")
     kinds = notification_kinds(env.plugins)
     dirs = translation_dirs(env.plugins)
     localizers = {}
@@ -30,7 +30,7 @@ def _send_digests(env, args):
             org = app.organisations.get(oid)
             if org is None:
                 continue
-            count = send_digests(org, frequency, f"{scheme}://{org.host}", kinds, localizer)
+            count = send_digests(org, frequency, public_base(env.settings, org.host), kinds, localizer)
         if count:
             env.out(f"{org.host}: {count} {frequency} digest(s) queued")
         total += count

@@ -132,7 +132,8 @@ def _extra_plugins(request):
 @pytest.fixture
 def beffroi_settings(request, beffroi_db):
     settings = {"beffroi.db": beffroi_db, "beffroi.secret": "test-secret-" + "x" * 40,
-                "pyramid.default_locale_name": "fr", "retry.attempts": "3"}
+                "pyramid.default_locale_name": "fr", "retry.attempts": "3",
+                "beffroi.url_scheme": "http"}      # links in test mail match webtest's host
     extra = _extra_plugins(request)
     if extra:
         settings["beffroi.extra_plugins"] = extra
