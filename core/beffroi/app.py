@@ -93,4 +93,8 @@ def main(global_config=None, **settings):
     """PasteDeploy entry point (``pserve development.ini``)."""
     here = (global_config or {}).get("here", os.getcwd())
     settings.setdefault("here", here)
-    return make_config(settings).make_wsgi_app()
+    config = make_config(settings)
+    app = config.make_wsgi_app()
+    from beffroi.precompile import precompile_from_settings
+    precompile_from_settings(config.registry, settings)    # no first visit waits on Chameleon
+    return app

@@ -24,6 +24,7 @@ import importlib
 import os
 import re
 import uuid
+import warnings
 from dataclasses import dataclass
 
 import pytest
@@ -40,7 +41,10 @@ def _teach_pkg_resources_about_pytest():
     """pytest rewrites the asserts of plugin distributions with its own loader, which
     pkg_resources (used by Pyramid for asset specs) does not know: register it."""
     try:
-        import pkg_resources
+        with warnings.catch_warnings():     # Pyramid imports it anyway; its warning is noise
+            warnings.filterwarnings("ignore", message="pkg_resources is deprecated",
+                                    category=UserWarning)
+            import pkg_resources
         from _pytest.assertion.rewrite import AssertionRewritingHook
         pkg_resources.register_loader_type(AssertionRewritingHook, pkg_resources.DefaultProvider)
     except ImportError:
