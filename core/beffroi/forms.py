@@ -124,7 +124,10 @@ def apply_field_rules(node):
     if isinstance(node.typ, deform.FileData):
         node.validator = _before(file_received, node.validator)
         node.widget = _friendly_upload_widget(node.widget)
-    elif isinstance(node.typ, (colander.String, colander.Set, colander.List)):
+    elif isinstance(node.typ, (colander.String, colander.Set, colander.List)) \
+            and not isinstance(node.widget, deform.widget.HiddenWidget):
+        # hidden fields are not typed by the person; their own checks judge them
+        # (came_from goes through safe_came_from, which drops control characters)
         node.validator = _before(no_control_characters, node.validator)
     for child in node.children:
         apply_field_rules(child)
