@@ -216,13 +216,21 @@ def main(argv=None, out=print):
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:
+        from beffroi.database import database_problem
         from beffroi.plugins import PluginError
         if isinstance(exc, PluginError):
             print(f"error: {exc}", file=sys.stderr)
             return 3
+        problem = database_problem(exc)      # locked, unreachable: the same line for every command
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
         raise
     finally:
-        env.close()
+        try:
+            env.close()
+        except Exception:                    # a lost server connection must not hide the answer
+            pass
     return 0
 
 

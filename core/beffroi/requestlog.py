@@ -1,0 +1,80 @@
+"""The access log and the request id carried into every log record of a request.
+
+The request id is the client's ``X-Request-Id`` when it is a plain token (letters,
+digits, ``-_.:``; 1 to 128 characters; a load balancer's id is kept), else a new
+random one; it is sent back in the ``X-Request-Id`` response header. While the
+request runs, every log record gets ``request_id`` (``-`` outside requests): use
+``class = beffroi.requestlog.Formatter`` in the .ini to be able to write
+``%(request_id)s`` in a format. One line per request goes to the ``beffroi.access``
+logger at INFO: client, method, path, status, bytes, milliseconds, host, id.
+ConflictErrors that pyramid_retry retries are logged at DEBUG (``beffroi.conflicts``)
+with the class of the object.
+"""
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import time
+import uuid
+
+access_log = logging.getLogger("beffroi.access")
+conflict_log = logging.getLogger("beffroi.conflicts")
+
+REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "beffroi_request_id", default="-")
+
+
+class Formatter(logging.Formatter):
+    """A ``logging.Formatter`` that knows ``%(request_id)s``."""
+
+    def format(self, record):
+        if not hasattr(record, "request_id"):
+            record.request_id = current_request_id.get()
+        return super().format(record)
+
+
+def request_id_of(environ) -> str:
+    given = environ.get("HTTP_X_REQUEST_ID", "")
+    return given if REQUEST_ID_RE.match(given) else uuid.uuid4().hex
+
+
+def request_log_tween_factory(handler, registry):
+    """Outermost tween: request id, access line, conflicts at debug."""
+
+    def tween(request):
+        rid = request.environ.get("beffroi.request_id") or request_id_of(request.environ)
+        request.environ["beffroi.request_id"] = rid
+        token = current_request_id.set(rid)
+        started = time.perf_counter()
+        status, length = 500, "-"
+        try:
+            response = handler(request)
+            status = response.status_int
+            length = response.content_length if response.content_length is not None else "-"
+            response.headers["X-Request-Id"] = rid
+            return response
+        except Exception as exc:
+            if _log_conflict(request, exc):
+                status = "conflict"           # retried by pyramid_retry when attempts remain
+            raise
+        finally:
+            access_log.info('%s "%s %s" %s %s %.1fms host=%s id=%s',
+                            request.client_addr or "-", request.method,
+                            request.path_qs[:500], status, length,
+                            (time.perf_counter() - started) * 1000,
+                            request.host, rid)
+            current_request_id.reset(token)
+
+    return tween
+
+
+def _log_conflict(request, exc) -> bool:
+    """Log a ConflictError at debug with the class of its object; True if it was one."""
+    from ZODB.POSException import ConflictError
+    if not isinstance(exc, ConflictError):
+        return False
+    conflict_log.debug("conflict on %s (attempt %s): %s", getattr(exc, "class_name", None) or "?",
+                       request.environ.get("retry.attempt", 0) + 1, exc)
+    return True
