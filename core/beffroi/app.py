@@ -11,6 +11,7 @@ from pyramid.tweens import INGRESS
 
 from beffroi.catalog import register_discriminators
 from beffroi.evolve import sync_indexes
+from beffroi.health import parse_networks
 from beffroi.i18n import locale_negotiator
 from beffroi.plugins import PluginSet, load_plugins
 from beffroi.resources.root import bootstrap
@@ -75,6 +76,7 @@ def make_config(settings, serve_database=False) -> Configurator:
     plugins = plugins_from_settings(settings)
     config = Configurator(settings=settings, root_factory=root_factory)
     config.registry.beffroi = plugins
+    config.registry.beffroi_health_networks = parse_networks(settings.get("beffroi.health_details_from"))
     db = open_database(settings, serve=serve_database)
     config.registry._zodb_databases = {"": db}
     bootstrap(db, plugins.evolve_steps)

@@ -152,9 +152,10 @@ def claim(db, job: PeriodicJob, now: datetime, runner: str) -> bool:
     conn = db.open(transaction_manager=tm)
     try:
         with tm:
-            record = job_records(conn, create=True).get(job.name)
-            if record is None:
-                return False                   # made at start-up; not there yet
+            records = job_records(conn, create=True)
+            record = records.get(job.name)
+            if record is None:                 # usually made at start-up
+                record = records[job.name] = JobRecord()
             if record.period >= period:
                 return False
             if record.claimed_until is not None and record.claimed_until > now:
