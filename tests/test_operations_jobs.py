@@ -1,0 +1,116 @@
+"""Periodic jobs run in the app processes, each once per period whatever the number of
+processes sharing the database (ZEO-served FileStorage, PostgreSQL)."""
+import threading
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from beffroi.database import open_database
+from beffroi.jobs import JobContext, JobRegistry, PeriodicJob, job_records, run_due
+from beffroi.jobs_core import core_jobs
+
+NOON = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(params=["filestorage", "postgresql"])
+def two_processes(request, tmp_path):
+    """Two database handles on one database, as two app processes have."""
+    if request.param == "filestorage":
+        uri = f"file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs"
+    else:
+        uri = request.getfixturevalue("postgres_uri")
+    first, server = open_database(uri, serve=True)
+    second, _ = open_database(uri)
+    yield first, second
+    second.close()
+    first.close()
+    if server is not None:
+        server.close()
+
+
+def counting_registry(runs):
+    registry = JobRegistry()
+    registry.add(PeriodicJob("test.count", "Count", timedelta(days=1),
+                             lambda ctx: runs.append(ctx.now) or "counted",
+                             offset=timedelta(hours=5)))
+    return registry
+
+
+def test_with_two_processes_a_job_runs_once_per_period(two_processes):
+    runs = []
+    registry = counting_registry(runs)
+    start = threading.Barrier(2)
+
+    def process(db, name, now):
+        start.wait()
+        run_due(lambda at: JobContext(db, {}, None, at), registry, name, now=now)
+
+    for now in (NOON, NOON + timedelta(hours=1), NOON + timedelta(days=1)):
+        threads = [threading.Thread(target=process, args=(db, f"p{i}", now))
+                   for i, db in enumerate(two_processes)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    # 12:00 and 13:00 are the same day (periods start at 05:00): one run; the next day: one more
+    assert runs == [NOON, NOON + timedelta(days=1)]
+    conn = two_processes[1].open()
+    record = job_records(conn)["test.count"]
+    assert record.outcome == "counted" and record.runner in ("p0", "p1") and record.error == ""
+    conn.close()
+
+
+def test_a_failing_job_is_recorded_and_runs_again_next_period(two_processes):
+    db = two_processes[0]
+    registry = JobRegistry()
+    registry.add(PeriodicJob("test.fail", "Fail", timedelta(hours=1), lambda ctx: 1 / 0))
+    assert run_due(lambda at: JobContext(db, {}, None, at), registry, "p", now=NOON) == ["test.fail"]
+    conn = db.open()
+    assert job_records(conn)["test.fail"].error.startswith("ZeroDivisionError")
+    conn.close()
+    assert run_due(lambda at: JobContext(db, {}, None, at), registry, "p", now=NOON) == []
+    assert run_due(lambda at: JobContext(db, {}, None, at), registry, "p",
+                   now=NOON + timedelta(hours=1)) == ["test.fail"]
+
+
+def test_the_mail_job_delivers_the_outbox(platform, smtp_server):
+    from beffroi.mail import queue_mail
+    platform.add_org("Commune", "test.localhost")
+    with platform.tx() as app:
+        queue_mail(app.organisation_for_host("test.localhost"), "a@example.org", "Par le job", "t")
+    settings = {"mail.host": "127.0.0.1", "mail.port": str(smtp_server.port),
+                "mail.default_sender": "noreply@beffroi.test"}
+    run_due(lambda at: JobContext(platform.db, settings, platform.plugins, at),
+            core_jobs(settings), "p")
+    assert [m["Subject"] for m in smtp_server.messages] == ["Par le job"]
+
+
+def test_a_space_moves_to_the_dated_phase_under_way_when_its_phase_has_ended(platform):
+    from beffroi.resources.space import Phase
+    platform.add_org("Commune", "test.localhost")
+    platform.add_space("test.localhost", "budget", modules=["pages"])
+    platform.add_space("test.localhost", "undated", modules=["pages"])
+    today = NOON.date()
+    with platform.tx() as app:
+        spaces = app.organisation_for_host("test.localhost").spaces
+        for space in spaces.values():
+            del space.phases[:]
+            space.active_phase_id = None
+        spaces["budget"].add_phase(Phase("Propositions", date(2026, 10, 1), today - timedelta(days=1)))
+        spaces["budget"].add_phase(Phase("Vote", today, today + timedelta(days=20)))
+        spaces["undated"].add_phase(Phase("Propositions"))
+        spaces["undated"].add_phase(Phase("Vote"))
+    settings = {"beffroi.jobs.exclude": "mail.deliver"}
+    run_due(lambda at: JobContext(platform.db, settings, platform.plugins, at), core_jobs(settings),
+            "p", now=NOON)
+    with platform.tx() as app:
+        spaces = app.organisation_for_host("test.localhost").spaces
+        assert spaces["budget"].active_phase.title == "Vote"
+        assert spaces["undated"].active_phase.title == "Propositions"
+
+
+def test_a_misspelt_job_name_stops_the_start():
+    with pytest.raises(ValueError, match="unknown jobs \\['mail.delivr'\\]"):
+        core_jobs({"beffroi.jobs.exclude": "mail.delivr"})
+    with pytest.raises(ValueError, match="namespaced"):
+        PeriodicJob("count", "Count", timedelta(days=1), lambda ctx: "")
