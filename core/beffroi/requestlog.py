@@ -26,6 +26,24 @@ current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
     "beffroi_request_id", default="-")
 
 
+def _install_record_factory():
+    """Records get the request id when they are made (a handler may format them later,
+    in another thread)."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "beffroi_request_id", False):
+        return
+
+    def factory(*args, **kwargs):
+        record = previous(*args, **kwargs)
+        record.request_id = current_request_id.get()
+        return record
+    factory.beffroi_request_id = True
+    logging.setLogRecordFactory(factory)
+
+
+_install_record_factory()
+
+
 class Formatter(logging.Formatter):
     """A ``logging.Formatter`` that knows ``%(request_id)s``."""
 
