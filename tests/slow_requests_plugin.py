@@ -16,3 +16,16 @@ def slow_view(context, request):
 @hookimpl
 def configure(config):
     config.add_view(slow_view, context=SiteTools, name="test-slow", request_method="GET")
+
+
+def conflicting_view(context, request):
+    """Conflicts on its first attempt, as two writers of one organisation would."""
+    from ZODB.POSException import ConflictError
+    if request.environ.get("retry.attempt", 0) == 0:
+        raise ConflictError(object=context.organisation)
+    return Response("written", content_type="text/plain")
+
+
+@hookimpl(specname="configure")
+def configure_conflict(config):
+    config.add_view(conflicting_view, context=SiteTools, name="test-conflict", request_method="GET")

@@ -2,6 +2,8 @@
 the client's X-Request-Id kept when it is a plain token."""
 import logging
 
+import pytest
+
 from beffroi.requestlog import Formatter
 
 
@@ -50,3 +52,28 @@ def test_the_shipped_configurations_keep_the_noise_down():
         assert ini["logger_access"]["level"] == "INFO"
         assert "%(request_id)s" in ini["formatter_generic"]["format"]
         assert ini["server:main"]["use"] == "egg:beffroi#waitress"
+
+
+def _plugin():
+    import importlib.util
+    import pathlib
+    path = pathlib.Path(__file__).with_name("slow_requests_plugin.py")
+    spec = importlib.util.spec_from_file_location("slow_requests_plugin", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.beffroi_plugins(_plugin())
+def test_a_retried_conflict_is_logged_at_debug_with_the_class_of_its_object(platform, caplog):
+    platform.add_org("Commune", "test.localhost")
+    caplog.set_level(logging.DEBUG, logger="beffroi")
+    response = platform.browser("test.localhost").get("/-/test-conflict")
+    assert response.text == "written"
+    conflicts = [r.getMessage() for r in caplog.records if r.name == "beffroi.conflicts"]
+    assert len(conflicts) == 1
+    assert conflicts[0].startswith("conflict on beffroi.resources.organisation.Organisation (attempt 1)")
+    access = [r.getMessage() for r in caplog.records if r.name == "beffroi.access"]
+    assert [line.split('" ')[1].split()[0] for line in access] == ["conflict", "200"]
+    ids = {r.request_id for r in caplog.records if r.name in ("beffroi.access", "beffroi.conflicts")}
+    assert len(ids) == 1 and ids != {"-"}                  # one request id across the retry

@@ -122,3 +122,28 @@ def test_a_stop_signal_answers_every_request_in_progress_then_closes_the_databas
     assert index.stat().st_mtime >= (ini.parent / "var" / "Data.fs").stat().st_mtime
     assert not os.path.exists(str(ini.parent / "var" / "Data.fs.zeo"))
     assert "stopped" in srv.output()
+
+
+def test_a_second_server_on_the_same_file_joins_the_first_one(server):
+    srv, ini = server
+    second = Server(ini)
+    try:
+        assert get(second, "/-/test-slow?s=0")[0] == 200
+        assert beffroi(ini, "org", "add", "--name", "Rives", "--host", "rives.localhost").returncode == 0
+        assert get(srv, "/-/login", host="rives.localhost")[0] == 200
+        assert get(second, "/-/login", host="rives.localhost")[0] == 200
+    finally:
+        assert second.terminate() == 0
+
+
+def test_the_server_does_not_start_on_a_database_a_command_holds(tmp_path):
+    ini = write_ini(tmp_path)
+    assert beffroi(ini, "org", "add", "--name", "Lys", "--host", "lys.localhost").returncode == 0
+    holder = FileStorage(str(tmp_path / "var" / "Data.fs"))
+    try:
+        with pytest.raises(AssertionError, match="did not start"):
+            Server(ini)
+        log = (tmp_path / "server.log").read_text()
+        assert "error: the database" in log and "Traceback" not in log
+    finally:
+        holder.close()

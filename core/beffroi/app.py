@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 
 from pyramid.config import Configurator
 from pyramid.session import SignedCookieSessionFactory
@@ -112,9 +113,14 @@ def main(global_config=None, **settings):
     """PasteDeploy entry point (``pserve development.ini``): an app process, which
     serves a FileStorage to the commands, runs the periodic jobs (``beffroi.jobs``,
     default true) and closes the database when it stops (``beffroi.serving``)."""
+    from beffroi.database import DatabaseUnavailable
     here = (global_config or {}).get("here", os.getcwd())
     settings.setdefault("here", here)
-    app = make_config(settings, serve_database=True).make_wsgi_app()
+    try:
+        app = make_config(settings, serve_database=True).make_wsgi_app()
+    except DatabaseUnavailable as exc:       # what to do, not a traceback
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     if asbool(settings.get("beffroi.jobs", True)):
         start_jobs(app.registry)
     return app
