@@ -63,6 +63,8 @@ def test_every_command_works_while_the_server_runs(server, tmp_path):
         assert done.returncode == 0, (args, done.stderr)
         assert "Traceback" not in done.stderr
     assert "rives.localhost" in beffroi(ini, "org", "list").stdout
+    socket_mode = os.stat(ini.parent / "var" / "Data.fs.zeo").st_mode
+    assert socket_mode & 0o077 == 0                      # only the user running the app
     assert (tmp_path / "rives.zip").stat().st_size > 0
     # the server sees what the commands wrote, at once
     status, _ = get(srv, "/-/login", host="rives.localhost")
