@@ -114,3 +114,21 @@ def test_a_misspelt_job_name_stops_the_start():
         core_jobs({"beffroi.jobs.exclude": "mail.delivr"})
     with pytest.raises(ValueError, match="namespaced"):
         PeriodicJob("count", "Count", timedelta(days=1), lambda ctx: "")
+
+
+def test_a_frequent_job_runs_every_period_but_writes_a_claim_once_a_minute(beffroi_db):
+    from beffroi.jobs import ProcessState
+    runs = []
+    registry = JobRegistry()
+    registry.add(PeriodicJob("test.often", "Often", timedelta(seconds=10),
+                             lambda ctx: runs.append(ctx.now) and "", claim_periods=6))
+    processes = [ProcessState(), ProcessState()]
+    transactions = len(list(beffroi_db.storage.iterator()))
+    for tick in range(24):                       # 2 minutes, both processes every 5 s
+        now = NOON + timedelta(seconds=5 * tick)
+        for i, state in enumerate(processes):
+            run_due(lambda at: JobContext(beffroi_db, {}, None, at), registry, f"p{i}",
+                    now=now, state=state)
+    assert runs == [NOON + timedelta(seconds=10 * k) for k in range(12)]   # each period once
+    written = len(list(beffroi_db.storage.iterator())) - transactions
+    assert written == 2 * 2                      # a claim and its first run's record, per minute

@@ -56,19 +56,25 @@ class PeriodicJob:
     module docstring; ``run(ctx: JobContext) -> str``: does the work, opening its own
     transactions on ``ctx.db``, and returns a short outcome for the log and health
     page (raise to record a failure); ``lease``: how long a run may take before
-    another process may start the job again (default: the period, at most 1 hour)."""
+    another process may start the job again (default: the period, at most 1 hour);
+    ``claim_periods``: periods claimed at once, so that a frequent job (mail every 10 s)
+    writes a claim once a minute, not every period; if the claiming process stops, the
+    rest of its periods go unrun."""
     name: str
     title: str
     period: timedelta
     run: Callable[[JobContext], str]
     offset: timedelta = timedelta(0)
     lease: timedelta | None = None
+    claim_periods: int = 1
 
     def __post_init__(self):
         if "." not in self.name:
             raise ValueError(f"job name {self.name!r} must be namespaced, e.g. 'mail.deliver'")
         if self.period <= timedelta(0):
             raise ValueError(f"job {self.name!r}: the period must be positive")
+        if self.claim_periods < 1:
+            raise ValueError(f"job {self.name!r}: claim_periods must be 1 or more")
 
     def period_of(self, now: datetime) -> int:
         """The number of the period ``now`` falls in."""
@@ -145,8 +151,9 @@ def ensure_job_records(db, registry: JobRegistry) -> None:
         conn.close()
 
 
-def claim(db, job: PeriodicJob, now: datetime, runner: str) -> bool:
-    """Claim the period of ``now`` for ``job``; True when this process must run it."""
+def claim(db, job: PeriodicJob, now: datetime, runner: str) -> int | None:
+    """Claim the period of ``now`` for ``job`` (and the ``claim_periods - 1`` next ones);
+    returns the last period claimed when this process must run them, else None."""
     period = job.period_of(now)
     tm = transaction.TransactionManager()
     conn = db.open(transaction_manager=tm)
@@ -157,21 +164,21 @@ def claim(db, job: PeriodicJob, now: datetime, runner: str) -> bool:
             if record is None:                 # usually made at start-up
                 record = records[job.name] = JobRecord()
             if record.period >= period:
-                return False
+                return None
             if record.claimed_until is not None and record.claimed_until > now:
-                return False                   # a run of an earlier period is in progress
-            record.period = period
+                return None                    # a run of an earlier period is in progress
+            record.period = period + job.claim_periods - 1
             record.claimed_until = now + job.lease_time
             record.started = now
             record.runner = runner
-        return True
+        return record.period
     except ConflictError:
-        return False                           # another process claimed it
+        return None                            # another process claimed it
     finally:
         conn.close()
 
 
-def _record_end(db, job, outcome, error):
+def _record_end(db, job, started, outcome, error):
     tm = transaction.TransactionManager()
     conn = db.open(transaction_manager=tm)
     try:
@@ -180,7 +187,7 @@ def _record_end(db, job, outcome, error):
                 with tm:
                     record = job_records(conn)[job.name]
                     record.claimed_until = None
-                    record.finished = _now()
+                    record.started, record.finished = started, _now()
                     record.outcome, record.error = outcome[:300], error[:500]
                 return
             except ConflictError:
@@ -189,22 +196,35 @@ def _record_end(db, job, outcome, error):
         conn.close()
 
 
-def run_due(ctx_factory, registry: JobRegistry, runner: str, now=None, tried=None) -> list[str]:
-    """Run every job whose current period this process claims; returns their names.
+@dataclass
+class ProcessState:
+    """What one process remembers between ticks: the period it last looked at for each
+    job (no database read until the next period) and the periods it holds a claim on."""
+    seen: dict[str, int] = field(default_factory=dict)
+    held: dict[str, int] = field(default_factory=dict)
 
-    ``tried`` (name → period, kept by the caller) spares a database read per job
-    and tick once this process has claimed a period or lost it to another."""
+
+def run_due(ctx_factory, registry: JobRegistry, runner: str, now=None,
+            state: ProcessState | None = None) -> list[str]:
+    """Run every job whose current period this process claims (or holds from an earlier
+    claim, see ``claim_periods``); returns their names. ``state`` is kept by the caller
+    between calls (a fresh one when None)."""
     now = now or _now()
+    state = state if state is not None else ProcessState()
     ctx = ctx_factory(now)
     ran = []
     for job in registry.jobs.values():
         period = job.period_of(now)
-        if tried is not None and tried.get(job.name) == period:
+        if state.seen.get(job.name) == period:
             continue
-        if tried is not None:
-            tried[job.name] = period          # claimed now, or by another process
-        if not claim(ctx.db, job, now, runner):
-            continue
+        held = state.held.get(job.name, -1) >= period
+        if not held:
+            last = claim(ctx.db, job, now, runner)
+            state.seen[job.name] = period      # claimed now, or by another process
+            if last is None:
+                continue
+            state.held[job.name] = last
+        state.seen[job.name] = period
         ran.append(job.name)
         outcome, error = "", ""
         try:
@@ -212,7 +232,8 @@ def run_due(ctx_factory, registry: JobRegistry, runner: str, now=None, tried=Non
         except Exception as exc:
             log.exception("periodic job %s failed", job.name)
             error = f"{type(exc).__name__}: {exc}"
-        _record_end(ctx.db, job, outcome, error)
+        if not held or outcome or error:       # a held period writes only news
+            _record_end(ctx.db, job, now, outcome, error)
         if outcome:
             log.info("%s: %s", job.name, outcome)
     return ran
@@ -237,7 +258,7 @@ class Scheduler:
         self.tick = tick
         self.runner = runner_name()
         self._stop = threading.Event()
-        self._tried: dict[str, int] = {}
+        self._state = ProcessState()
         self.thread = threading.Thread(target=self._loop, name="beffroi-jobs", daemon=True)
 
     def _context(self, now):
@@ -246,7 +267,7 @@ class Scheduler:
     def _loop(self):
         while not self._stop.wait(self.tick):
             try:
-                run_due(self._context, self.registry, self.runner, tried=self._tried)
+                run_due(self._context, self.registry, self.runner, state=self._state)
             except Exception:                 # keep the thread alive; the next tick retries
                 log.exception("periodic jobs failed")
 

@@ -119,7 +119,8 @@ def core_jobs(settings) -> JobRegistry:
     registry = JobRegistry()
     interval = float(settings.get("mail.background_interval", 10))
     registry.add(PeriodicJob("mail.deliver", "Mail delivery", timedelta(seconds=interval),
-                             deliver_mail, lease=timedelta(minutes=5)))
+                             deliver_mail, lease=timedelta(minutes=5),
+                             claim_periods=max(1, int(60 // interval))))   # a claim a minute
     registry.add(PeriodicJob("notifications.daily_digests", "Daily digests", timedelta(days=1),
                              _digests("daily"), offset=timedelta(hours=5)))
     registry.add(PeriodicJob("notifications.weekly_digests", "Weekly digests", timedelta(days=7),
