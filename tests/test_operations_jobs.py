@@ -132,3 +132,13 @@ def test_a_frequent_job_runs_every_period_but_writes_a_claim_once_a_minute(beffr
     assert runs == [NOON + timedelta(seconds=10 * k) for k in range(12)]   # each period once
     written = len(list(beffroi_db.storage.iterator())) - transactions
     assert written == 2 * 2                      # a claim and its first run's record, per minute
+
+
+def test_a_misspelt_excluded_job_stops_the_app_start():
+    from ZODB import DB
+    from ZODB.MappingStorage import MappingStorage
+
+    from beffroi.app import make_config
+    with pytest.raises(ValueError, match="beffroi.jobs.exclude: unknown jobs"):
+        make_config({"beffroi.db": DB(MappingStorage()), "beffroi.secret": "s" * 40,
+                     "beffroi.jobs.exclude": "notifications.dayly_digests"})

@@ -14,6 +14,7 @@ from beffroi.catalog import register_discriminators
 from beffroi.evolve import sync_indexes
 from beffroi.health import parse_networks
 from beffroi.i18n import locale_negotiator
+from beffroi.jobs_core import core_jobs
 from beffroi.plugins import PluginSet, load_plugins
 from beffroi.resources.root import bootstrap
 from beffroi.security import SecurityPolicy, load_user
@@ -78,6 +79,7 @@ def make_config(settings, serve_database=False) -> Configurator:
     config = Configurator(settings=settings, root_factory=root_factory)
     config.registry.beffroi = plugins
     config.registry.beffroi_health_networks = parse_networks(settings.get("beffroi.health_details_from"))
+    config.registry.beffroi_jobs = core_jobs(settings)     # run by main(); plugins may add
     db = open_database(settings, serve=serve_database)
     config.registry._zodb_databases = {"": db}
     bootstrap(db, plugins.evolve_steps)
@@ -127,13 +129,12 @@ def main(global_config=None, **settings):
 
 
 def start_jobs(registry):
-    """Run the periodic jobs (``beffroi.jobs_core`` and those added to
-    ``registry.beffroi_jobs``) in a thread of this process until shutdown."""
+    """Run the periodic jobs of ``registry.beffroi_jobs`` (``beffroi.jobs_core`` and
+    those added since) in a thread of this process until shutdown."""
     from beffroi.jobs import Scheduler
-    from beffroi.jobs_core import core_jobs
     from beffroi.mail import stop_background
     from beffroi.serving import at_shutdown
-    jobs = registry.beffroi_jobs = core_jobs(registry.settings)
+    jobs = registry.beffroi_jobs
     if "mail.deliver" in jobs.jobs:
         stop_background()          # the job replaces mail.background's own thread
     scheduler = Scheduler(registry._zodb_databases[""], registry.settings, registry.beffroi, jobs)
