@@ -122,3 +122,30 @@ def test_a_file_restore_refuses_while_the_database_is_in_use(tmp_path):
         db.close()
     with pytest.raises(BackupError, match="--date '2026-13-01'"):
         restore(uri, str(tmp_path / "b"), date="2026-13-01")
+
+
+def test_pack_drops_old_revisions_and_keeps_the_data(tmp_path):
+    from beffroi.cli import main
+    ini = tmp_path / "test.ini"
+    uri = f"file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs"
+    ini.write_text(f"[app:main]\nuse = egg:beffroi\nzodbconn.uri = {uri}\n")
+    assert main(["-c", str(ini), "org", "add", "--name", "Lys", "--host", "lys.localhost"],
+                out=lambda line: None) == 0
+    db = open_db(uri)
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    for i in range(300):
+        with tm:
+            get_app_root(conn).organisations["lys"].description = f"<p>version {i} " + "x" * 500
+    conn.close()
+    db.close()
+    before = (tmp_path / "Data.fs").stat().st_size
+    lines = []
+    assert main(["-c", str(ini), "pack", "--days", "0"], out=lines.append) == 0
+    assert (tmp_path / "Data.fs").stat().st_size < before / 10
+    assert lines[-1].startswith(f"packed {tmp_path}/Data.fs: ")
+    db = open_db(uri)
+    conn = db.open()
+    assert get_app_root(conn).organisations["lys"].description.startswith("<p>version 299 ")
+    conn.close()
+    db.close()
