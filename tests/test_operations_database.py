@@ -44,3 +44,19 @@ def test_a_command_opens_a_free_file_directly_and_a_held_one_only_through_its_se
     assert not os.path.exists(f"{tmp_path}/Data.fs.zeo")
     with pytest.raises(DatabaseUnavailable, match="not a usable database URI"):
         open_database("nosuch://x")
+
+
+def test_the_database_is_served_even_from_a_thread_running_an_event_loop(tmp_path):
+    import asyncio
+
+    async def serve():
+        db, server = open_database(f"file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/b",
+                                   serve=True)
+        conn = db.open()
+        keys = list(conn.root().keys())
+        conn.close()
+        db.close()
+        server.close()
+        return keys
+
+    assert asyncio.run(serve()) == []

@@ -76,11 +76,25 @@ class EmbeddedServer:
         sock = location.socket
         if os.path.exists(sock):
             os.unlink(sock)        # we hold the lock: whoever made it is gone
+        built = {}
+
+        def build():
+            # in a thread of its own: ZEO runs an asyncio loop to bind, which fails in a
+            # thread where another loop runs
+            try:
+                built["server"] = StorageServer(sock, {"1": storage})
+            except BaseException as exc:       # re-raised in the caller's thread
+                built["error"] = exc
         old = os.umask(0o077)
         try:
-            self.server = StorageServer(sock, {"1": storage})
+            builder = threading.Thread(target=build, name="beffroi-zeo-bind")
+            builder.start()
+            builder.join()
         finally:
             os.umask(old)
+        if "error" in built:
+            raise built["error"]
+        self.server = built["server"]
         self.server.start_thread(daemon=True)
         self._closed = False
         self._lock = threading.Lock()
