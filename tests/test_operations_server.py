@@ -149,3 +149,27 @@ def test_the_server_does_not_start_on_a_database_a_command_holds(tmp_path):
         assert "error: the database" in log and "Traceback" not in log
     finally:
         holder.close()
+
+
+def test_a_second_signal_stops_at_once_and_still_closes_the_database(server):
+    srv, ini = server
+    index = ini.parent / "var" / "Data.fs.index"
+    results = []
+    worker = threading.Thread(target=lambda: results.append(_try(lambda: get(srv, "/-/test-slow?s=5"))))
+    worker.start()
+    time.sleep(0.8)
+    srv.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    signalled = time.time()
+    srv.terminate(signal.SIGTERM, timeout=4)                   # gone before the 5 s request ends
+    assert index.stat().st_mtime >= signalled
+    worker.join(30)
+    assert results != [(200, "done")]
+    assert "second stop signal" in srv.output()
+
+
+def _try(call):
+    try:
+        return call()
+    except Exception as exc:
+        return type(exc).__name__

@@ -3,8 +3,9 @@
 ``[server:main] use = egg:beffroi#waitress`` takes every waitress setting plus
 ``shutdown_timeout`` (seconds, default 30). On SIGTERM or SIGINT the server stops
 accepting connections (connections the kernel already accepted are taken first),
-answers every request it has received, waiting at most ``shutdown_timeout``,
-closes idle keep-alive connections, then runs the shutdown callbacks
+answers every request it has received, waiting at most ``shutdown_timeout`` (a
+second signal stops at once), closes idle keep-alive connections, then runs the
+shutdown callbacks
 (``at_shutdown``): periodic jobs stop, the database closes (FileStorage writes
 ``Data.fs.index``, so the next start does not rescan the file).
 
@@ -75,6 +76,9 @@ def serve_until_stopped(server, timeout=30.0) -> None:
     stopping = threading.Event()
 
     def on_signal(signum, frame):
+        if stopping.is_set():                # a second signal: stop now (atexit closes the database)
+            log.warning("second stop signal: leaving without waiting for requests")
+            raise SystemExit(1)
         stopping.set()
         listeners[0].pull_trigger()          # wake the loop at once
 
