@@ -173,3 +173,21 @@ def _try(call):
         return call()
     except Exception as exc:
         return type(exc).__name__
+
+
+def test_the_server_runs_the_periodic_jobs_and_the_command_shows_their_last_run(server):
+    import json
+    srv, ini = server
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        done = beffroi(ini, "jobs", "--json")
+        assert done.returncode == 0, done.stderr
+        rows = {row["name"]: row for row in json.loads(done.stdout)}
+        if rows["notifications.daily_digests"].get("finished"):
+            break
+        time.sleep(0.5)
+    daily = rows["notifications.daily_digests"]
+    assert daily["runner"].endswith(f":{srv.proc.pid}")       # run by the app process
+    assert daily["outcome"] == "0 daily digest(s) queued" and daily["error"] == ""
+    assert set(rows) >= {"mail.deliver", "notifications.weekly_digests", "spaces.phases_by_date",
+                         "opendata.refresh"}

@@ -1,5 +1,5 @@
-"""``beffroi backup``, ``beffroi restore`` and ``beffroi pack``: see ``beffroi.backup``
-and the README section "Backups and upkeep"."""
+"""``beffroi backup``, ``restore``, ``pack`` (see ``beffroi.backup`` and the README
+section "Backups and upkeep") and ``beffroi jobs`` (periodic jobs, ``beffroi.jobs``)."""
 from __future__ import annotations
 
 import os
@@ -64,3 +64,39 @@ def add_commands(sub):
     p.add_argument("--days", type=float, default=1.0,
                    help="keep the history of the last DAYS days (default 1)")
     p.set_defaults(func=_pack)
+    add_job_commands(sub)
+
+
+def _jobs(env, args):
+    import json
+
+    from beffroi.jobs import JobContext, _now, last_runs
+    from beffroi.jobs_core import core_jobs
+    registry = core_jobs(env.settings)
+    if args.run:
+        job = registry.jobs.get(args.run)
+        if job is None:
+            raise CommandError(f"no job {args.run!r}; known: {', '.join(sorted(registry.jobs))}")
+        env.out(job.run(JobContext(env.db, env.settings, env.plugins, _now())) or "done")
+        return
+    conn = env.db.open()
+    try:
+        runs = last_runs(conn)
+    finally:
+        conn.close()
+    rows = [{"name": name, "title": job.title, "every_seconds": job.period.total_seconds(),
+             **runs.get(name, {})} for name, job in sorted(registry.jobs.items())]
+    if args.json:
+        env.out(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        last = row.get("started") or "never"
+        state = f"error: {row['error']}" if row.get("error") else (row.get("outcome") or "")
+        env.out(f"{row['name']:<32} every {row['every_seconds']:>8.0f} s  last {last}  {state}".rstrip())
+
+
+def add_job_commands(sub):
+    p = sub.add_parser("jobs", help="periodic jobs: their last run, or run one now")
+    p.add_argument("--run", metavar="NAME", help="run this job now, in this process")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_jobs)
