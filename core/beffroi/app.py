@@ -131,12 +131,13 @@ def main(global_config=None, **settings):
 def start_jobs(registry):
     """Run the periodic jobs of ``registry.beffroi_jobs`` (``beffroi.jobs_core`` and
     those added since) in a thread of this process until shutdown."""
+    import beffroi.mail
     from beffroi.jobs import Scheduler
-    from beffroi.mail import stop_background
     from beffroi.serving import at_shutdown
     jobs = registry.beffroi_jobs
-    if "mail.deliver" in jobs.jobs:
-        stop_background()          # the job replaces mail.background's own thread
+    stop_thread = getattr(beffroi.mail, "stop_background", None)
+    if "mail.deliver" in jobs.jobs and stop_thread is not None:
+        stop_thread()              # the job replaces mail.background's own thread
     scheduler = Scheduler(registry._zodb_databases[""], registry.settings, registry.beffroi, jobs)
     at_shutdown(scheduler.stop)    # before the database closes (newest first)
     return scheduler.start()
