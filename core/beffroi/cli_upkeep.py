@@ -70,14 +70,14 @@ def add_commands(sub):
 def _jobs(env, args):
     import json
 
-    from beffroi.jobs import JobContext, _now, last_runs
+    from beffroi.jobs import JobContext, last_runs, utc_now
     from beffroi.jobs_core import core_jobs
     registry = core_jobs(env.settings)
     if args.run:
         job = registry.jobs.get(args.run)
         if job is None:
             raise CommandError(f"no job {args.run!r}; known: {', '.join(sorted(registry.jobs))}")
-        env.out(job.run(JobContext(env.db, env.settings, env.plugins, _now())) or "done")
+        env.out(job.run(JobContext(env.db, env.settings, env.plugins, utc_now())) or "done")
         return
     conn = env.db.open()
     try:

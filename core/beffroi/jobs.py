@@ -118,7 +118,8 @@ class JobRegistry:
         return JobRegistry({n: j for n, j in self.jobs.items() if n not in set(names)})
 
 
-def _now():
+def utc_now() -> datetime:
+    """The current time, aware, in UTC (what jobs and their periods count in)."""
     return datetime.now(timezone.utc)
 
 
@@ -187,7 +188,7 @@ def _record_end(db, job, started, outcome, error):
                 with tm:
                     record = job_records(conn)[job.name]
                     record.claimed_until = None
-                    record.started, record.finished = started, _now()
+                    record.started, record.finished = started, utc_now()
                     record.outcome, record.error = outcome[:300], error[:500]
                 return
             except ConflictError:
@@ -209,7 +210,7 @@ def run_due(ctx_factory, registry: JobRegistry, runner: str, now=None,
     """Run every job whose current period this process claims (or holds from an earlier
     claim, see ``claim_periods``); returns their names. ``state`` is kept by the caller
     between calls (a fresh one when None)."""
-    now = now or _now()
+    now = now or utc_now()
     state = state if state is not None else ProcessState()
     ctx = ctx_factory(now)
     ran = []
