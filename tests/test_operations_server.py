@@ -57,6 +57,9 @@ def test_every_command_works_while_the_server_runs(server, tmp_path):
         ("send-mail",),
         ("send-digests", "--daily"),
         ("org", "export", "rives.localhost", "-o", str(tmp_path / "rives.zip")),
+        ("backup", str(tmp_path / "backups")),
+        ("pack", "--days", "0"),
+        ("jobs",),
     ]
     for args in commands:
         done = beffroi(ini, *args)
@@ -70,6 +73,10 @@ def test_every_command_works_while_the_server_runs(server, tmp_path):
     status, _ = get(srv, "/-/login", host="rives.localhost")
     assert status == 200
     assert "Maire" not in get(srv, "/-/health")[1]
+    refused = beffroi(ini, "restore", str(tmp_path / "backups"), "--yes")
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines()[-1].startswith("error: the database")
+    assert "stop the app processes" in refused.stderr
 
 
 def test_a_database_locked_without_a_server_is_one_error_line_for_every_command(tmp_path):
