@@ -31,7 +31,7 @@ from pyramid.config import Configurator
 from pyramid.interfaces import ISessionFactory
 from pyramid.request import Request
 from pyramid.response import Response
-from ZODB import DB
+from beffroi.persistence import Database as DB
 from ZODB.FileStorage import FileStorage
 
 sys.path.insert(0, str(Path(__file__).parent))

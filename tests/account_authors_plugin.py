@@ -1,5 +1,5 @@
 """A small plugin for the account tests: it lists who wrote the pages of every space
-(through ``author_name``), exports a participant's pages (``data_portable``) and
+(through ``author_name``), exports a participant's pages (``extra_portable_data``) and
 records the accounts it was told were deleted (``on_account_deleted``)."""
 from pyramid.response import Response
 
@@ -24,13 +24,14 @@ def authors_view(context, request):
 
 
 @hookimpl
-def configure(config):
+def on_configure(config):
     config.add_view(authors_view, context=SiteTools, name="test-authors", request_method="GET")
 
 
 @hookimpl
-def data_portable(request, user):
-    return {"pages": [p.title for p in _pages(request.organisation) if p.creator == user.id]}
+def extra_portable_data(request, user):
+    pages = [p.title for p in _pages(request.organisation) if p.creator == user.id]
+    return {"account_authors_plugin": {"pages": pages}}
 
 
 @hookimpl

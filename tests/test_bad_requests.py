@@ -18,7 +18,7 @@ def _crashing_plugin():
         raise RuntimeError("a bug in a plugin")
 
     module = types.ModuleType("crashing")
-    module.configure = hookimpl(lambda config: config.add_view(
+    module.on_configure = hookimpl(lambda config: config.add_view(
         crash, context=SiteTools, name="crash", request_method="POST", require_csrf=False))
     return module
 

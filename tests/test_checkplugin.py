@@ -46,8 +46,8 @@ def test_a_plugin_keeping_the_contract_passes_with_every_check_ticked(tmp_path, 
             del sys.modules[name]
     assert status == 0, report
     assert "✗" not in report
-    for check in ("hooks: configure, demo_content, register_modules",
-                  "beffroi_api '>=1.0,<2' accepts", "permissions namespaced (1)",
+    for check in ("hooks: on_configure, register_modules",
+                  "beffroi_api '>=2.0,<3' accepts", "permissions namespaced (1)",
                   "catalog indexes namespaced (1)", "settings schemas build (1)",
                   "evolve steps ordered and namespaced (1)", "templates compile (3)",
                   "translations complete for fr, en", ".pot up to date with the sources"):
@@ -68,7 +68,7 @@ def test_the_pages_module_keeps_the_structural_contract(tmp_path):
 BROKEN = '''
     from beffroi import ModuleInfo, PermissionInfo, hookimpl
 
-    beffroi_api = ">=1.0,<2"
+    beffroi_api = ">=2.0,<3"
 
     @hookimpl
     def register_widgets():
@@ -106,7 +106,7 @@ def test_signatures_markers_api_and_evolve_order_are_checked(write_plugin):
         from beffroi import EvolveStep, ModuleInfo, hookimpl
 
         @hookimpl
-        def configure(config, settings):
+        def on_configure(config, settings):
             pass
 
         def register_permissions():
@@ -135,7 +135,7 @@ def test_an_incompatible_api_range_fails(write_plugin):
         beffroi_api = "<1"
 
         @hookimpl
-        def configure(config):
+        def on_configure(config):
             pass
     ''')
     text = check_plugin(name).render()
@@ -145,10 +145,10 @@ def test_an_incompatible_api_range_fails(write_plugin):
 def test_a_template_that_does_not_compile_is_named(write_plugin):
     name = write_plugin("beffroi_badtpl", '''
         from beffroi import hookimpl
-        beffroi_api = ">=1.0,<2"
+        beffroi_api = ">=2.0,<3"
 
         @hookimpl
-        def configure(config):
+        def on_configure(config):
             pass
     ''', {"templates/ok.pt": '<p tal:content="request.url">x</p>\n',
           "templates/bad.pt": '<p tal:repeat="">x</p>\n'})

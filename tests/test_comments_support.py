@@ -50,7 +50,7 @@ class IdeasPlugin:
 
     @hookimpl
     def register_modules(self):
-        return [ModuleInfo(name="ideas", title="Ideas", content_types=(Idea,),
+        return [ModuleInfo(name="ideas", title="Ideas",
                            permissions=(PermissionInfo("ideas.create", "Create ideas",
                                                        ("authenticated",)),))]
 
@@ -59,7 +59,7 @@ class IdeasPlugin:
         return [NotificationInfo("ideas.published", "New idea")]
 
     @hookimpl
-    def configure(self, config):
+    def on_configure(self, config):
         from beffroi.resources.module import ModuleContainer
         config.add_view(idea_view, context=Idea, permission="view", request_method="GET")
         config.add_view(add_idea_view, context=ModuleContainer, module="ideas", name="add",

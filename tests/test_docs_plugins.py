@@ -39,7 +39,7 @@ def test_the_tutorial_covers_the_whole_journey():
     text = doc_text()
     for needle in ("beffroi new-plugin", "pip install -e", "pytest", "beffroi module",
                    "pot-create", "pybabel compile", "beffroi check-plugin", "python -m build",
-                   "twine upload", 'beffroi_api = ">=1.0,<2"', "register_skins", "EvolveStep",
+                   "twine upload", 'beffroi_api = ">=2.0,<3"', "register_skins", "EvolveStep",
                    "beffroi evolve"):
         assert needle in text, needle
     for slot in ("title", "head", "breadcrumbs", "content", "aside", "footer", "account-nav"):

@@ -19,11 +19,11 @@ def plugin_module(name, api=None):
     return module
 
 
-def test_the_api_version_is_one_point_something():
-    assert PLUGIN_API_VERSION.split(".")[0] == "1"
+def test_the_api_version_is_two_point_something():
+    assert PLUGIN_API_VERSION.split(".")[0] == "2"
 
 
-@pytest.mark.parametrize("api", [">=1.0,<2", ">=1.0", "~=1.0", None])
+@pytest.mark.parametrize("api", [">=2.0,<3", ">=1.0", "~=2.0", None])
 def test_a_plugin_accepting_this_api_loads(api):
     plugins = load_plugins(extra=[("compatible", plugin_module("compatible", api))],
                            load_entrypoints=False)
@@ -32,10 +32,10 @@ def test_a_plugin_accepting_this_api_loads(api):
 
 def test_a_plugin_needing_another_major_version_is_refused_naming_both_versions():
     with pytest.raises(PluginError) as info:
-        load_plugins(extra=[("future", plugin_module("future", ">=2.0,<3"))],
+        load_plugins(extra=[("future", plugin_module("future", ">=3.0,<4"))],
                      load_entrypoints=False)
     message = str(info.value)
-    assert "'future'" in message and ">=2.0,<3" in message and PLUGIN_API_VERSION in message
+    assert "'future'" in message and ">=3.0,<4" in message and PLUGIN_API_VERSION in message
     assert "upgrade" in message
 
 
@@ -106,7 +106,7 @@ def test_an_in_memory_database_on_request(beffroi_db, platform, beffroi_org):
 
 
 def test_the_beffroi_plugins_marker_loads_a_module_that_is_not_installed(request):
-    module = plugin_module("marked", ">=1.0,<2")
+    module = plugin_module("marked", ">=2.0,<3")
     request.node.add_marker(pytest.mark.beffroi_plugins(module))
     platform = request.getfixturevalue("platform")
     assert "marked" in platform.plugins.modules

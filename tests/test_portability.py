@@ -2,7 +2,7 @@
 import json
 import zipfile
 
-from ZODB import DB
+from beffroi.persistence import Database as DB
 from zodburi import resolve_uri
 
 from beffroi.app import make_config

@@ -73,7 +73,7 @@ def test_the_generated_distribution_has_the_promised_parts(generated):
     assert "beffroi =\n    gazette = beffroi_gazette" in setup
     assert "beffroi_gazette = templates/*.pt" in setup
     assert (generated / "pyproject.toml").exists() and (generated / "README.md").exists()
-    for part in ("__init__.py", "content.py", "schemas.py", "views.py", "evolve.py",
+    for part in ("__init__.py", "content.py", "schemas.py", "views.py",
                  "templates/listing.pt", "templates/item.pt", "templates/form.pt", "static/gazette.css",
                  "locale/beffroi_gazette.pot", "locale/fr/LC_MESSAGES/beffroi_gazette.po",
                  "locale/fr/LC_MESSAGES/beffroi_gazette.mo",

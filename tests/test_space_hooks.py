@@ -11,7 +11,7 @@ from beffroi.testing import Platform
 def ideas_plugin():
     module = types.ModuleType("ideas")
     module.register_modules = hookimpl(lambda: [ModuleInfo("ideas", "Idées")])
-    module.space_navigation = hookimpl(
+    module.extra_space_navigation = hookimpl(
         lambda request, space: [NavItem("Carte des idées", request.resource_url(space) + "carte")])
     return module
 

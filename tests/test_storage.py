@@ -1,6 +1,6 @@
 """The same journeys on FileStorage and on PostgreSQL (RelStorage), and reads never write."""
 import pytest
-from ZODB import DB
+from beffroi.persistence import Database as DB
 from zodburi import resolve_uri
 
 from beffroi.app import make_config

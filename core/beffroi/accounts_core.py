@@ -138,13 +138,9 @@ def delete_account(request, user):
     """Delete ``user``'s account: personal data wiped, roles and links removed, every
     plugin told (``on_account_deleted``). What they wrote stays, shown as written by
     "Deleted participant"; the id remains so content still points at a tombstone."""
-    from beffroi.follows import forget_user
-    from beffroi.tokens import revoke_tokens
     org = request.organisation
-    request.registry.beffroi.pm.hook.on_account_deleted(request=request, user=user)
-    forget_user(org, user.id)
+    request.registry.beffroi.call("on_account_deleted", request=request, user=user)
     org.users.by_email.pop(user.email.lower(), None)
-    revoke_tokens(org, user.id)
     org.set_org_roles(user.id, ())
     for space in org.spaces.values():
         if space.space_roles(user.id):
@@ -182,22 +178,18 @@ def profile_data(request, user):
 
 
 def data_archive(request, user) -> bytes:
-    """A ZIP of ``profile.json``, ``avatar.*`` and one ``plugins/<name>.json`` per plugin
-    answering ``data_portable``."""
+    """A ZIP of ``profile.json``, ``avatar.*`` and one ``plugins/<module>.json`` per module
+    declaring ``portable_data`` that holds something of ``user``."""
+    from beffroi.kit import portable_data_of_modules
     buffer = io.BytesIO()
-    pm = request.registry.beffroi.pm
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("profile.json", _json(profile_data(request, user)))
         if user.avatar is not None:
             ext = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}.get(user.avatar_type, "bin")
             with user.avatar.open("r") as f:
                 archive.writestr(f"avatar.{ext}", f.read())
-        args = {"request": request, "user": user}
-        for impl in pm.hook.data_portable.get_hookimpls():
-            # called one by one to name each file after its plugin
-            result = impl.function(*[args[name] for name in impl.argnames])
-            if result:
-                archive.writestr(f"plugins/{impl.plugin_name}.json", _json(result))
+        for module, data in portable_data_of_modules(request, user):
+            archive.writestr(f"plugins/{module}.json", _json(data))
         archive.writestr("README.txt", request.localizer.translate(_(
             "Your data on ${org}, as JSON files: profile.json for your account, and one file "
             "per module under plugins/.", mapping={"org": request.organisation.name})))

@@ -107,7 +107,9 @@ def make_config(settings, serve_database=False) -> Configurator:
     config.include("beffroi.forms")
     for skin in plugins.skins.values():
         config.add_static_view(f"-/skin/{skin.name}", skin.static, cache_max_age=3600)
-    plugins.pm.hook.configure(config=config)
+    from beffroi.kit import configure_modules
+    configure_modules(config, plugins)
+    plugins.call("on_configure", config=config)
     return config
 
 

@@ -16,7 +16,8 @@ import hypatia.text
 from BTrees.IOBTree import IOBTree
 from BTrees.OIBTree import OIBTree
 from persistent import Persistent
-from pyramid.traversal import find_resource, resource_path_tuple
+from pyramid.location import inside
+from pyramid.traversal import find_interface, find_resource, resource_path_tuple
 
 _DISCRIMINATORS: dict = {}
 _KINDS = {"field": hypatia.field.FieldIndex, "keyword": hypatia.keyword.KeywordIndex,
@@ -128,22 +129,13 @@ def text_search(organisation, index_name, text, within=None):
         return []
     found = cat.resolve(organisation, result.ids)
     if within is not None:
-        found = (o for o in found if _inside(o, within))
+        found = (o for o in found if inside(o, within))
     return list(found)
-
-
-def _inside(obj, container):
-    while obj is not None:
-        if obj is container:
-            return True
-        obj = getattr(obj, "__parent__", None)
-    return False
 
 
 def _organisation_of(obj):
     from beffroi.resources.organisation import Organisation
-    while obj is not None and not isinstance(obj, Organisation):
-        obj = obj.__parent__
+    obj = find_interface(obj, Organisation)
     if obj is None:
         raise ValueError("content must be inside an organisation to be indexed")
     return obj

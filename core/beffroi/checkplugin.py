@@ -21,8 +21,8 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from beffroi import hookspecs
-from beffroi.infos import NAMESPACED_RE, EvolveStep, ModuleInfo, PermissionInfo
-from beffroi.plugins import ENTRY_POINT_GROUP, GRANTABLE, INDEX_KINDS, PluginError
+from beffroi import contract
+from beffroi.plugins import ENTRY_POINT_GROUP, PluginError
 
 LOCALES = ("fr", "en")
 OK, FAIL, SKIP = "✓", "✗", "–"
@@ -97,6 +97,7 @@ def check_plugin(name: str) -> Report:
     if hooks_ok and modules is not None:
         _check_loads(report, plugin, module)
     package_dir = _package_dir(module)
+    _check_imports(report, package_dir)
     _check_templates(report, package_dir)
     _check_translations(report, package_dir, plugin)
     return report
@@ -106,14 +107,14 @@ def _check_api(report, module):
     wanted = getattr(module, "beffroi_api", None)
     if wanted is None:
         report.add(False, "beffroi_api is not declared", [
-            f'add `beffroi_api = ">=1.0,<2"` to {module.__name__} (the plugin API versions it '
+            f'add `beffroi_api = ">=2.0,<3"` to {module.__name__} (the plugin API versions it '
             f"supports) so an incompatible Beffroi refuses it instead of breaking"])
         return
     try:
         spec = SpecifierSet(wanted)
     except InvalidSpecifier:
         report.add(False, f"beffroi_api {wanted!r} is not a version range",
-                   ['write a range such as ">=1.0,<2"'])
+                   ['write a range such as ">=2.0,<3"'])
         return
     current = hookspecs.PLUGIN_API_VERSION
     if Version(current) in spec:
@@ -165,7 +166,8 @@ def _call(module, hookname):
 
 
 def _check_declarations(report, plugin, module):
-    """Permissions, indexes, schemas and evolve steps; None when they cannot be read."""
+    """The rules of ``beffroi.contract``, as start-up applies them, one line per rule;
+    None when the declarations cannot be read."""
     try:
         modules = _call(module, "register_modules")
         extra_perms = _call(module, "register_permissions")
@@ -173,89 +175,21 @@ def _check_declarations(report, plugin, module):
     except Exception as exc:
         report.add(False, "register_* hooks run", [f"{type(exc).__name__}: {exc}"])
         return None
-    wrong = [m for m in modules if not isinstance(m, ModuleInfo)]
-    if wrong:
-        report.add(False, "register_modules returns ModuleInfo",
-                   [f"{w!r} is not a ModuleInfo (from beffroi import ModuleInfo)" for w in wrong])
+    problems = contract.module_problems(modules)
+    if problems:
+        report.add(False, "register_modules returns ModuleInfo", problems)
         return None
-    namespaces = [m.name for m in modules] + [plugin]
-    _check_permissions(report, modules, extra_perms, namespaces)
-    _check_indexes(report, modules)
-    _check_schemas(report, plugin, modules)
-    _check_steps(report, modules, extra_steps, namespaces)
+    perms = [p for m in modules for p in m.permissions] + list(extra_perms)
+    _add(report, f"permissions namespaced ({len(perms)})",
+         contract.permission_problems(plugin, modules, extra_perms))
+    _add(report, f"catalog indexes namespaced ({sum(len(m.indexes) for m in modules)})",
+         contract.index_problems(modules))
+    schemas = sum(1 for m in modules for f in (m.settings_schema, m.phase_settings_schema) if f)
+    _add(report, f"settings schemas build ({schemas})", contract.schema_problems(modules))
+    steps = [s for m in modules for s in m.evolve_steps] + list(extra_steps)
+    _add(report, f"evolve steps ordered and namespaced ({len(steps)})",
+         contract.step_problems(plugin, modules, extra_steps))
     return modules
-
-
-def _check_permissions(report, modules, extra, namespaces):
-    perms = [(m.name, p) for m in modules for p in m.permissions] + [(None, p) for p in extra]
-    problems = []
-    for owner, perm in perms:
-        if not isinstance(perm, PermissionInfo):
-            problems.append(f"{perm!r} is not a PermissionInfo")
-            continue
-        prefix = owner or namespaces[-1]
-        if not NAMESPACED_RE.match(perm.name) or (owner and not perm.name.startswith(owner + ".")):
-            problems.append(f"permission {perm.name!r} must be namespaced like "
-                            f"'{prefix}.{perm.name.rsplit('.', 1)[-1]}'")
-        bad = [r for r in perm.roles if r not in GRANTABLE]
-        if bad:
-            problems.append(f"permission {perm.name!r} grants unknown roles {bad}; use "
-                            f"{list(GRANTABLE)}")
-    names = [p.name for _, p in perms if isinstance(p, PermissionInfo)]
-    problems += [f"permission {n!r} is declared twice" for n in sorted(set(names))
-                 if names.count(n) > 1]
-    _add(report, f"permissions namespaced ({len(perms)})", problems)
-
-
-def _check_indexes(report, modules):
-    problems, count = [], 0
-    for info in modules:
-        for index in info.indexes:
-            count += 1
-            if not index.name.startswith(info.name + ".") or not NAMESPACED_RE.match(index.name):
-                problems.append(f"index {index.name!r} must be namespaced "
-                                f"'{info.name}.{index.name.rsplit('.', 1)[-1]}'")
-            if index.kind not in INDEX_KINDS:
-                problems.append(f"index {index.name!r} has kind {index.kind!r}; use one of "
-                                f"{list(INDEX_KINDS)}")
-            if not callable(index.discriminator):
-                problems.append(f"index {index.name!r}: the discriminator is not callable")
-    _add(report, f"catalog indexes namespaced ({count})", problems)
-
-
-def _check_schemas(report, plugin, modules):
-    from beffroi.plugins import _check_schema
-    problems, count = [], 0
-    for info in modules:
-        for attr in ("settings_schema", "phase_settings_schema"):
-            factory = getattr(info, attr)
-            if factory is None:
-                continue
-            count += 1
-            try:
-                _check_schema(plugin, info.name, attr, factory)
-            except PluginError as exc:
-                problems.append(str(exc))
-    _add(report, f"settings schemas build ({count})", problems)
-
-
-def _check_steps(report, modules, extra, namespaces):
-    steps = [s for m in modules for s in m.evolve_steps] + list(extra)
-    problems = [f"{s!r} is not an EvolveStep" for s in steps if not isinstance(s, EvolveStep)]
-    steps = [s for s in steps if isinstance(s, EvolveStep)]
-    for step in steps:
-        if not NAMESPACED_RE.match(step.name) or step.name.split(".")[0] not in namespaces:
-            problems.append(f"evolve step {step.name!r} must be namespaced by the module, "
-                            f"like '{namespaces[0]}.0001_what_it_does'")
-        if not callable(step.run):
-            problems.append(f"evolve step {step.name!r}: run is not callable")
-    names = [s.name for s in steps]
-    if names != sorted(names):
-        problems.append(f"evolve steps run in name order, but are declared as {names}: "
-                        f"number them (0001_, 0002_ …) in the order they must run")
-    problems += [f"evolve step {n!r} is declared twice" for n in sorted(set(names))
-                 if names.count(n) > 1]
-    _add(report, f"evolve steps ordered and namespaced ({len(steps)})", problems)
 
 
 def _check_loads(report, plugin, module):
@@ -278,6 +212,45 @@ def _package_dir(module) -> Path | None:
     if not path:
         return None
     return Path(path).parent if Path(path).name == "__init__.py" else None
+
+
+def private_imports(package_dir: Path) -> list[str]:
+    """Imports of Beffroi's core outside the public toolkit (``beffroi`` and
+    ``beffroi.api``) in the package's Python files, tests excluded, as
+    ``"path:line: import"`` strings (empty when there is none)."""
+    import ast
+
+    import beffroi
+    from beffroi.api import PUBLIC_MODULES
+    found = []
+    for path in sorted(package_dir.rglob("*.py")):
+        if "tests" in path.relative_to(package_dir).parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names if a.name.split(".")[0] == "beffroi"
+                         and a.name not in PUBLIC_MODULES]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module \
+                    and node.module.split(".")[0] == "beffroi":
+                if node.module not in PUBLIC_MODULES:
+                    names = [node.module]
+                elif node.module == "beffroi":
+                    names = [f"beffroi.{a.name}" for a in node.names
+                             if a.name not in beffroi.__all__]
+            found += [f"{path.relative_to(package_dir)}:{node.lineno}: {n}" for n in names]
+    return found
+
+
+def _check_imports(report, package_dir):
+    if package_dir is None:
+        return
+    problems = private_imports(package_dir)
+    if problems:
+        problems.append("import from `beffroi` and `beffroi.api` only (the public toolkit, "
+                        "covered by beffroi_api); ask for what is missing in an issue")
+    _add(report, "imports only the public toolkit (beffroi, beffroi.api)", problems)
 
 
 def _check_templates(report, package_dir):

@@ -197,7 +197,7 @@ def build_parser(plugins=None):
     from beffroi.cli_more import add_commands
     add_commands(sub)
     if plugins is not None:
-        plugins.pm.hook.register_commands(subparsers=sub)
+        plugins.call("register_commands", subparsers=sub)
     return parser
 
 

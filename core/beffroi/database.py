@@ -115,7 +115,7 @@ class EmbeddedServer:
 def _client_db(location: FileStorageLocation, dbkw, wait_timeout=10):
     from ZEO.ClientStorage import ClientStorage
     from ZEO.Exceptions import ClientDisconnected
-    from ZODB import DB
+    from beffroi.persistence import Database as DB
     try:
         storage = ClientStorage(location.socket, wait_timeout=wait_timeout,
                                 blob_dir=location.blob_dir, shared_blob_dir=bool(location.blob_dir))
@@ -136,7 +136,7 @@ def open_database(uri: str, serve: bool = False):
     client of that process's socket. Raises ``DatabaseUnavailable`` when the
     database is locked by a process that does not serve it, or unreachable."""
     from zodburi import resolve_uri
-    from ZODB import DB
+    from beffroi.persistence import Database as DB
     try:
         factory, dbkw = resolve_uri(uri)
     except Exception as exc:

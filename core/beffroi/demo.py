@@ -48,7 +48,9 @@ ORGANISATIONS = [
 def create_demo(app, plugins) -> list[str]:
     """Create what is missing of the demo; return lines to print (URLs and credentials)."""
     lines = []
-    modules = [m for m in ("pages", "proposals") if m in plugins.modules]
+    from beffroi.kit import fill_demo_content
+    # every installed module that brings demo content, in name order
+    modules = sorted(n for n, info in plugins.modules.items() if info.demo_content is not None)
     space_type = "participatory_process" if "participatory_process" in plugins.space_types \
         else next(iter(plugins.space_types), None)
     if SYSTEM_EMAIL not in app.system.admins:
@@ -81,7 +83,7 @@ def create_demo(app, plugins) -> list[str]:
             space.published = True
             for name in modules:
                 container = enable_module(plugins, org, space, name)
-                plugins.pm.hook.demo_content(container=container)
+                fill_demo_content(plugins, container)
         if domain.startswith("commune"):
             space_admin_email = f"espace@{domain}"
             if org.users.find_by_email(space_admin_email) is None and "place-du-marche" in org.spaces:

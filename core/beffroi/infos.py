@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 NAMESPACED_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9][a-z0-9_.]*$")
@@ -47,12 +47,27 @@ class EvolveStep:
 
 @dataclass(frozen=True)
 class ModuleInfo:
-    """A participation module an admin can enable in a space."""
+    """A participation module an admin can enable in a space.
+
+    The callables below are what the module does for its own items; the core loops
+    over the organisations and spaces and calls each with one container (a
+    ``ModuleContainer`` of this module), so a module never writes that loop:
+
+    - ``open_data(request, container)`` → iterable of flat dicts (str/int/float/bool/None
+      values): the public rows served at ``<space>/<module>/export.csv`` and
+      ``export.json``; only what an anonymous visitor may read, no personal data.
+    - ``organisation_export(container)`` → JSON-serialisable value for the readable part
+      of a whole-organisation export (``open-data.json`` of ``beffroi org export``).
+    - ``portable_data(request, container, user)`` → JSON-serialisable value of what
+      ``user`` wrote there, for "download my data" (GDPR art. 20); empty → left out.
+    - ``on_account_deleted(request, container, user)``: anonymise what the container
+      keeps about ``user``.
+    - ``demo_content(container)``: fill an empty container with sample items.
+    """
     name: str
     title: str
     description: str = ""
     icon: str = "📄"
-    content_types: tuple[type, ...] = ()
     permissions: tuple[PermissionInfo, ...] = ()
     #: A callable returning a colander schema for module-wide settings.
     settings_schema: Callable[[], Any] | None = None
@@ -62,8 +77,13 @@ class ModuleInfo:
     evolve_steps: tuple[EvolveStep, ...] = ()
     on_enable: Callable[[Any, Any], None] | None = None
     on_disable: Callable[[Any, Any], None] | None = None
-    #: Function (request, container) -> list of dicts for open-data exports.
-    export: Callable[[Any, Any], list] | None = None
+    open_data: Callable[[Any, Any], Iterable[dict]] | None = None
+    #: Column order of ``export.csv`` (default: the keys of the first row).
+    open_data_columns: tuple[str, ...] = ()
+    organisation_export: Callable[[Any], Any] | None = None
+    portable_data: Callable[[Any, Any, Any], Any] | None = None
+    on_account_deleted: Callable[[Any, Any, Any], None] | None = None
+    demo_content: Callable[[Any], None] | None = None
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,10 @@ import pluggy
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
-from beffroi import hookspecs
-from beffroi.infos import (
-    NAME_RE, NAMESPACED_RE, SPACE_ROLES, EvolveStep, ModuleInfo, SkinInfo, SpaceTypeInfo,
-)
+from beffroi import contract, hookspecs
+from beffroi.infos import NAMESPACED_RE, EvolveStep, ModuleInfo, SkinInfo, SpaceTypeInfo
 
 ENTRY_POINT_GROUP = "beffroi"
-INDEX_KINDS = ("field", "keyword", "text")
-GRANTABLE = SPACE_ROLES + ("authenticated", "everyone")
 
 
 class PluginError(Exception):
@@ -62,26 +58,29 @@ class PluginSet:
             })
         return out
 
-    def space_hook(self, space):
-        """Hook caller reaching only plugins with a module enabled in ``space``."""
+    def call(self, hookname, **kwargs) -> list:
+        """Call the hook ``hookname`` with keyword arguments; return the list of results.
+
+        The one way the core calls a hook. A space-scoped hook (declared with
+        ``@space_hookspec``) needs ``space=`` and reaches only the plugins whose module
+        is enabled in that space, or that provide no module. Raises ``TypeError`` when a
+        space-scoped hook is called without ``space``."""
+        if hookname in hookspecs.SPACE_SCOPED:
+            space = kwargs.get("space")
+            if space is None:
+                raise TypeError(f"hook {hookname!r} is space-scoped: call it with space=")
+            return self.pm.subset_hook_caller(hookname, self._excluded_in(space))(**kwargs)
+        return getattr(self.pm.hook, hookname)(**kwargs)
+
+    def _excluded_in(self, space):
         enabled = {c.module_name for c in space.modules.values() if c.enabled}
-        excluded = [
-            self.plugins[p].module for m, p in self.module_plugin.items()
-            if m not in enabled and self.module_is_only_provider(p, enabled)
-        ]
-        return _SubsetHook(self.pm, excluded)
+        return [self.plugins[p].module for m, p in self.module_plugin.items()
+                if m not in enabled and self.module_is_only_provider(p, enabled)]
 
     def module_is_only_provider(self, plugin_name, enabled) -> bool:
         provided = [m for m, p in self.module_plugin.items() if p == plugin_name]
         return not any(m in enabled for m in provided)
 
-
-class _SubsetHook:
-    def __init__(self, pm, excluded):
-        self._pm, self._excluded = pm, excluded
-
-    def __getattr__(self, name):
-        return self._pm.subset_hook_caller(name, self._excluded)
 
 
 def _check_api(name, module):
@@ -122,7 +121,9 @@ def load_plugins(extra=(), load_entrypoints=True, exclude=()) -> PluginSet:
     pm = pluggy.PluginManager("beffroi")
     pm.add_hookspecs(hookspecs)
     records: dict[str, PluginRecord] = {}
-    found = list(_entry_points(set(exclude))) if load_entrypoints else []
+    from beffroi import builtins   # the core's own features, through the same hooks
+    found = [("beffroi", builtins, "beffroi", "")]
+    found += list(_entry_points(set(exclude))) if load_entrypoints else []
     found += [(name, module, "", "") for name, module in extra]
     for name, module, dist, version in found:
         if name in records:
@@ -157,61 +158,41 @@ def _per_plugin(pm, hookname, *args):
 
 
 def _collect(pm, records) -> PluginSet:
-    modules, module_plugin, space_types, skins, permissions = {}, {}, {}, {}, {}
-    steps: list[EvolveStep] = []
+    """Gather every plugin's declarations; refuse the first that breaks a rule of
+    ``beffroi.contract`` (the same rules ``beffroi check-plugin`` reports) or collides
+    with another plugin's."""
+    declared = {}
 
     def expect(plugin, item, kind):
         if not isinstance(item, kind):
             raise PluginError(f"plugin {plugin!r} returned {item!r} where a {kind.__name__} is expected")
 
-    def add_permission(plugin, perm):
-        if not NAMESPACED_RE.match(perm.name):
-            raise PluginError(f"plugin {plugin!r}: permission {perm.name!r} must be namespaced "
-                              f"like 'mymodule.create'")
-        if perm.name in permissions:
-            raise PluginError(f"plugin {plugin!r}: permission {perm.name!r} is declared twice")
-        bad = [r for r in perm.roles if r not in GRANTABLE]
-        if bad:
-            raise PluginError(f"plugin {plugin!r}: permission {perm.name!r} names unknown roles "
-                              f"{bad}; use {list(GRANTABLE)}")
-        permissions[perm.name] = perm
-
-    def add_step(plugin, step):
-        expect(plugin, step, EvolveStep)
-        if not NAMESPACED_RE.match(step.name):
-            raise PluginError(f"plugin {plugin!r}: evolve step {step.name!r} must be namespaced")
-        if any(s.name == step.name for s in steps):
-            raise PluginError(f"plugin {plugin!r}: evolve step {step.name!r} is declared twice")
-        steps.append(step)
-
-    for plugin, info in _per_plugin(pm, "register_modules"):
-        expect(plugin, info, ModuleInfo)
-        if not NAME_RE.match(info.name):
-            raise PluginError(f"plugin {plugin!r}: module name {info.name!r} must be lowercase "
-                              f"letters, digits and '_' (2 to 41 characters)")
-        if info.name in modules:
-            raise PluginError(f"plugin {plugin!r}: module {info.name!r} is already provided by "
-                              f"plugin {module_plugin[info.name]!r}")
-        for perm in info.permissions:
-            add_permission(plugin, perm)
-            if not perm.name.startswith(info.name + "."):
-                raise PluginError(f"plugin {plugin!r}: permission {perm.name!r} of module "
-                                  f"{info.name!r} must start with '{info.name}.'")
-        for index in info.indexes:
-            if not index.name.startswith(info.name + "."):
-                raise PluginError(f"plugin {plugin!r}: index {index.name!r} must be namespaced "
-                                  f"'{info.name}.…'")
-            if index.kind not in INDEX_KINDS:
-                raise PluginError(f"plugin {plugin!r}: index {index.name!r} has kind "
-                                  f"{index.kind!r}; use one of {INDEX_KINDS}")
-        for attr in ("settings_schema", "phase_settings_schema"):
-            factory = getattr(info, attr)
-            if factory is not None:
-                _check_schema(plugin, info.name, attr, factory)
-        for step in info.evolve_steps:
-            add_step(plugin, step)
-        modules[info.name] = info
-        module_plugin[info.name] = plugin
+    for hookname in ("register_modules", "register_permissions", "register_evolve_steps"):
+        for plugin, item in _per_plugin(pm, hookname):
+            declared.setdefault(plugin, {}).setdefault(hookname, []).append(item)
+    modules, module_plugin, permissions, steps = {}, {}, {}, []
+    for plugin, found in declared.items():
+        own_modules = found.get("register_modules", [])
+        own_perms = found.get("register_permissions", [])
+        own_steps = found.get("register_evolve_steps", [])
+        problems = contract.all_problems(plugin, own_modules, own_perms, own_steps)
+        if problems:
+            raise PluginError(f"plugin {plugin!r}: {problems[0]}")
+        for info in own_modules:
+            if info.name in modules:
+                raise PluginError(f"plugin {plugin!r}: module {info.name!r} is already provided "
+                                  f"by plugin {module_plugin[info.name]!r}")
+            modules[info.name] = info
+            module_plugin[info.name] = plugin
+        for perm in [p for m in own_modules for p in m.permissions] + own_perms:
+            if perm.name in permissions:
+                raise PluginError(f"plugin {plugin!r}: permission {perm.name!r} is declared twice")
+            permissions[perm.name] = perm
+        for step in [s for m in own_modules for s in m.evolve_steps] + own_steps:
+            if any(s.name == step.name for s in steps):
+                raise PluginError(f"plugin {plugin!r}: evolve step {step.name!r} is declared twice")
+            steps.append(step)
+    space_types, skins = {}, {}
     for plugin, info in _per_plugin(pm, "register_space_types"):
         expect(plugin, info, SpaceTypeInfo)
         if info.name in space_types:
@@ -223,10 +204,6 @@ def _collect(pm, records) -> PluginSet:
         if info.name in skins:
             raise PluginError(f"plugin {plugin!r}: skin {info.name!r} is declared twice")
         skins[info.name] = info
-    for plugin, perm in _per_plugin(pm, "register_permissions"):
-        add_permission(plugin, perm)
-    for plugin, step in _per_plugin(pm, "register_evolve_steps"):
-        add_step(plugin, step)
     steps.sort(key=lambda s: s.name)
     notifications = _collect_notifications(pm)
     return PluginSet(pm, records, modules, module_plugin, space_types, skins, permissions, steps,
@@ -235,9 +212,7 @@ def _collect(pm, records) -> PluginSet:
 
 def _collect_notifications(pm) -> dict:
     from beffroi.infos import NotificationInfo
-    from beffroi.notifications import CORE_NOTIFICATIONS
-    kinds = {info.kind: "beffroi" for info in CORE_NOTIFICATIONS}
-    out = {}
+    kinds, out = {}, {}
     for plugin, info in _per_plugin(pm, "register_notifications"):
         if not isinstance(info, NotificationInfo):
             raise PluginError(f"plugin {plugin!r} returned {info!r} where a NotificationInfo "
@@ -251,20 +226,6 @@ def _collect_notifications(pm) -> dict:
         kinds[info.kind] = plugin
         out[info.kind] = info
     return out
-
-
-def _check_schema(plugin, module, attr, factory):
-    import colander
-    try:
-        schema = factory()
-        if not isinstance(schema, colander.SchemaNode):
-            raise TypeError(f"returned {type(schema).__name__}, not a colander schema")
-        schema.bind().deserialize(schema.serialize({}))
-    except colander.Invalid:
-        pass  # required fields without defaults are allowed; the schema builds
-    except Exception as exc:
-        raise PluginError(f"plugin {plugin!r}: module {module!r}: {attr} does not build: "
-                          f"{type(exc).__name__}: {exc}") from exc
 
 
 def signature_of(func) -> str:

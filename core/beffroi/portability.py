@@ -17,6 +17,7 @@ import zipfile
 from datetime import datetime, timezone
 
 from beffroi.organisations import OrganisationError, check_host
+from beffroi.persistence import old_module_names
 from beffroi.resources.organisation import Organisation
 
 FORMAT = "beffroi-organisation/1"
@@ -31,9 +32,8 @@ def export_organisation(conn, plugins, organisation, path):
         "plugins": {name: rec.version for name, rec in plugins.plugins.items()},
         "spaces": len(organisation.spaces), "participants": len(organisation.users),
     }
-    open_data = {}
-    for part in plugins.pm.hook.export_organisation(organisation=organisation):
-        open_data.update(part or {})
+    from beffroi.kit import organisation_export_of_modules
+    open_data = organisation_export_of_modules(plugins, organisation)
     with tempfile.TemporaryDirectory() as tmp:
         dump = os.path.join(tmp, "organisation.zexp")
         conn.exportFile(organisation._p_oid, dump)
@@ -67,7 +67,8 @@ def import_organisation(conn, app_root, plugins, path, host=None, secondary_host
     hosts = [check_host(app_root, h) for h in (host, *secondary)]
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(path) as z:
         dump = z.extract("organisation.zexp", tmp)
-        org = conn.importFile(dump)
+        with old_module_names():        # an export made before a class moved
+            org = conn.importFile(dump)
     if not isinstance(org, Organisation):
         raise OrganisationError(f"{path} does not hold an organisation")
     oid = app_root.organisations.unique_name(manifest["id"])

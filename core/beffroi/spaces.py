@@ -21,7 +21,8 @@ def add_space(plugins, organisation, slug, title, space_type, description="", re
     else:
         from beffroi.i18n import localizer_for
         localizer = localizer_for(plugins, organisation.default_locale)
-    for phase_title in plugins.space_types[space_type].default_phases:
+    info = plugins.space_types[space_type]
+    for phase_title in (info.default_phases if info.has_phases else ()):
         # stored as plain text in the organisation's language, editable afterwards
         space.add_phase(Phase(str(localizer.translate(phase_title))))
     return space

@@ -66,14 +66,14 @@ def pytest_configure(config):
 
 
 def _file_db(path):
-    from ZODB import DB
+    from beffroi.persistence import Database as DB
     from ZODB.FileStorage import FileStorage
     os.makedirs(path / "blobs", exist_ok=True)
     return DB(FileStorage(str(path / "Data.fs"), blob_dir=str(path / "blobs")))
 
 
 def _memory_db():
-    from ZODB import DB
+    from beffroi.persistence import Database as DB
     from ZODB.MappingStorage import MappingStorage
     return DB(MappingStorage())
 

@@ -41,6 +41,9 @@ def _form(request, action, button):
 def phases_view(context, request):
     """The list of phases with, below, the form adding one."""
     space = context.managed_space
+    info = request.registry.beffroi.space_types.get(space.space_type)
+    if info is not None and not info.has_phases:
+        raise HTTPNotFound()     # an assembly-like space type has no phases
     base = request.resource_url(context)
     form = _form(request, base, "create")
     if request.method == "POST":

@@ -131,7 +131,7 @@ def add_globals(event):
                                    for code in (org.locales if org else ("fr", "en"))])
     event.setdefault("_", _)
     if org is not None:
-        for extra in request.registry.beffroi.pm.hook.extra_template_vars(request=request):
+        for extra in request.registry.beffroi.call("extra_template_vars", request=request):
             for key, value in (extra or {}).items():
                 event.setdefault(key, value)
 

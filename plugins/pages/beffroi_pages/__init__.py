@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import colander
+import deform
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi import EvolveStep, IndexInfo, ModuleInfo, PermissionInfo, hookimpl
-from beffroi_pages.content import Page, page_text
+from beffroi.api import containers_of
+from beffroi_pages.content import add_page, page_text
 
-beffroi_api = ">=1.0,<2"
+beffroi_api = ">=2.0,<3"
 _ = TranslationStringFactory("beffroi_pages")
 
 
@@ -15,7 +17,7 @@ class PagesSettings(colander.MappingSchema):
     order = colander.SchemaNode(
         colander.String(), title=_("Order of the pages"), default="position",
         validator=colander.OneOf(("position", "title", "recent")),
-        widget=__import__("deform").widget.SelectWidget(values=(
+        widget=deform.widget.SelectWidget(values=(
             ("position", _("In the order they were created")),
             ("title", _("Alphabetical")), ("recent", _("Most recently changed first")))))
     show_search = colander.SchemaNode(colander.Boolean(), title=_("Show a search box"),
@@ -30,14 +32,25 @@ class PagesPhaseSettings(colander.MappingSchema):
 
 def _add_summary(app_root):
     """Pages created before 0.1 get an empty summary."""
-    for org in app_root.organisations.values():
-        for space in org.spaces.values():
-            container = space.modules.get("pages")
-            if container is None:
-                continue
-            for page in container.values():
-                if not hasattr(page, "summary") or page.__dict__.get("summary") is None:
-                    page.summary = ""
+    for container in containers_of(app_root, "pages"):
+        for page in container.values():
+            if page.__dict__.get("summary") is None:
+                page.summary = ""
+
+
+def _row(page):
+    return {"id": page.__name__, "title": page.title, "summary": page.summary,
+            "body_html": page.body, "created": page.created.isoformat(),
+            "modified": page.modified.isoformat()}
+
+
+def _demo_content(container):
+    add_page(container, "À propos de la démarche",
+             "<p>Cette page présente le calendrier, les règles et l'équipe de la démarche.</p>",
+             summary="Le calendrier et les règles.")
+    add_page(container, "Foire aux questions",
+             "<h2>Qui peut participer ?</h2><p>Toute personne habitant le territoire, dès 16 ans.</p>",
+             summary="Les réponses aux questions fréquentes.")
 
 
 @hookimpl
@@ -47,7 +60,6 @@ def register_modules():
         title=_("Pages"),
         description=_("Information pages written by the space's team."),
         icon="📄",
-        content_types=(Page,),
         permissions=(
             PermissionInfo("pages.create", _("Create pages"), ("admin",)),
             PermissionInfo("pages.edit", _("Edit pages"), ("admin",)),
@@ -58,39 +70,13 @@ def register_modules():
         indexes=(IndexInfo("pages.text", "text", page_text),),
         evolve_steps=(EvolveStep("pages.0001_summary", _add_summary,
                                  "give every page a summary field"),),
-        export=lambda request, container: [
-            {"id": p.__name__, "title": p.title, "summary": p.summary, "body_html": p.body,
-             "created": p.created.isoformat(), "modified": p.modified.isoformat()}
-            for p in container.values()],
+        open_data=lambda request, container: [_row(p) for p in container.values()],
+        open_data_columns=("id", "title", "summary", "body_html", "created", "modified"),
+        organisation_export=lambda container: [_row(p) for p in container.values()],
+        demo_content=_demo_content,
     )]
 
 
 @hookimpl
-def configure(config):
-    config.add_translation_dirs("beffroi_pages:locale/")
+def on_configure(config):
     config.include("beffroi_pages.views")
-
-
-@hookimpl
-def demo_content(container):
-    if container.module_name != "pages" or len(container):
-        return
-    from beffroi_pages.content import add_page
-    add_page(container, "À propos de la démarche",
-             "<p>Cette page présente le calendrier, les règles et l'équipe de la démarche.</p>",
-             summary="Le calendrier et les règles.")
-    add_page(container, "Foire aux questions",
-             "<h2>Qui peut participer ?</h2><p>Toute personne habitant le territoire, dès 16 ans.</p>",
-             summary="Les réponses aux questions fréquentes.")
-
-
-@hookimpl
-def export_organisation(organisation):
-    out = {}
-    for space in organisation.spaces.values():
-        container = space.modules.get("pages")
-        if container is not None:
-            out[space.__name__] = [
-                {"id": p.__name__, "title": p.title, "summary": p.summary, "body_html": p.body}
-                for p in container.values()]
-    return {"pages": out}

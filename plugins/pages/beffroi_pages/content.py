@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import re
 
-from beffroi.catalog import index_content, unindex_content
-from beffroi.resources.folder import Content, slugify
-from beffroi.sanitise import sanitise_html
+from beffroi.api import Content, index_content, sanitise_html, slugify, unindex_content
 
 TAG_RE = re.compile(r"<[^>]+>")
 TITLE_MAX = 150

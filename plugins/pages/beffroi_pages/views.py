@@ -1,4 +1,4 @@
-"""Views of the pages module: listing, reading, writing."""
+"""Views of the pages module: listing, reading, writing (the form cycle is the kit's)."""
 from __future__ import annotations
 
 import colander
@@ -6,11 +6,9 @@ import deform
 from pyramid.httpexceptions import HTTPFound
 from pyramid.i18n import TranslationStringFactory
 
-from beffroi.catalog import index_content, text_search
-from beffroi.forms import make_form, validate
-from beffroi.modulesettings import module_settings
-from beffroi.resources.module import ModuleContainer
-from beffroi.views.public import module_nav
+from beffroi.api import (
+    ModuleContainer, flash, form_view, index_content, module_settings, text_search,
+)
 from beffroi_pages.content import BODY_MAX, SUMMARY_MAX, TITLE_MAX, Page, add_page, remove_page
 
 _ = TranslationStringFactory("beffroi_pages")
@@ -27,13 +25,11 @@ class PageSchema(colander.MappingSchema):
                                widget=deform.widget.TextAreaWidget(rows=14))
 
 
-def _sorted(container, order):
-    pages = list(container.values())
-    if order == "title":
-        return sorted(pages, key=lambda p: p.title.lower())
-    if order == "recent":
-        return sorted(pages, key=lambda p: p.modified, reverse=True)
-    return sorted(pages, key=lambda p: p.created)
+ORDERS = {
+    "title": (lambda p: p.title.lower(), False),
+    "recent": (lambda p: p.modified, True),
+    "position": (lambda p: p.created, False),
+}
 
 
 def listing(context, request):
@@ -43,59 +39,40 @@ def listing(context, request):
         pages = [p for p in text_search(request.organisation, "pages.text", q, within=context)
                  if isinstance(p, Page)]
     else:
-        pages = _sorted(context, settings.get("order", "position"))
-    return {"page_title": _("Pages"), "container": context, "space": context.space,
-            "pages": pages, "q": q, "settings": settings,
-            "nav": module_nav(request, context.space, context),
+        key, reverse = ORDERS.get(settings.get("order"), ORDERS["position"])
+        pages = sorted(context.values(), key=key, reverse=reverse)
+    return {"page_title": _("Pages"), "pages": pages, "q": q, "settings": settings,
             "can_create": request.has_permission("pages.create", context)}
 
 
 def page_view(context, request):
-    container = context.__parent__
-    return {"page_title": context.title, "page": context, "container": container,
-            "space": container.space, "nav": module_nav(request, container.space, container),
+    return {"page_title": context.title, "page": context,
             "can_edit": request.has_permission("pages.edit", context),
             "can_delete": request.has_permission("pages.delete", context)}
 
 
-def _form_page(request, container, title, form_html):
-    return {"page_title": title, "form": form_html, "container": container,
-            "space": container.space}
-
-
 def add_view(context, request):
-    form = make_form(request, PageSchema(), buttons=("create",), action=request.url)
-    if request.method == "POST":
-        appstruct, html = validate(request, form)
-        if appstruct is not None:
-            page = add_page(context, appstruct["title"], appstruct["body"], appstruct["summary"],
-                            creator=request.user.id if request.user else None)
-            request.session.flash(request.localizer.translate(_("Page created.")))
-            return HTTPFound(location=request.resource_url(page))
-    else:
-        html = form.render()
-    return _form_page(request, context, _("New page"), html)
+    creator = request.user.id if request.user else None
+    return form_view(request, PageSchema(), title=_("New page"), buttons=("create",),
+                     apply=lambda data: add_page(context, creator=creator, **data),
+                     message=_("Page created."))
 
 
 def edit_view(context, request):
-    form = make_form(request, PageSchema(), action=request.url)
-    if request.method == "POST":
-        appstruct, html = validate(request, form)
-        if appstruct is not None:
-            context.update(appstruct["title"], appstruct["body"], appstruct["summary"])
-            index_content(context)
-            request.session.flash(request.localizer.translate(_("Page saved.")))
-            return HTTPFound(location=request.resource_url(context))
-    else:
-        html = form.render({"title": context.title, "summary": context.summary,
-                            "body": context.body})
-    return _form_page(request, context.__parent__, _("Edit the page"), html)
+    def apply(data):
+        context.update(data["title"], data["body"], data["summary"])
+        index_content(context)
+        return context
+    return form_view(request, PageSchema(), title=_("Edit the page"), apply=apply,
+                     appstruct={"title": context.title, "summary": context.summary,
+                                "body": context.body},
+                     message=_("Page saved."))
 
 
 def delete_view(context, request):
     container = context.__parent__
     remove_page(context)
-    request.session.flash(request.localizer.translate(_("Page deleted.")))
+    flash(request, _("Page deleted."))
     return HTTPFound(location=request.resource_url(container))
 
 

@@ -3,7 +3,7 @@ from pyramid.i18n import TranslationStringFactory
 
 from beffroi import SpaceTypeInfo, hookimpl
 
-beffroi_api = ">=1.0,<2"
+beffroi_api = ">=2.0,<3"
 _ = TranslationStringFactory("beffroi_processes")
 
 
@@ -17,7 +17,3 @@ def register_space_types():
         default_phases=(_("Information"), _("Proposals"), _("Results")),
     )]
 
-
-@hookimpl
-def configure(config):
-    config.add_translation_dirs("beffroi_processes:locale/")

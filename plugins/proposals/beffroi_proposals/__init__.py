@@ -11,7 +11,7 @@ from beffroi.infos import NotificationInfo
 from beffroi_proposals.models import Proposal, ensure_index, proposal_text
 from beffroi_proposals.settings import ProposalsPhaseSettings, ProposalsSettings
 
-beffroi_api = ">=1.0,<2"
+beffroi_api = ">=2.0,<3"
 _ = TranslationStringFactory("beffroi_proposals")
 
 
@@ -31,7 +31,6 @@ def register_modules():
         title=_("Proposals"),
         description=_("Participants make proposals, support and amend them; the organisation answers."),
         icon="💡",
-        content_types=(Proposal,),
         permissions=(
             PermissionInfo("proposals.create", _("Create proposals"), ("authenticated",)),
             PermissionInfo("proposals.support", _("Support proposals"), ("authenticated",)),
@@ -45,7 +44,10 @@ def register_modules():
         phase_settings_schema=ProposalsPhaseSettings,
         indexes=(IndexInfo("proposals.text", "text", proposal_text),),
         on_enable=_on_enable,
-        export=_export,
+        open_data=_export,
+        organisation_export=_organisation_export,
+        portable_data=_portable_data,
+        demo_content=_demo_content,
         evolve_steps=(EvolveStep("proposals.0001_comment_order", _build_comment_order,
                                  "order proposals by their number of comments"),),
     )]
@@ -84,62 +86,44 @@ def register_notifications():
 
 
 @hookimpl
-def configure(config):
-    config.add_translation_dirs("beffroi_proposals:locale/")
-    config.add_static_view("-/proposals-static", "beffroi_proposals:static", cache_max_age=3600)
+def on_configure(config):
     config.include("beffroi_proposals.views")
     config.include("beffroi_proposals.views_write")
     config.include("beffroi_proposals.views_staff")
     config.include("beffroi_proposals.export")
 
 
-@hookimpl
-def demo_content(container):
-    if container.module_name != "proposals" or len(container):
-        return
+def _demo_content(container):
     from beffroi_proposals.demo import fill
     fill(container)
 
 
-@hookimpl
-def export_organisation(organisation):
+def _organisation_export(container):
     from beffroi_proposals.models import plain_text
-    out = {}
-    for space in organisation.spaces.values():
-        container = space.modules.get("proposals")
-        if container is None:
-            continue
-        out[space.__name__] = [
-            {"number": p.number, "title": p.title, "body_html": p.body_html,
-             "creator": p.creator, "official": p.official, "state": p.state,
-             "answer_html": p.answer_html, "cost": p.cost, "scope": p.scope,
-             "category": p.category, "address": p.address, "supports": p.supports,
-             "supporters": sorted(p.supporters.keys()), "withdrawn": p.withdrawn,
-             "created": p.created.isoformat(), "text": plain_text(p.body_html)}
-            for p in container.values() if isinstance(p, Proposal)]
-    return {"proposals": out}
+    return [
+        {"number": p.number, "title": p.title, "body_html": p.body_html,
+         "creator": p.creator, "official": p.official, "state": p.state,
+         "answer_html": p.answer_html, "cost": p.cost, "scope": p.scope,
+         "category": p.category, "address": p.address, "supports": p.supports,
+         "supporters": sorted(p.supporters.keys()), "withdrawn": p.withdrawn,
+         "created": p.created.isoformat(), "text": plain_text(p.body_html)}
+        for p in container.values() if isinstance(p, Proposal)]
 
 
-@hookimpl
-def data_portable(request, user):
-    """The proposals ``user`` wrote and the ones they support, in every space."""
+def _portable_data(request, container, user):
+    """The proposals ``user`` wrote and the ones they support in ``container``."""
     from beffroi_proposals.models import proposal_index
-    mine, supported = [], []
-    for space in request.organisation.spaces.values():
-        container = space.modules.get("proposals")
-        if container is None:
-            continue
-        index = proposal_index(container)
-        for number in index.members(("author", user.id)):
-            p = container[str(number)]
-            mine.append({"space": space.__name__, "number": p.number, "title": p.title,
-                         "text": p.body_source, "created": p.created.isoformat(),
-                         "withdrawn": p.withdrawn})
-        for number in index.user_supports.get(user.id, ()):
-            p = container[str(number)]
-            supported.append({"space": space.__name__, "number": p.number, "title": p.title,
-                              "proposal": _path(p)})
-    return {"proposals": mine, "supports": supported}
+    index = proposal_index(container)
+    mine = []
+    for number in index.members(("author", user.id)):
+        p = container[str(number)]
+        mine.append({"number": p.number, "title": p.title, "text": p.body_source,
+                     "created": p.created.isoformat(), "withdrawn": p.withdrawn})
+    supported = []
+    for number in index.user_supports.get(user.id, ()):
+        p = container[str(number)]
+        supported.append({"number": p.number, "title": p.title, "proposal": _path(p)})
+    return {"proposals": mine, "supports": supported} if (mine or supported) else None
 
 
 def _path(proposal):

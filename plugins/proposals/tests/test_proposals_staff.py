@@ -142,7 +142,8 @@ def test_followers_are_notified_of_new_proposals_answers_and_amendments(site):
 
 
 def test_a_participant_downloads_their_proposals_and_supports(site):
-    from beffroi_proposals import data_portable
+    from beffroi_proposals import register_modules
+    portable_data = register_modules()[0].portable_data
     ana = site.user("ana@example.org")
     browser = site.browser("ana@example.org")
     url = site.create(browser).location
@@ -151,8 +152,9 @@ def test_a_participant_downloads_their_proposals_and_supports(site):
     site.post(bob, url + "support")
     with site.platform.tx() as app:
         org = app.organisation_for_host("test.localhost")
-        request = SimpleNamespace(organisation=org)      # the hook reads only this
-        data = data_portable(request, org.users[ana])
-        bob_data = data_portable(request, org.users.find_by_email("bob@example.org"))
+        request = SimpleNamespace(organisation=org)      # the callable reads only this
+        container = next(iter(org.spaces.values())).modules["proposals"]
+        data = portable_data(request, container, org.users[ana])
+        bob_data = portable_data(request, container, org.users.find_by_email("bob@example.org"))
     assert data["proposals"][0]["title"] == "Des bancs sur la place"
     assert bob_data["proposals"] == [] and url.endswith(bob_data["supports"][0]["proposal"])

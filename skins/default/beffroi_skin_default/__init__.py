@@ -1,7 +1,7 @@
 """The default skin: a layout macro with named slots and plain, accessible CSS."""
 from beffroi import SkinInfo, hookimpl
 
-beffroi_api = ">=1.0,<2"
+beffroi_api = ">=2.0,<3"
 
 
 @hookimpl
@@ -10,7 +10,3 @@ def register_skins():
                      layout="beffroi_skin_default:layout.pt",
                      static="beffroi_skin_default:static")]
 
-
-@hookimpl
-def configure(config):
-    config.add_translation_dirs("beffroi_skin_default:locale/")

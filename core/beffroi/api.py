@@ -1,0 +1,88 @@
+"""The public toolkit: everything a plugin may import from Beffroi, in one table.
+
+A plugin imports from ``beffroi`` (the hook marker and the declaration types) and from
+here, nothing else (tests may also use ``beffroi.testing``)::
+
+    from beffroi.api import ModuleContainer, form_view, index_content, publish
+
+Everything named below is covered by the ``beffroi_api`` version promise: a name is
+removed or changes its shape only with a new major version of ``PLUGIN_API_VERSION``,
+said in docs/plugins.md. ``beffroi check-plugin`` reports imports of any other core
+module. Names are resolved on first use, so importing this module loads nothing.
+"""
+from __future__ import annotations
+
+import importlib
+
+#: public name → "module:attribute" (the attribute's docstring documents it)
+TOOLKIT = {
+    # the plugin contract
+    "hookimpl": "beffroi.hookspecs:hookimpl",
+    "PLUGIN_API_VERSION": "beffroi.hookspecs:PLUGIN_API_VERSION",
+    "EvolveStep": "beffroi.infos:EvolveStep",
+    "IndexInfo": "beffroi.infos:IndexInfo",
+    "ModuleInfo": "beffroi.infos:ModuleInfo",
+    "NavItem": "beffroi.infos:NavItem",
+    "NotificationInfo": "beffroi.infos:NotificationInfo",
+    "PermissionInfo": "beffroi.infos:PermissionInfo",
+    "SkinInfo": "beffroi.infos:SkinInfo",
+    "SpaceTypeInfo": "beffroi.infos:SpaceTypeInfo",
+    # the resource tree
+    "Content": "beffroi.resources.folder:Content",
+    "Folder": "beffroi.resources.folder:Folder",
+    "ModuleContainer": "beffroi.resources.module:ModuleContainer",
+    "now": "beffroi.resources.folder:now",
+    "slugify": "beffroi.resources.folder:slugify",
+    # the module kit
+    "containers_of": "beffroi.kit:containers_of",
+    "module_container": "beffroi.kit:module_container",
+    "module_nav": "beffroi.kit:module_nav",
+    "flash": "beffroi.kit:flash",
+    "form_view": "beffroi.kit:form_view",
+    "spreadsheet_safe": "beffroi.kit:spreadsheet_safe",
+    "csv_response": "beffroi.kit:csv_response",
+    "json_response": "beffroi.kit:json_response",
+    "module_settings": "beffroi.modulesettings:module_settings",
+    "make_form": "beffroi.forms:make_form",
+    "validate": "beffroi.forms:validate",
+    # text
+    "sanitise_html": "beffroi.sanitise:sanitise_html",
+    "render_markdown": "beffroi.comments:render_markdown",
+    # search
+    "index_content": "beffroi.catalog:index_content",
+    "unindex_content": "beffroi.catalog:unindex_content",
+    "text_search": "beffroi.catalog:text_search",
+    # uploads
+    "UploadError": "beffroi.uploads:UploadError",
+    "read_upload": "beffroi.uploads:read_upload",
+    "check_image": "beffroi.uploads:check_image",
+    "clean_image": "beffroi.uploads:clean_image",
+    # services: comments, moderation, follows, notifications
+    "comment_count": "beffroi.comments:comment_count",
+    "is_hidden": "beffroi.moderation:is_hidden",
+    "visible_to": "beffroi.moderation:visible_to",
+    "follow": "beffroi.follows:follow",
+    "unfollow": "beffroi.follows:unfollow",
+    "is_following": "beffroi.follows:is_following",
+    "publish": "beffroi.notifications:publish",
+}
+
+#: Modules a plugin's package may import from (tests may also import beffroi.testing).
+PUBLIC_MODULES = ("beffroi", "beffroi.api")
+
+__all__ = sorted(TOOLKIT)
+
+
+def __getattr__(name):
+    try:
+        module, _, attribute = TOOLKIT[name].partition(":")
+    except KeyError:
+        raise AttributeError(f"beffroi.api has no {name!r}: the public toolkit is "
+                             f"{', '.join(__all__)}") from None
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value          # resolved once
+    return value
+
+
+def __dir__():
+    return __all__
