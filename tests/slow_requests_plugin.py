@@ -14,7 +14,7 @@ def slow_view(context, request):
 
 
 @hookimpl
-def configure(config):
+def on_configure(config):
     config.add_view(slow_view, context=SiteTools, name="test-slow", request_method="GET")
 
 
@@ -26,6 +26,6 @@ def conflicting_view(context, request):
     return Response("written", content_type="text/plain")
 
 
-@hookimpl(specname="configure")
+@hookimpl(specname="on_configure")
 def configure_conflict(config):
     config.add_view(conflicting_view, context=SiteTools, name="test-conflict", request_method="GET")

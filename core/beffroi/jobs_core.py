@@ -6,7 +6,7 @@
 | ``notifications.daily_digests`` | every day at 05:00 UTC |
 | ``notifications.weekly_digests`` | every Monday at 05:00 UTC |
 | ``spaces.phases_by_date`` | every hour: a space whose active phase has ended moves to the dated phase under way |
-| ``opendata.refresh`` | every day at 03:00 UTC: calls the ``refresh_open_data`` hook of plugins that have one |
+| ``opendata.refresh`` | every day at 03:00 UTC: calls the ``on_open_data_refresh`` hook of plugins that have one (once hookspecs declares it) |
 """
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ def advance_phases(ctx: JobContext) -> str:
 
 
 def refresh_open_data(ctx: JobContext) -> str:
-    hook = getattr(ctx.plugins.pm.hook, "refresh_open_data", None)
+    hook = getattr(ctx.plugins.pm.hook, "on_open_data_refresh", None)
     if hook is None:
         return ""
     hook(db=ctx.db, now=ctx.now)
