@@ -142,3 +142,32 @@ def test_a_misspelt_excluded_job_stops_the_app_start():
     with pytest.raises(ValueError, match="beffroi.jobs.exclude: unknown jobs"):
         make_config({"beffroi.db": DB(MappingStorage()), "beffroi.secret": "s" * 40,
                      "beffroi.jobs.exclude": "notifications.dayly_digests"})
+
+
+def _petitions_plugin():
+    import types
+
+    from beffroi.hookspecs import hookimpl
+    module = types.ModuleType("beffroi_petitions_jobs")
+
+    @hookimpl
+    def on_configure(config):
+        config.registry.beffroi_jobs.add(PeriodicJob(
+            "petitions.close", "Close petitions", timedelta(days=1),
+            lambda ctx: "3 petitions closed", offset=timedelta(hours=2)))
+    module.on_configure = on_configure
+    return module
+
+
+@pytest.mark.beffroi_plugins(_petitions_plugin())
+def test_a_plugin_declares_a_job_that_runs_with_the_core_ones(beffroi_app, beffroi_db):
+    jobs = beffroi_app.registry.beffroi_jobs
+    assert "petitions.close" in jobs.jobs and "mail.deliver" in jobs.jobs
+    ran = run_due(lambda at: JobContext(beffroi_db, {}, None, at),
+                  jobs.without(["mail.deliver", "notifications.daily_digests",
+                                "notifications.weekly_digests", "spaces.phases_by_date",
+                                "opendata.refresh"]), "p", now=NOON)
+    assert ran == ["petitions.close"]
+    conn = beffroi_db.open()
+    assert job_records(conn)["petitions.close"].outcome == "3 petitions closed"
+    conn.close()
