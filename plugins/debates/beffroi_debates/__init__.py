@@ -1,0 +1,88 @@
+"""Debates: the space's team (or participants, if the space allows it) puts a question;
+participants answer with arguments in favour, against or neutral (the core's comments);
+the debate closes with conclusions. Built only on the public plugin contract.
+"""
+from __future__ import annotations
+
+import colander
+from pyramid.i18n import TranslationStringFactory
+
+from beffroi import IndexInfo, ModuleInfo, NotificationInfo, PermissionInfo, hookimpl
+from beffroi.api import comment_count, is_hidden
+from beffroi_debates.content import Debate, add_debate, debate_text
+
+beffroi_api = ">=2.0,<3"
+_ = TranslationStringFactory("beffroi_debates")
+
+
+class DebatesSettings(colander.MappingSchema):
+    participants_open = colander.SchemaNode(
+        colander.Boolean(), title=_("Participants may open debates"), default=False,
+        missing=False)
+    intro = colander.SchemaNode(colander.String(), title=_("Introduction shown above the debates"),
+                                default="", missing="", validator=colander.Length(max=1000))
+
+
+def _row(debate):
+    """One debate as open data: no personal data (the author is not named)."""
+    return {"id": debate.__name__, "title": debate.title, "description_html": debate.description,
+            "start": debate.start.isoformat() if debate.start else "",
+            "end": debate.end.isoformat() if debate.end else "",
+            "official": debate.official,
+            "closed": debate.closed.isoformat() if debate.closed else "",
+            "conclusions_html": debate.conclusions, "comments": comment_count(debate),
+            "created": debate.created.isoformat()}
+
+
+def public_debates(container):
+    """The debates a visitor may read (hidden ones left out), newest first."""
+    found = [d for d in container.values() if isinstance(d, Debate) and not is_hidden(d)]
+    return sorted(found, key=lambda d: d.created, reverse=True)
+
+
+def _portable_data(request, container, user):
+    return [{"title": d.title, "description_html": d.description,
+             "created": d.created.isoformat()}
+            for d in container.values() if isinstance(d, Debate) and d.creator == user.id]
+
+
+def _demo_content(container):
+    add_debate(container, "Faut-il rendre la place piétonne le samedi ?",
+               "<p>Le marché du samedi attire du monde : la place pourrait être fermée aux "
+               "voitures ce jour-là. Qu'en pensez-vous ?</p>",
+               "<p>Donnez vos arguments pour ou contre, en restant courtois.</p>", official=True)
+
+
+@hookimpl
+def register_modules():
+    return [ModuleInfo(
+        name="debates",
+        title=_("Debates"),
+        description=_("A question put to participants, who answer with arguments in favour "
+                      "or against; the debate closes with conclusions."),
+        icon="💬",
+        permissions=(
+            PermissionInfo("debates.create", _("Open debates"), ("admin", "authenticated")),
+            PermissionInfo("debates.close", _("Close any debate with conclusions"),
+                           ("admin", "moderator")),
+        ),
+        settings_schema=DebatesSettings,
+        indexes=(IndexInfo("debates.text", "text", debate_text),),
+        open_data=lambda request, container: [_row(d) for d in public_debates(container)],
+        open_data_columns=("id", "title", "description_html", "start", "end", "official",
+                           "closed", "conclusions_html", "comments", "created"),
+        organisation_export=lambda container: [_row(d) for d in public_debates(container)],
+        portable_data=_portable_data,
+        demo_content=_demo_content,
+    )]
+
+
+@hookimpl
+def register_notifications():
+    return [NotificationInfo("debates.created", _("A debate has been opened")),
+            NotificationInfo("debates.closed", _("A debate has been closed"))]
+
+
+@hookimpl
+def on_configure(config):
+    config.include("beffroi_debates.views")
