@@ -85,28 +85,23 @@ def test_the_mail_job_delivers_the_outbox(platform, smtp_server):
     assert [m["Subject"] for m in smtp_server.messages] == ["Par le job"]
 
 
-def test_a_space_moves_to_the_dated_phase_under_way_when_its_phase_has_ended(platform):
+def test_the_phase_job_leaves_spaces_following_their_dates(platform):
     from beffroi.resources.space import Phase
     platform.add_org("Commune", "test.localhost")
     platform.add_space("test.localhost", "budget", modules=["pages"])
-    platform.add_space("test.localhost", "undated", modules=["pages"])
-    today = NOON.date()
     with platform.tx() as app:
-        spaces = app.organisation_for_host("test.localhost").spaces
-        for space in spaces.values():
-            del space.phases[:]
-            space.active_phase_id = None
-        spaces["budget"].add_phase(Phase("Propositions", date(2026, 10, 1), today - timedelta(days=1)))
-        spaces["budget"].add_phase(Phase("Vote", today, today + timedelta(days=20)))
-        spaces["undated"].add_phase(Phase("Propositions"))
-        spaces["undated"].add_phase(Phase("Vote"))
+        space = app.organisation_for_host("test.localhost").spaces["budget"]
+        del space.phases[:]
+        today = space.today()
+        space.add_phase(Phase("Propositions", date(2026, 1, 1), today - timedelta(days=1)))
+        space.add_phase(Phase("Vote", today, today + timedelta(days=20)))
     settings = {"beffroi.jobs.exclude": "mail.deliver"}
-    run_due(lambda at: JobContext(platform.db, settings, platform.plugins, at), core_jobs(settings),
-            "p", now=NOON)
+    ran = run_due(lambda at: JobContext(platform.db, settings, platform.plugins, at),
+                  core_jobs(settings), "p")
+    assert "spaces.phases_by_date" in ran
     with platform.tx() as app:
-        spaces = app.organisation_for_host("test.localhost").spaces
-        assert spaces["budget"].active_phase.title == "Vote"
-        assert spaces["undated"].active_phase.title == "Propositions"
+        space = app.organisation_for_host("test.localhost").spaces["budget"]
+        assert space.active_phase.title == "Vote" and not space.phase_pinned
 
 
 def test_a_misspelt_job_name_stops_the_start():

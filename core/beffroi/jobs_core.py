@@ -5,12 +5,12 @@
 | ``mail.deliver`` | every ``mail.background_interval`` seconds (10) |
 | ``notifications.daily_digests`` | every day at 05:00 UTC |
 | ``notifications.weekly_digests`` | every Monday at 05:00 UTC |
-| ``spaces.phases_by_date`` | every hour: a space whose active phase has ended moves to the dated phase under way |
+| ``spaces.phases_by_date`` | every hour: calls the ``on_phase_dates`` hook once hookspecs declares it (spaces follow their dates by themselves) |
 | ``opendata.refresh`` | every day at 03:00 UTC: calls the ``on_open_data_refresh`` hook of plugins that have one (once hookspecs declares it) |
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import transaction
 from pyramid.settings import aslist
@@ -71,43 +71,20 @@ def _digests(frequency):
     return run
 
 
-def phase_under_way(space, today: date):
-    """The phase of ``space`` to activate on ``today``: the dated phase under way when the
-    active phase has an end date that has passed; None when nothing should change."""
-    active = space.active_phase
-    if active is not None and (active.end is None or active.end >= today):
-        return None
-    for phase in space.phases:
-        if phase is not active and phase.start is not None and phase.start <= today \
-                and (phase.end is None or today <= phase.end):
-            return phase
-    return None
-
-
-def advance_phases(ctx: JobContext) -> str:
-    from beffroi.resources.root import get_app_root
-    today = ctx.now.date()
-    moved = 0
-    tm = transaction.TransactionManager()
-    conn = ctx.db.open(transaction_manager=tm)
-    try:
-        with tm:
-            ids = list(get_app_root(conn).organisations.keys())
-        for oid in ids:
-            with tm:
-                org = get_app_root(conn).organisations.get(oid)
-                for space in (org.spaces.values() if org is not None else ()):
-                    phase = phase_under_way(space, today)
-                    if phase is not None:
-                        space.activate_phase(phase.id)
-                        moved += 1
-    finally:
-        conn.close()
-    return f"{moved} space(s) moved to their next phase" if moved else ""
+def phase_dates(ctx: JobContext) -> str:
+    """Hook point for work that follows phase dates. Spaces switch phase by themselves
+    (``Space.current_phase`` reads the dates in the organisation's time zone), so this
+    job changes nothing; it calls the ``on_phase_dates`` hook once one is declared
+    (notifications "the vote opens today", …)."""
+    hook = getattr(ctx.plugins.pm.hook, "on_phase_dates", None) if ctx.plugins else None
+    if hook is None:
+        return ""
+    hook(db=ctx.db, now=ctx.now)
+    return "phase-date hooks called"
 
 
 def refresh_open_data(ctx: JobContext) -> str:
-    hook = getattr(ctx.plugins.pm.hook, "on_open_data_refresh", None)
+    hook = getattr(ctx.plugins.pm.hook, "on_open_data_refresh", None) if ctx.plugins else None
     if hook is None:
         return ""
     hook(db=ctx.db, now=ctx.now)
@@ -126,7 +103,7 @@ def core_jobs(settings) -> JobRegistry:
     registry.add(PeriodicJob("notifications.weekly_digests", "Weekly digests", timedelta(days=7),
                              _digests("weekly"), offset=MONDAY + timedelta(hours=5)))
     registry.add(PeriodicJob("spaces.phases_by_date", "Phases by date", timedelta(hours=1),
-                             advance_phases))
+                             phase_dates))
     registry.add(PeriodicJob("opendata.refresh", "Open data refresh", timedelta(days=1),
                              refresh_open_data, offset=timedelta(hours=3)))
     return registry.without(aslist(settings.get("beffroi.jobs.exclude", "")))

@@ -53,3 +53,34 @@ def disable_module(plugins, space, module_name, request=None):
     if info is not None and info.on_disable is not None:
         info.on_disable(request, container)
     return container
+
+
+def copy_space(plugins, organisation, space, slug, title, request=None):
+    """A new, unpublished space ``slug`` made like ``space``: its type, description,
+    territory, visibility, parent, phases (dates and calls to action included) and
+    modules with their settings and per-phase settings. Never participants' content,
+    roles or follows. Raises ``NameError_``/``ValueError`` on a bad or taken slug and
+    ``NotAllowed`` when a module is no longer allowed for the organisation."""
+    from copy import deepcopy
+    copy = Space(title, space.space_type, space.description, visibility=space.visibility,
+                 parent=space.parent, scope=space.scope)
+    organisation.spaces.add(slug, copy)
+    new_ids = {}
+    for phase in space.phases:
+        twin = copy.add_phase(Phase(phase.title, phase.start, phase.end, phase.description,
+                                    phase.cta_text, phase.cta_url))
+        new_ids[phase.id] = twin.id
+    if space.phase_pinned:
+        copy.activate_phase(new_ids[space.pinned_phase_id])
+    for name, container in space.modules.items():
+        if container.module_name not in plugins.modules:
+            continue                     # an uninstalled plugin's module is left behind
+        twin = enable_module(plugins, organisation, copy, container.module_name, request)
+        twin.title = container.title
+        twin.settings.update(deepcopy(dict(container.settings)))
+        for phase_id, values in container.phase_settings.items():
+            if phase_id in new_ids:
+                twin.phase_settings[new_ids[phase_id]] = deepcopy(dict(values))
+        if not container.enabled:
+            disable_module(plugins, copy, container.module_name, request)
+    return copy

@@ -20,6 +20,12 @@ def _check_dates(node, value):
         raise error
 
 
+def _link(node, value):
+    if value and not (value.startswith("https://") or
+                      (value.startswith("/") and not value.startswith("//"))):
+        raise colander.Invalid(node, _("Give a path starting with / or an https:// address."))
+
+
 class PhaseSchema(colander.MappingSchema):
     title = colander.SchemaNode(colander.String(), title=_("Title"),
                                 validator=colander.Length(min=1, max=200))
@@ -30,6 +36,12 @@ class PhaseSchema(colander.MappingSchema):
     description = colander.SchemaNode(colander.String(), title=_("Description"), missing="",
                                       validator=colander.Length(max=5000),
                                       widget=deform.widget.TextAreaWidget(rows=3))
+    cta_text = colander.SchemaNode(colander.String(), title=_("Call to action"), missing="",
+                                   description=_("What to do in this phase, e.g. “Propose an idea”."),
+                                   validator=colander.Length(max=80))
+    cta_url = colander.SchemaNode(colander.String(), title=_("Link of the call to action"),
+                                  missing="", validator=_link,
+                                  description=_("A path on this site (/budget/proposals/) or an https:// address."))
 
 
 def _form(request, action, button):
@@ -50,7 +62,8 @@ def phases_view(context, request):
         appstruct, html = validate(request, form)
         if appstruct is not None:
             phase = space.add_phase(Phase(appstruct["title"].strip(), appstruct["start"],
-                                          appstruct["end"], appstruct["description"].strip()))
+                                          appstruct["end"], appstruct["description"].strip(),
+                                          appstruct["cta_text"].strip(), appstruct["cta_url"].strip()))
             actionlog.record(request, "phase.create", phase.title, space=space.slug)
             request.session.flash(request.localizer.translate(_("Phase added.")))
             return HTTPFound(location=base)
@@ -71,13 +84,15 @@ def phase_edit(context, request):
             phase.title = appstruct["title"].strip()
             phase.start, phase.end = appstruct["start"], appstruct["end"]
             phase.description = appstruct["description"].strip()
+            phase.cta_text, phase.cta_url = appstruct["cta_text"].strip(), appstruct["cta_url"].strip()
             actionlog.record(request, "phase.edit", phase.title, space=space.slug,
                              start=phase.start or "", end=phase.end or "")
             request.session.flash(request.localizer.translate(_("Phase saved.")))
             return HTTPFound(location=request.resource_url(context.__parent__))
     else:
         html = form.render({"title": phase.title, "start": phase.start, "end": phase.end,
-                            "description": phase.description})
+                            "description": phase.description, "cta_text": phase.cta_text,
+                            "cta_url": phase.cta_url})
     return {"page_title": _("Edit the phase"), "form": html, "space": space}
 
 
@@ -97,5 +112,20 @@ def phase_activate(context, request):
     context.managed_space.activate_phase(context.phase.id)
     actionlog.record(request, "phase.activate", context.phase.title, space=context.managed_space.slug)
     request.session.flash(request.localizer.translate(
-        _("Current phase: ${title}.", mapping={"title": context.phase.title})))
+        _("Current phase: ${title} (pinned: it stays current whatever the dates).",
+          mapping={"title": context.phase.title})))
     return HTTPFound(location=request.resource_url(context.__parent__))
+
+
+@view_config(context=AdminPhases, name="follow-dates", permission="space.admin",
+             request_method="POST")
+def phases_follow_dates(context, request):
+    """Unpin the current phase: the dates decide again."""
+    space = context.managed_space
+    space.follow_dates()
+    actionlog.record(request, "phase.follow_dates", space.title, space=space.slug)
+    current = space.active_phase
+    request.session.flash(request.localizer.translate(
+        _("The current phase follows the dates: ${title}.",
+          mapping={"title": current.title if current else "—"})))
+    return HTTPFound(location=request.resource_url(context))

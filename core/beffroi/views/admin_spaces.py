@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import colander
 import deform
-from pyramid.httpexceptions import HTTPFound
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from pyramid.view import view_config
 
 from beffroi import actionlog
@@ -14,7 +14,7 @@ from beffroi.resources.admin import AdminSpace, AdminSpaces
 from beffroi.resources.folder import NAME_RE, RESERVED
 from beffroi.resources.space import VISIBILITIES
 from beffroi.sanitise import sanitise_html
-from beffroi.spaces import add_space
+from beffroi.spaces import add_space, copy_space
 
 VISIBILITY_TITLES = {"public": _("Public: everyone sees it, every participant takes part"),
                      "transparent": _("Transparent: everyone sees it, only members take part"),
@@ -140,4 +140,56 @@ def space_publish(context, request):
                      space.title, space=space.slug)
     request.session.flash(request.localizer.translate(
         _("The space is published.") if space.published else _("The space is unpublished.")))
+    return HTTPFound(location=request.resource_url(context))
+
+
+class CopySchema(colander.MappingSchema):
+    slug = colander.SchemaNode(colander.String(), title=_("Address of the copy"),
+                               description=_("The end of the new space's address: /address/"),
+                               validator=_slug_validator)
+    title = colander.SchemaNode(colander.String(), title=_("Title of the copy"),
+                                validator=colander.Length(min=1, max=200))
+
+
+def _require_org_admin(request):
+    # space admins hold every permission inside their space: ask the organisation
+    if not request.has_permission("org.admin", request.organisation):
+        raise HTTPForbidden()
+
+
+@view_config(context=AdminSpace, name="copy", permission="space.admin",
+             request_method=("GET", "POST"), renderer="beffroi:templates/admin/form.pt")
+def space_copy(context, request):
+    """Copy a space with its phases, modules and settings, never participants' content."""
+    _require_org_admin(request)
+    space = context.managed_space
+    form = make_form(request, CopySchema(), buttons=("copy",), action=request.url)
+    if request.method == "POST":
+        appstruct, html = validate(request, form)
+        if appstruct is not None:
+            copy = copy_space(request.registry.beffroi, context.organisation, space,
+                              appstruct["slug"], appstruct["title"].strip(), request=request)
+            actionlog.record(request, "space.copy", copy.title, space=copy.slug,
+                             original=space.slug)
+            request.session.flash(request.localizer.translate(_(
+                "Copy made with the phases, modules and settings; no participant content. "
+                "It stays unpublished until you publish it.")))
+            return HTTPFound(location=request.resource_url(context.__parent__, copy.slug))
+    else:
+        html = form.render({"title": request.localizer.translate(
+            _("${title} (copy)", mapping={"title": space.title}))})
+    return {"page_title": _("Copy the space"), "form": html, "space": space}
+
+
+@view_config(context=AdminSpace, name="promote", permission="space.admin", request_method="POST")
+def space_promote(context, request):
+    """Promote the space on the organisation's home page, or stop."""
+    _require_org_admin(request)
+    space = context.managed_space
+    space.promoted = request.POST.get("promoted") == "1"
+    actionlog.record(request, "space.promote" if space.promoted else "space.unpromote",
+                     space.title, space=space.slug)
+    request.session.flash(request.localizer.translate(
+        _("The space is promoted on the home page.") if space.promoted
+        else _("The space is no longer promoted on the home page.")))
     return HTTPFound(location=request.resource_url(context))

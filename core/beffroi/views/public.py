@@ -28,7 +28,9 @@ def home(context, request):
     for result in request.registry.beffroi.call("extra_home_blocks", request=request,
                                                 organisation=context):
         blocks.extend(result or ())
-    return {"page_title": context.name, "spaces": visible_spaces(request, context),
+    spaces = visible_spaces(request, context)
+    return {"page_title": context.name, "spaces": spaces,
+            "promoted": [s for s in spaces if s.promoted and s.published],
             "blocks": blocks, "space_type_title": lambda s: space_type_title(request, s)}
 
 
@@ -38,9 +40,22 @@ def space_view(context, request):
     children = [s for s in visible_spaces(request, request.organisation)
                 if s.parent == context.__name__]
     parent = request.organisation.spaces.get(context.parent) if context.parent else None
-    return {"page_title": context.title, "space": context, "nav": module_nav(request, context),
-            "children": children, "parent": parent,
+    nav = module_nav(request, context)
+    return {"page_title": context.title, "space": context, "nav": nav,
+            "children": children, "parent": parent, "phase": context.active_phase,
+            "today": context.today(), "figures": space_figures(request, context),
             "type_title": space_type_title(request, context)}
+
+
+def space_figures(request, space) -> dict:
+    """What a space's page counts: contributions (items in its usable modules) and
+    the people following it. Cheap: container lengths and one follower count."""
+    from beffroi.follows import follower_count
+    from beffroi.security import module_available
+    contributions = sum(len(c) for c in space.modules.values()
+                        if c.enabled and module_available(request, c))
+    return {"contributions": contributions,
+            "followers": follower_count(request.organisation, space)}
 
 
 @view_config(context=ModuleContainer, request_method="GET",

@@ -1,4 +1,5 @@
-"""The participatory process: a space that goes through ordered phases."""
+"""Participatory processes (spaces going through dated phases) and process groups (a
+landing page for several processes, their parent space)."""
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi import SpaceTypeInfo, hookimpl
@@ -15,5 +16,11 @@ def register_space_types():
         description=_("A process with phases: information, proposals, deliberation, vote, results."),
         has_phases=True,
         default_phases=(_("Information"), _("Proposals"), _("Results")),
+    ), SpaceTypeInfo(
+        name="process_group",
+        title=_("Process group"),
+        description=_("A landing page for several processes (one per commune of a "
+                      "metropolitan process, for instance): set it as their parent space."),
+        has_phases=False,
     )]
 
