@@ -1,10 +1,25 @@
-"""HTTP load client for the benchmark, run as a separate process so it does not share
-the server's interpreter lock.
+"""Load benchmark of writes under contention (issue 10), and the HTTP load client of
+``bench/run.py``.
+
+    .venv/bin/python bench/load.py [--seconds 20] [--clients 50] [--only file|postgres]
+
+Seeds a space with 20 proposals and 50 participants, serves it at the **shipped**
+retry count (``retry.attempts`` of production.ini) with production's notification
+fan-out (the worker), and lets 50 browser-like participants (``bench/load_client.py``)
+run a realistic mix for a while: supports and withdrawals, comments, new proposals and
+reads, following every redirect. Two scenarios: one waitress process over FileStorage,
+and two processes over RelStorage on PostgreSQL (127.0.0.1:5432, user postgres;
+override with ``BEFFROI_TEST_PG=user@host:port``). Prints per scenario: requests,
+writes, failed writes (%), lost and doubled writes (checked in the database), and the
+conflicts, retries and give-ups per object class read from the servers' DEBUG log of
+``beffroi.retries``. It asserts nothing.
+
+As ``bench/run.py``'s client, run as a separate process so it does not share the
+server's interpreter lock (prints one JSON line):
 
     python bench/load.py get PORT HOST PATH SECONDS CLIENTS
     python bench/load.py supports PORT HOST TASKS.json CLIENTS
-
-Prints one JSON line of figures."""
+"""
 from __future__ import annotations
 
 import http.client
@@ -85,6 +100,9 @@ def cast_supports(port, host, tasks, clients):
 
 
 def main(argv):
+    if not argv or argv[0].startswith("-"):
+        from load_scenarios import main as scenarios
+        return scenarios(argv)
     mode, port, host = argv[0], int(argv[1]), argv[2]
     if mode == "get":
         result = hammer_get(port, host, argv[3], float(argv[4]), int(argv[5]))
@@ -96,4 +114,5 @@ def main(argv):
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, __import__("os").path.dirname(__file__))
     main(sys.argv[1:])

@@ -132,5 +132,10 @@ def post_comment(browser, text, alignment="0", reply_to=None, url="/place/ideas/
     return form.submit(status="*")
 
 
+def name_of(response):
+    """The name of the comment a POST made, from its redirect (``…#comment-<name>``)."""
+    return response.location.rsplit("#comment-", 1)[1]
+
+
 def comment_ids(page):
     return re.findall(r'id="comment-(\d+)"', page.text)

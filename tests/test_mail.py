@@ -133,3 +133,78 @@ def test_the_background_thread_delivers_when_enabled(beffroi_db, smtp_server):
     finally:
         stop_background()
     assert [m["Subject"] for m in smtp_server.messages] == ["In the background"]
+
+
+def test_unsubscribe_headers_are_readable_and_one_click_works(platform, mail_outbox):
+    """RFC 2369 + RFC 8058: mailbox providers read the address and POST to it."""
+    from beffroi.notifications import unsubscribe_url
+    platform.add_org("Commune de Test", "test.localhost")
+    uid = platform.add_user("test.localhost", "ana@example.org")
+    with platform.tx() as app:
+        org = _org(app)
+        org.users.get(uid).notification_mail = "immediate"
+        url = unsubscribe_url("http://test.localhost", org, uid)
+        queue_mail(org, "ana@example.org", "Nouveau commentaire : un banc à l'ombre", "texte",
+                   unsubscribe_url=url)
+    [msg] = mail_outbox.deliver()
+    raw = dict(msg.raw_items())
+    assert raw["List-Unsubscribe"] == f"<{url}>"               # not an encoded word
+    assert raw["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # what a mailbox provider does: POST the form body to the address, no cookie, no CSRF
+    provider = platform.browser("test.localhost")
+    provider.post(url.replace("http://test.localhost", ""), "List-Unsubscribe=One-Click",
+                  content_type="application/x-www-form-urlencoded", status=200)
+    with platform.tx() as app:
+        assert _org(app).users.get(uid).notification_mail == "none"
+
+
+def test_a_message_sent_again_after_a_worker_died_keeps_its_message_id(platform, smtp_server):
+    """A worker that dies after the SMTP server accepted a message (before recording
+    it) leaves it claimed; once the claim expires it is sent again with the same
+    Message-ID, so receiving systems can drop the duplicate."""
+    from datetime import timedelta
+
+    from beffroi import mail
+    platform.add_org("Commune de Test", "test.localhost")
+    with platform.tx() as app:
+        key = queue_mail(_org(app), "f@example.org", "Once", "text")
+    settings = {"mail.host": "127.0.0.1", "mail.port": str(smtp_server.port)}
+    tm = transaction.TransactionManager()
+    conn = platform.db.open(transaction_manager=tm)
+    queued, org = mail._claim(conn, tm, key)                   # worker 1 claims and sends…
+    cfg = mail.smtp_config(org, settings)
+    mail.send_smtp(mail.build_message(queued, cfg["sender"]), cfg)
+    conn.close()                                               # …and dies
+    assert deliver_pending(platform.db, settings, out=lambda line: None) == 0   # still claimed
+    with platform.tx() as app:
+        claimed = get_outbox(app._p_jar).pending[key]
+        # the claim runs from the moment it was taken, for CLAIM_SECONDS
+        assert claimed.claimed_until - claimed.created >= timedelta(seconds=mail.CLAIM_SECONDS)
+        claimed.claimed_until -= timedelta(seconds=mail.CLAIM_SECONDS + 1)
+    assert deliver_pending(platform.db, settings, out=lambda line: None) == 1
+    first, second = smtp_server.messages
+    assert first["Message-ID"] == second["Message-ID"] and first["Message-ID"].endswith(
+        "@test.localhost>")
+    assert deliver_pending(platform.db, settings, out=lambda line: None) == 0
+
+
+def test_a_recorded_delivery_is_never_sent_again(platform, smtp_server):
+    """The delivery is written on the message first; if moving it to ``sent`` fails,
+    the next round files it without sending it again."""
+    from beffroi import mail
+    platform.add_org("Commune de Test", "test.localhost")
+    with platform.tx() as app:
+        key = queue_mail(_org(app), "g@example.org", "Recorded", "text")
+    settings = {"mail.host": "127.0.0.1", "mail.port": str(smtp_server.port)}
+    tm = transaction.TransactionManager()
+    conn = platform.db.open(transaction_manager=tm)
+    queued, org = mail._claim(conn, tm, key)
+    cfg = mail.smtp_config(org, settings)
+    mail.send_smtp(mail.build_message(queued, cfg["sender"]), cfg)
+    assert mail._record(conn, tm, key, None).startswith("sent")    # recorded, not moved yet
+    conn.close()
+    assert deliver_pending(platform.db, settings, out=lambda line: None) == 0
+    assert len(smtp_server.messages) == 1
+    with platform.tx() as app:
+        outbox = get_outbox(app._p_jar)
+        assert key not in outbox.pending and outbox.sent[key].sent_at is not None

@@ -8,7 +8,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))   # the shared test plugi
 
 from beffroi.testing import csrf_of  # noqa: E402
 from test_comments_support import (  # noqa: E402,F401  (fixtures)
-    HOST, Idea, beffroi_settings, browse_as, post_comment, site,
+    HOST, Idea, beffroi_settings, browse_as, name_of, post_comment, site,
 )
 
 
@@ -32,7 +32,7 @@ def test_followers_get_an_in_app_notification_but_not_the_author(site):
     _follow(bob)
     page = bob.get("/-/notifications")
     assert "unread-count" not in page.text
-    post_comment(alice, "Shade, please")
+    name = name_of(post_comment(alice, "Shade, please"))
     page = bob.get("/-/notifications")
     header = page.html.find(class_="unread-count")
     assert header is not None and header.text.strip().startswith("1")
@@ -40,7 +40,7 @@ def test_followers_get_an_in_app_notification_but_not_the_author(site):
     assert "unread" in item["class"]
     assert "New comment" in item.text and "A bench under the lime trees" in item.text
     assert "Alice" in item.text and "The square" in item.text
-    assert item.find("a")["href"].endswith("/place/ideas/bench/#comment-1")
+    assert item.find("a")["href"].endswith(f"/place/ideas/bench/#comment-{name}")
     # reading the list changes nothing; the button marks everything read
     before = site.db.lastTransaction()
     bob.get("/-/notifications")
@@ -103,12 +103,12 @@ def test_immediate_mail_with_a_working_unsubscribe_link(site, mail_outbox):
     assert "Your notification settings are saved" in page.text
     _follow(bob)
     alice = browse_as(site, "alice@example.org")
-    post_comment(alice, "Shade, please")
+    name = name_of(post_comment(alice, "Shade, please"))
     [msg] = mail_outbox.deliver()                      # Alice, the author, gets nothing
     assert msg["To"] == "bob@example.org"
     assert "New comment" in msg["Subject"] and "A bench under the lime trees" in msg["Subject"]
     links = mail_outbox.links(msg)
-    assert links[0] == "http://test.localhost/place/ideas/bench/#comment-1"
+    assert links[0] == f"http://test.localhost/place/ideas/bench/#comment-{name}"
     unsubscribe = next(link for link in links if "/-/unsubscribe" in link)
     assert unsubscribe in msg["List-Unsubscribe"]
     # the link works without logging in; the GET only asks for confirmation
@@ -152,7 +152,7 @@ def test_a_daily_digest_groups_the_events_in_one_mail(site, mail_outbox):
     post_comment(browse_as(site, "alice@example.org"), "One")
     carol = browse_as(site, "carol@example.org")
     post_comment(carol, "Two")
-    post_comment(carol, "Three", url="/place/ideas/fountain")
+    name = name_of(post_comment(carol, "Three", url="/place/ideas/fountain"))
     assert mail_outbox.deliver() == []                  # nothing before the digest
     lines = []
     env = Env("unused.ini", out=lines.append)
@@ -170,7 +170,7 @@ def test_a_daily_digest_groups_the_events_in_one_mail(site, mail_outbox):
     assert "Your daily digest" in text
     assert "New comment (3)" in text
     assert text.count("A bench under the lime trees") == 2 and "A fountain" in text
-    assert "http://test.localhost/place/ideas/fountain/#comment-1" in text
+    assert f"http://test.localhost/place/ideas/fountain/#comment-{name}" in text
     assert any("/-/unsubscribe?" in link for link in mail_outbox.links(msg))
     assert "2 daily digest(s) queued" in lines[-1]
     _send_digests(env, build_parser(site.plugins).parse_args(["send-digests", "--daily"]))
@@ -198,7 +198,7 @@ def test_mail_speaks_the_recipients_language(site, mail_outbox):
         org.default_locale = "fr"
     bob = browse_as(site, "bob@example.org")
     _follow(bob)
-    post_comment(browse_as(site, "alice@example.org"), "Un banc !")
+    name = name_of(post_comment(browse_as(site, "alice@example.org"), "Un banc !"))
     from beffroi.cli import Env, build_parser
     from beffroi.cli_notify import _send_digests
     env = Env("unused.ini", out=lambda line: None)
@@ -208,4 +208,4 @@ def test_mail_speaks_the_recipients_language(site, mail_outbox):
     assert "1 nouvelle notification" in msg["Subject"]
     text = mail_outbox.text(msg)
     assert "Votre récapitulatif quotidien" in text and "Nouveau commentaire (1)" in text
-    assert "https://test.localhost/place/ideas/bench/#comment-1" in text   # https by default
+    assert f"https://test.localhost/place/ideas/bench/#comment-{name}" in text   # https by default

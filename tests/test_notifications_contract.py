@@ -64,6 +64,7 @@ def test_concurrent_votes_follows_and_notifications_do_not_conflict(beffroi_db):
         idea = org.spaces.add("bench", Idea("Bench"))     # directly under the organisation
         comment = add_comment(idea, org, "author", "Hello")
         comment.vote("u0", 1)
+        name = comment.__name__
         follows.follow(org, "u0", idea)
         store = notifications.get_store(org, create=True)
         notifications._deliver_in_app(store, "reader", notifications.Event(
@@ -75,7 +76,7 @@ def test_concurrent_votes_follows_and_notifications_do_not_conflict(beffroi_db):
         tm.begin()
         org = c.root()["t"]["org"]
         idea = org.spaces["bench"]
-        comment_folder(idea)["1"].vote(f"u{i}", 1)
+        comment_folder(idea)[name].vote(f"u{i}", 1)
         follows.follow(org, f"u{i}", idea)
         store = notifications.get_store(org)
         notifications._deliver_in_app(store, "reader", notifications.Event(
@@ -89,7 +90,7 @@ def test_concurrent_votes_follows_and_notifications_do_not_conflict(beffroi_db):
     with tm:
         org = conn.root()["t"]["org"]
         idea = org.spaces["bench"]
-        comment = comment_folder(idea)["1"]
+        comment = comment_folder(idea)[name]
         assert comment.up() == 3 and set(comment.votes) == {"u0", "u1", "u2"}
         assert follows.followers_of(org, idea) == {"u0", "u1", "u2"}
         assert notifications.unread_count(org, "reader") == 3

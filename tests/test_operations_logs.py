@@ -65,15 +65,14 @@ def _plugin():
 
 
 @pytest.mark.beffroi_plugins(_plugin())
-def test_a_retried_conflict_is_logged_at_debug_with_the_class_of_its_object(platform, caplog):
+def test_a_retried_attempt_shows_in_the_access_log_and_the_retry_log_carries_its_id(platform, caplog):
     platform.add_org("Commune", "test.localhost")
     caplog.set_level(logging.DEBUG, logger="beffroi")
     response = platform.browser("test.localhost").get("/-/test-conflict")
     assert response.text == "written"
-    conflicts = [r.getMessage() for r in caplog.records if r.name == "beffroi.conflicts"]
-    assert len(conflicts) == 1
-    assert conflicts[0].startswith("conflict on beffroi.resources.organisation.Organisation (attempt 1)")
-    access = [r.getMessage() for r in caplog.records if r.name == "beffroi.access"]
-    assert [line.split('" ')[1].split()[0] for line in access] == ["conflict", "200"]
-    ids = {r.request_id for r in caplog.records if r.name in ("beffroi.access", "beffroi.conflicts")}
-    assert len(ids) == 1 and ids != {"-"}                  # one request id across the retry
+    access = [r for r in caplog.records if r.name == "beffroi.access"]
+    assert [r.getMessage().split('" ')[1].split()[0] for r in access] == ["conflict", "200"]
+    retries = [r for r in caplog.records if r.name == "beffroi.retries"]
+    assert retries and "beffroi.resources.organisation.Organisation" in retries[0].getMessage()
+    ids = {r.request_id for r in access + retries}
+    assert len(ids) == 1 and ids != {"-"}          # one request id across the retry and its log

@@ -65,6 +65,12 @@ TOOLKIT = {
     "unfollow": "beffroi.follows:unfollow",
     "is_following": "beffroi.follows:is_following",
     "publish": "beffroi.notifications:publish",
+    # at most N per person / per object, holding under concurrent requests
+    "LimitReached": "beffroi.limits:LimitReached",
+    "take_within_limit": "beffroi.limits:take",
+    "give_back_within_limit": "beffroi.limits:give_back",
+    "left_within_limit": "beffroi.limits:left",
+    "held_within_limit": "beffroi.limits:held",
 }
 
 #: Modules a plugin's package may import from (tests may also import beffroi.testing).

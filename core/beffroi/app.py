@@ -74,7 +74,7 @@ def make_config(settings, serve_database=False) -> Configurator:
     settings = dict(settings)
     settings.setdefault("pyramid.default_locale_name", "fr")
     settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
-    settings.setdefault("retry.attempts", "5")
+    settings.setdefault("retry.attempts", "10")
     plugins = plugins_from_settings(settings)
     config = Configurator(settings=settings, root_factory=root_factory)
     config.registry.beffroi = plugins
@@ -89,6 +89,7 @@ def make_config(settings, serve_database=False) -> Configurator:
     config.add_tween("beffroi.requestlog.request_log_tween_factory", under=INGRESS)
     config.include("pyramid_tm")
     config.include("pyramid_retry")
+    config.include("beffroi.retries")
     config.include("pyramid_chameleon")
     config.add_request_method(request_organisation, "organisation", reify=True)
     config.add_request_method(load_user, "user", reify=True)

@@ -8,7 +8,7 @@ def _send_mail(env, args):
     from beffroi.mail import deliver_pending, ensure_outbox
     ensure_outbox(env.db)
     while True:
-        sent = deliver_pending(env.db, env.settings, out=env.out)
+        sent = deliver_pending(env.db, env.settings, out=env.out, plugins=env.plugins)
         if not args.loop:
             env.out(f"{sent} message(s) sent")
             return

@@ -9,8 +9,18 @@ Comments are ``Content`` objects kept in a ``CommentFolder`` stored as the attri
 Their URL is ``<content>/comments/<id>/``, so views registered for ``Content`` (such as
 moderation's ``report``) work on them too. Threads go three levels deep; a deleted
 comment keeps its place (and its replies) and shows "Comment deleted".
+
+Concurrency: a comment's name is a random 12-digit number (``417093528816``), so two
+people commenting on one item at once add different keys to its folder and merge
+without a conflict (the old ``len + 1`` names made them collide; names growing with
+time would all land at the end of the same BTree bucket and conflict whenever it
+splits). Threads are ordered by creation time. The count of readable comments (neither deleted nor hidden
+by moderation: what a visitor can read, and what every count shows) is a
+``BTrees.Length``, also conflict-free.
 """
 from __future__ import annotations
+
+import secrets
 
 import markdown
 import nh3
@@ -85,6 +95,10 @@ class Comment(Content):
         self.deleted = True
         self.touch()
 
+    def moderation_changed(self, was_hidden: bool) -> None:
+        """Called by moderation after hiding or restoring this comment."""
+        visibility_changed(self, not self.deleted and not was_hidden)
+
     def score(self) -> int:
         return self.up() - self.down()
 
@@ -109,16 +123,41 @@ class Comment(Content):
 
 
 class CommentFolder(Folder):
-    """The comments of one object, named ``1``, ``2`` … in order of arrival."""
+    """The comments of one object, under random 12-digit names (older databases
+    also hold ``1``, ``2`` …: every name is an integer)."""
+
+    #: Readable comments (not deleted, not hidden); None in folders made before it
+    #: existed, until their next change counts them.
+    readable = None
 
     def __init__(self):
         super().__init__()
-        self.live = Length()    # comments not deleted: what "most commented" sorts by
+        self.live = Length()        # comments not deleted (kept for older code)
+        self.readable = Length()    # neither deleted nor hidden: what every count shows
 
     def next_name(self) -> str:
-        # comments are never removed, so the count names the next one; a name taken
-        # by a concurrent request makes the insert conflict and the request retry
-        return str(len(self) + 1)
+        # distinct across requests without reading a counter: no conflict on the names;
+        # spread over the tree so that concurrent inserts rarely share a bucket
+        while True:
+            name = str(10 ** 11 + secrets.randbelow(9 * 10 ** 11))
+            if name not in self:
+                return name
+
+    def count_readable(self) -> int:
+        """Count the readable comments by reading each one (older folders)."""
+        return sum(1 for comment in self.values() if is_readable(comment))
+
+    def readable_counter(self) -> Length:
+        """The ``readable`` Length, made from a count the first time it is written."""
+        if self.readable is None:
+            self.readable = Length(self.count_readable())
+        return self.readable
+
+
+def is_readable(comment) -> bool:
+    """Can a visitor read ``comment``? Not when deleted or hidden by moderation."""
+    from beffroi.moderation import is_hidden
+    return not comment.deleted and not is_hidden(comment)
 
 
 def is_commentable(obj) -> bool:
@@ -131,9 +170,15 @@ def comment_folder(content):
 
 
 def comment_count(content) -> int:
-    """How many comments ``content`` has (deleted ones excluded). Reads one Length."""
+    """How many comments of ``content`` a visitor can read (deleted ones and those
+    hidden by moderation excluded): the count of item pages, listings, the "most
+    commented" order and exports. Reads one Length (older folders: counts them)."""
     folder = comment_folder(content)
-    return folder.live() if folder is not None else 0
+    if folder is None:
+        return 0
+    if folder.readable is None:
+        return folder.count_readable()
+    return folder.readable()
 
 
 def comments_open(content, request) -> bool:
@@ -187,7 +232,7 @@ def add_comment(content, organisation, user_id, body, alignment=0, reply_to=None
     folder = comment_folder(content)
     if reply_to:
         parent = folder.get(reply_to) if folder is not None else None
-        if parent is None:
+        if parent is None or not is_readable(parent):
             raise CommentError(_("The comment you answer no longer exists."), field="reply_to")
         if parent.depth + 1 >= MAX_DEPTH:
             raise CommentError(_("Replies go three levels deep at most."), field="reply_to")
@@ -197,9 +242,11 @@ def add_comment(content, organisation, user_id, body, alignment=0, reply_to=None
         setattr(content, FOLDER_ATTR, folder)
         # the folder's parent is the commented object: lineage (space, security) works
         folder.__parent__, folder.__name__ = content, FOLDER_ATTR
+    counter = folder.readable_counter()
     comment = Comment(body, user_id, alignment, reply_to or None, depth)
     folder.add(folder.next_name(), comment)
     folder.live.change(1)
+    counter.change(1)
     _tell(content)
     return comment
 
@@ -208,9 +255,28 @@ def delete_comment(comment):
     """Delete a comment's text (kept as a placeholder for its replies)."""
     if comment.deleted:
         return
+    folder = comment.__parent__
+    counter = folder.readable_counter()
+    was_readable = is_readable(comment)
     comment.delete()
-    comment.__parent__.live.change(-1)
-    _tell(comment.__parent__.__parent__)
+    folder.live.change(-1)
+    if was_readable:
+        counter.change(-1)
+    _tell(folder.__parent__)
+
+
+def visibility_changed(comment, was_readable: bool) -> None:
+    """Keep the count true after moderation hid or restored ``comment``; the
+    moderation service calls it with the readability before its change."""
+    folder = comment.__parent__
+    if folder.readable is None:
+        folder.readable_counter()    # counts the comments as they are now
+        _tell(folder.__parent__)
+        return
+    now_readable = is_readable(comment)
+    if now_readable != was_readable:
+        folder.readable.change(1 if now_readable else -1)
+        _tell(folder.__parent__)
 
 
 def _tell(content):
@@ -231,6 +297,6 @@ def thread(content):
         children.setdefault(comment.reply_to, []).append(comment)
 
     def build(parent_name):
-        items = sorted(children.get(parent_name, ()), key=lambda c: int(c.__name__))
+        items = sorted(children.get(parent_name, ()), key=lambda c: (c.created, int(c.__name__)))
         return [(c, build(c.__name__)) for c in items]
     return build(None)

@@ -82,8 +82,9 @@ def create_demo(app, plugins) -> list[str]:
                                       start + timedelta(days=45 * i + 44)))
             space.published = True
             for name in modules:
-                container = enable_module(plugins, org, space, name)
-                fill_demo_content(plugins, container)
+                if plugins.modules[name].fits(space.space_type):
+                    container = enable_module(plugins, org, space, name)
+                    fill_demo_content(plugins, container)
         if domain.startswith("commune"):
             space_admin_email = f"espace@{domain}"
             if org.users.find_by_email(space_admin_email) is None and "place-du-marche" in org.spaces:
@@ -98,8 +99,62 @@ def create_demo(app, plugins) -> list[str]:
         lines.append(f"{org.name}: http://{org.host}:6543/")
         lines.append(f"    organisation admin: {admin_email} / {ADMIN_PASSWORD}")
         lines.append(f"    participant:        habitant@{domain} / {USER_PASSWORD}")
+        if domain.startswith("metropole"):
+            lines.extend(_metropolitan_demo(plugins, org, modules))
         if domain.startswith("commune"):
             lines.append(f"    space admin (place-du-marche): espace@{domain} / {ADMIN_PASSWORD}")
             lines.append(f"    moderator (place-du-marche):   moderation@{domain} / {USER_PASSWORD}")
     lines.append(f"System admin (on any host, /-/system/): {SYSTEM_EMAIL} / {ADMIN_PASSWORD}")
+    return lines
+
+
+COMMUNES = (("lille", "Lille"), ("roubaix", "Roubaix"))
+
+
+def _metropolitan_demo(plugins, org, modules) -> list[str]:
+    """A metropolitan process (a process group with one process per commune, each run by
+    that commune's space admin) and an assembly with its roster and a debate with
+    arguments. Returns the lines to print."""
+    from beffroi.comments import add_comment, comment_count
+    from beffroi.kit import fill_demo_content
+    lines = []
+    types = plugins.space_types
+
+    def space(slug, title, space_type, description, **kw):
+        if slug not in org.spaces:
+            made = add_space(plugins, org, slug, title, space_type, description, **kw)
+            made.published = True
+            for name in modules:
+                if plugins.modules[name].fits(space_type):
+                    fill_demo_content(plugins, enable_module(plugins, org, made, name))
+        return org.spaces[slug]
+
+    if "process_group" in types and "participatory_process" in types:
+        space("budget-metropolitain", "Budget participatif métropolitain", "process_group",
+              "<p>Une démarche métropolitaine menée commune par commune.</p>").promoted = True
+        for slug, commune in COMMUNES:
+            process = space(f"budget-{slug}", f"Budget participatif de {commune}",
+                            "participatory_process",
+                            f"<p>Le budget participatif de la commune de {commune}.</p>",
+                            parent="budget-metropolitain", scope=commune)
+            email = f"espace-{slug}@{org.host}"
+            if org.users.find_by_email(email) is None:
+                user = create_user(org, email, f"Équipe de {commune}", ADMIN_PASSWORD,
+                                   confirmed=True)
+                process.set_space_roles(user.id, ["admin"])
+            lines.append(f"    space admin (budget-{slug}): {email} / {ADMIN_PASSWORD}")
+    if "assembly" in types:
+        assembly = space("conseil-de-developpement", "Conseil de développement", "assembly",
+                         "<p>Le conseil de développement réunit des habitant·e·s, des "
+                         "associations et des entreprises de la métropole.</p>")
+        debates = assembly.get("debates")
+        resident = org.users.find_by_email(f"habitant@{org.host}")
+        if debates is not None and resident is not None:
+            for debate in list(debates.values())[:1]:
+                if not comment_count(debate):
+                    add_comment(debate, org, resident.id,
+                                "Pour : le marché serait plus agréable sans voitures.", alignment=1)
+                    add_comment(debate, org, resident.id,
+                                "Contre : les livraisons des commerçants deviendraient difficiles.",
+                                alignment=-1)
     return lines

@@ -82,17 +82,20 @@ def _tid_time(tid: bytes) -> str | None:
 
 
 def mail_facts(conn, now=None) -> dict:
-    """Messages waiting in the outbox, the age of the oldest in seconds, failures."""
+    """Messages waiting in the outbox, the age of the oldest in seconds, failures, and
+    notification jobs waiting for their fan-out (``beffroi.notification_queue``)."""
     from beffroi.mail import get_outbox
     outbox = get_outbox(conn, create=False)
     if outbox is None:
-        return {"pending": 0, "oldest_pending_seconds": None, "failed": 0}
+        return {"pending": 0, "oldest_pending_seconds": None, "failed": 0,
+                "notifications_waiting": 0}
     now = now or datetime.now(timezone.utc)
     oldest = None
     if len(outbox.pending):
         oldest = round((now - outbox.pending[outbox.pending.minKey()].created).total_seconds(), 1)
+    events = getattr(outbox, "events", None)
     return {"pending": len(outbox.pending), "oldest_pending_seconds": oldest,
-            "failed": len(outbox.failed)}
+            "failed": len(outbox.failed), "notifications_waiting": len(events) if events else 0}
 
 
 def health_details(conn) -> dict:

@@ -84,6 +84,12 @@ class ModuleInfo:
     portable_data: Callable[[Any, Any, Any], Any] | None = None
     on_account_deleted: Callable[[Any, Any, Any], None] | None = None
     demo_content: Callable[[Any], None] | None = None
+    #: Space types the module fits (``("assembly",)``); empty: every type.
+    space_types: tuple[str, ...] = ()
+
+    def fits(self, space_type: str) -> bool:
+        """May the module be enabled in a space of ``space_type``?"""
+        return not self.space_types or space_type in self.space_types
 
 
 @dataclass(frozen=True)

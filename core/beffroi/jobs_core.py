@@ -22,7 +22,7 @@ def deliver_mail(ctx: JobContext) -> str:
     """Deliver the due messages of the outbox (``beffroi.mail.deliver_pending``)."""
     from beffroi.mail import deliver_pending
     lines = []
-    sent = deliver_pending(ctx.db, ctx.settings, out=lines.append)
+    sent = deliver_pending(ctx.db, ctx.settings, out=lines.append, plugins=ctx.plugins)
     return f"{sent} message(s) sent" if sent or lines else ""
 
 

@@ -180,10 +180,15 @@ def report(request, content, reason, details=""):
 
 
 def _set_hidden(case, hidden, user_id):
+    was_hidden = is_hidden(case.content)
     case.hidden = hidden
     case.content.hidden_by_moderation = hidden
     case.decided_by = user_id
     case.decided = now()
+    # content that keeps counts of what visitors can read (comments) updates them
+    callback = getattr(case.content, "moderation_changed", None)
+    if callback is not None and was_hidden != bool(hidden):
+        callback(was_hidden)
 
 
 def hide(request, content):

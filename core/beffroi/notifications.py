@@ -1,15 +1,23 @@
 """Notifications: events delivered to the followers of what they are about.
 
-``publish(request, kind, target, …)`` records an event and hands it to everyone who
-follows the target, its space or the actor (but not the actor, nor anyone who may not
-see the target): an in-app notification, and an e-mail according to each person's
-choice (``User.notification_mail``): ``none``, ``immediate``, ``daily`` or ``weekly``.
+``publish(request, kind, target, …)`` records one event for everyone who follows the
+target, its space or the actor (but not the actor, nor anyone who may not see the
+target): an in-app notification, and an e-mail according to each person's choice
+(``User.notification_mail``): ``none``, ``immediate``, ``daily`` or ``weekly``.
 Digests are sent by ``beffroi send-digests --daily|--weekly``. Every e-mail carries a
 signed unsubscribe link that works without logging in.
 
+The request only reads (who follows, who may see) and writes **one** job into the
+queue the mail already uses (``beffroi.notification_queue``); the fan-out — inboxes,
+digest entries, immediate e-mails — is written by the delivery worker in its own
+transactions, so a request never conflicts on followers' inboxes.
+
 Storage, per organisation, created by the first event: one inbox per participant
-(a BTree of events by time-ordered key plus a ``Length`` of unread ones, so two events
-reaching one person at once do not conflict) and the digest queue.
+(a BTree of events by time-ordered key plus a ``Length`` of unread ones; the reader
+writes only the inbox's "read until" mark and the Length, the worker only the BTree
+and the Length, so readers never conflict with writers) and the digest queue.
+Content hidden by moderation (or removed) after an event drops out of the lists and
+digests.
 """
 from __future__ import annotations
 
@@ -36,7 +44,8 @@ MAIL_CHOICE_TITLES = {
     "daily": _("A daily digest"),
     "weekly": _("A weekly digest"),
 }
-INBOX_LIMIT = 200          # older notifications are dropped from an inbox
+INBOX_LIMIT = 200          # older notifications are dropped from an inbox…
+INBOX_SLACK = 50           # …in batches, once it holds this many more (rare writes)
 
 #: Kinds the core publishes itself; plugins add theirs with ``register_notifications``.
 CORE_NOTIFICATIONS = (
@@ -47,8 +56,12 @@ CORE_NOTIFICATIONS = (
 class Event(Persistent):
     """Something that happened, as the notification lists and e-mails show it."""
 
-    def __init__(self, key, kind, title, path, actor_id=None, actor_name="", space_title=""):
+    target_key = None           # the follow key of what it is about (None: older events)
+
+    def __init__(self, key, kind, title, path, actor_id=None, actor_name="", space_title="",
+                 target_key=None):
         self.key = key
+        self.target_key = target_key
         self.kind = kind
         self.title = title
         self.path = path              # URL path inside the organisation ("/place/…")
@@ -115,13 +128,18 @@ def recipients_of(organisation, target, space=None, actor_id=None) -> set[str]:
 
 
 def publish(request, kind, target, actor=None, title=None, url=None, space=None):
-    """Record an event about ``target`` and deliver it to its followers.
+    """Record an event about ``target`` for its followers.
 
     ``actor`` (default: the logged-in participant) is the one who acted: their own
     followers are told, they are not. ``title`` defaults to the target's title, ``url``
     to its URL, ``space`` to the space in its lineage. Kinds ending in ``.created`` or
     ``.published`` make the actor follow the target: authors hear about what they made.
-    Returns the ``Event``, or None when nobody is to be told."""
+    The recipients are chosen now (followers who may see the target and did not mute
+    the kind); their inboxes, digests and e-mails are written by the delivery worker
+    after this request commits (``beffroi.notification_queue``). Returns the
+    ``Event``, or None when nobody is to be told. Raises ``ValueError`` on a kind
+    nobody declared with ``register_notifications()``."""
+    from beffroi import notification_queue
     from beffroi.resources.space import Space
     from beffroi.security import lineage_of, permits
     kinds = notification_kinds(request.registry.beffroi)
@@ -135,16 +153,8 @@ def publish(request, kind, target, actor=None, title=None, url=None, space=None)
     actor_id = getattr(actor, "id", None)
     if actor_id and kind.endswith((".created", ".published")) and not isinstance(target, Space):
         follows.follow(organisation, actor_id, target)
-    ids = recipients_of(organisation, target, space, actor_id)
-    if not ids:
-        return None
-    title = title if title is not None else str(getattr(target, "title", "") or "")
-    url = url or request.resource_url(target)
-    event = Event(_event_key(), kind, title, _relative_path(request, url), actor_id,
-                  getattr(actor, "name", "") if actor is not None else "",
-                  getattr(space, "title", "") if space is not None else "")
-    store = get_store(organisation, create=True)
-    for uid in sorted(ids):
+    recipients = []
+    for uid in sorted(recipients_of(organisation, target, space, actor_id)):
         user = organisation.users.get(uid)
         if user is None or user.blocked or user.deleted:
             continue
@@ -152,14 +162,38 @@ def publish(request, kind, target, actor=None, title=None, url=None, space=None)
             continue
         if not permits(request, user, target, "view"):
             continue                   # a follower who lost access to a private space
+        recipients.append(uid)
+    if not recipients:
+        return None
+    title = title if title is not None else str(getattr(target, "title", "") or "")
+    url = url or request.resource_url(target)
+    try:
+        key = follows.target_key(target)
+    except ValueError:
+        key = None
+    event = Event(_event_key(), kind, title, _relative_path(request, url), actor_id,
+                  getattr(actor, "name", "") if actor is not None else "",
+                  getattr(space, "title", "") if space is not None else "", key)
+    notification_queue.enqueue(request, organisation, event, recipients)
+    return event
+
+
+def deliver(organisation, event, recipients, kinds, base_url, localizer_factory):
+    """Write ``event`` into the inbox of each of ``recipients`` (user ids) and, by their
+    choice, queue an immediate e-mail or keep it for their digest. The delivery
+    worker's part of ``publish``; ``localizer_factory(locale)`` gives a localizer."""
+    store = get_store(organisation, create=True)
+    for uid in recipients:
+        user = organisation.users.get(uid)
+        if user is None or user.blocked or user.deleted:
+            continue
         _deliver_in_app(store, uid, event)
         choice = mail_choice(user)
         if choice == "immediate":
-            send_immediate(organisation, user, event, kinds, request.application_url,
-                           localizer_for(request, user, organisation))
+            send_immediate(organisation, user, event, kinds, base_url,
+                           localizer_factory(recipient_locale(organisation, user)))
         elif choice in ("daily", "weekly"):
             store.digest[(uid, event.key)] = event
-    return event
 
 
 def _deliver_in_app(store, uid, event):
@@ -168,11 +202,33 @@ def _deliver_in_app(store, uid, event):
         inbox = store.inboxes[uid] = Inbox()
     inbox.events[event.key] = event
     inbox.unread.change(1)
-    if len(inbox.events) > INBOX_LIMIT:
-        oldest = inbox.events.minKey()
-        del inbox.events[oldest]
-        if oldest > inbox.read_until:        # dropped before being read: keep the count true
-            inbox.unread.change(-1)
+    if len(inbox.events) > INBOX_LIMIT + INBOX_SLACK:
+        # trimmed in batches: most deliveries only add a key, which merges
+        for oldest in list(inbox.events.keys()[:len(inbox.events) - INBOX_LIMIT]):
+            del inbox.events[oldest]
+            if oldest > inbox.read_until:    # dropped before being read: keep the count true
+                inbox.unread.change(-1)
+
+
+def is_still_shown(organisation, event) -> bool:
+    """May ``event`` still be listed? Not when what it is about was removed or is
+    hidden by moderation (itself or a parent: a hidden proposal hides its comments)."""
+    key = getattr(event, "target_key", None)
+    if not key or key.startswith("@"):
+        return True
+    from pyramid.traversal import find_resource
+
+    from beffroi.moderation import is_hidden_in_lineage
+    try:
+        obj = find_resource(organisation, key)
+    except (KeyError, ValueError, TypeError):
+        return False
+    try:
+        if follows.target_key(obj) != key:
+            return False
+    except ValueError:
+        return False
+    return is_hidden_in_lineage(obj) is None
 
 
 # --- reading and marking ----------------------------------------------------------------
@@ -185,14 +241,19 @@ def unread_count(organisation, user_id) -> int:
 
 
 def inbox_events(organisation, user_id, limit=50):
-    """The latest notifications of ``user_id``, newest first, as ``(event, unread)``."""
+    """The latest notifications of ``user_id``, newest first, as ``(event, unread)``;
+    events about content since hidden or removed are left out."""
     store = get_store(organisation)
     inbox = store.inboxes.get(user_id) if store is not None else None
     if inbox is None:
         return []
     out = []
-    for key in reversed(list(inbox.events.keys())[-limit:]):
-        out.append((inbox.events[key], key > inbox.read_until))
+    for key in reversed(list(inbox.events.keys())[-(limit + INBOX_SLACK):]):
+        event = inbox.events[key]
+        if is_still_shown(organisation, event):
+            out.append((event, key > inbox.read_until))
+        if len(out) >= limit:
+            break
     return out
 
 
@@ -249,10 +310,15 @@ def make_localizer_for(locale, dirs):
     return make_localizer(locale, dirs)
 
 
+def recipient_locale(organisation, user) -> str:
+    """The language of mail to ``user``: their choice, else the organisation's."""
+    return user.locale if user.locale in organisation.locales else organisation.default_locale
+
+
 def localizer_for(request, user, organisation):
     """A localizer in the recipient's language (their choice, else the organisation's)."""
     from pyramid.interfaces import ITranslationDirectories
-    locale = user.locale if user.locale in organisation.locales else organisation.default_locale
+    locale = recipient_locale(organisation, user)
     if locale == request.locale_name:
         return request.localizer
     dirs = request.registry.queryUtility(ITranslationDirectories) or translation_dirs()
@@ -303,13 +369,17 @@ def send_digests(organisation, frequency, base_url, kinds, localizer_factory) ->
     for (uid, key), event in store.digest.items():
         waiting.setdefault(uid, []).append((key, event))
     sent = 0
+    shown: dict[str, bool] = {}
     for uid, items in waiting.items():
         user = organisation.users.get(uid)
         choice = mail_choice(user) if user is not None else "none"
         if user is not None and not (user.blocked or user.deleted) and choice == frequency:
-            _queue_digest(organisation, user, [e for _k, e in items], frequency, base_url,
-                          kinds, localizer_factory, queue_mail)
-            sent += 1
+            events = [e for _k, e in items
+                      if shown.setdefault(e.key, is_still_shown(organisation, e))]
+            if events:
+                _queue_digest(organisation, user, events, frequency, base_url,
+                              kinds, localizer_factory, queue_mail)
+                sent += 1
         elif user is not None and choice in ("daily", "weekly") and not (user.blocked or user.deleted):
             continue                  # waits for the other digest
         for key, _event in items:

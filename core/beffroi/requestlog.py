@@ -6,9 +6,9 @@ random one; it is sent back in the ``X-Request-Id`` response header. While the
 request runs, every log record gets ``request_id`` (``-`` outside requests): use
 ``class = beffroi.requestlog.Formatter`` in the .ini to be able to write
 ``%(request_id)s`` in a format. One line per request goes to the ``beffroi.access``
-logger at INFO: client, method, path, status, bytes, milliseconds, host, id.
-ConflictErrors that pyramid_retry retries are logged at DEBUG (``beffroi.conflicts``)
-with the class of the object.
+logger at INFO: client, method, path, status, bytes, milliseconds, host, id; an attempt
+that ends in a ConflictError (run again by pyramid_retry) shows ``conflict`` as its
+status, and ``beffroi.retries`` logs the conflict itself.
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ import time
 import uuid
 
 access_log = logging.getLogger("beffroi.access")
-conflict_log = logging.getLogger("beffroi.conflicts")
 
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
@@ -59,7 +58,7 @@ def request_id_of(environ) -> str:
 
 
 def request_log_tween_factory(handler, registry):
-    """Outermost tween: request id, access line, conflicts at debug."""
+    """Outermost tween: the request id and the access line."""
 
     def tween(request):
         rid = request.environ.get("beffroi.request_id") or request_id_of(request.environ)
@@ -74,8 +73,9 @@ def request_log_tween_factory(handler, registry):
             response.headers["X-Request-Id"] = rid
             return response
         except Exception as exc:
-            if _log_conflict(request, exc):
-                status = "conflict"           # retried by pyramid_retry when attempts remain
+            from ZODB.POSException import ConflictError
+            if isinstance(exc, ConflictError):
+                status = "conflict"           # run again by pyramid_retry when attempts remain
             raise
         finally:
             access_log.info('%s "%s %s" %s %s %.1fms host=%s id=%s',
@@ -86,13 +86,3 @@ def request_log_tween_factory(handler, registry):
             current_request_id.reset(token)
 
     return tween
-
-
-def _log_conflict(request, exc) -> bool:
-    """Log a ConflictError at debug with the class of its object; True if it was one."""
-    from ZODB.POSException import ConflictError
-    if not isinstance(exc, ConflictError):
-        return False
-    conflict_log.debug("conflict on %s (attempt %s): %s", getattr(exc, "class_name", None) or "?",
-                       request.environ.get("retry.attempt", 0) + 1, exc)
-    return True

@@ -35,6 +35,9 @@ def enable_module(plugins, organisation, space, module_name, request=None):
         raise NotAllowed(f"module {module_name!r} is not installed")
     if module_name not in organisation.allowed_plugins:
         raise NotAllowed(f"module {module_name!r} is not allowed for this organisation")
+    if not info.fits(space.space_type):
+        raise NotAllowed(f"module {module_name!r} is for spaces of type "
+                         f"{', '.join(info.space_types)}, not {space.space_type!r}")
     container = space.modules.get(module_name)
     if container is None:
         container = ModuleContainer(module_name)

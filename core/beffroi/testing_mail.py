@@ -106,7 +106,8 @@ class MailOutbox:
     def deliver(self):
         """Send what is queued; return the messages the server received since last call."""
         from beffroi.mail import deliver_pending
-        deliver_pending(self.platform.db, self.settings(), out=lambda line: None)
+        deliver_pending(self.platform.db, self.settings(), out=lambda line: None,
+                        plugins=self.platform.plugins)
         messages = self.server.messages
         new, self._seen = messages[self._seen:], len(messages)
         return new

@@ -13,4 +13,6 @@ def start_mail(event):
     db = registry._zodb_databases[""]
     # created here so that requests never write the ZODB root mapping (no conflicts)
     ensure_outbox(db)
-    start_background(db, registry.settings)
+    from beffroi.notification_queue import fan_out_mode
+    fan_out_mode(registry.settings)           # a misspelt mode fails at start-up
+    start_background(db, registry.settings, registry.beffroi)

@@ -36,7 +36,9 @@ def module_rows(request, space):
     """One row per module an admin may see here: allowed, or already present."""
     plugins = request.registry.beffroi
     org = request.organisation
-    names = set(n for n in org.allowed_plugins if n in plugins.modules) | set(space.modules.keys())
+    names = set(n for n in org.allowed_plugins
+                if n in plugins.modules and plugins.modules[n].fits(space.space_type))
+    names |= set(space.modules.keys())
     rows = []
     for name in sorted(names):
         container = space.modules.get(name)

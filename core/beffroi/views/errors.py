@@ -49,11 +49,26 @@ def forbidden(exc, request):
         request.organisation
     except UnknownHost:
         return _neutral(request)
+    if _in_hidden_private_space(request):
+        # a private space does not exist for those who may not see it: 404, not 403
+        return not_found(exc, request)
     if request.user is None and request.method == "GET":
         return HTTPFound(location=request.application_url + "/-/login?came_from=" +
                          request.path_qs.replace("&", "%26"))
     return _page(request, 403, _("Access refused"),
                  _("You do not have access to this page."))
+
+
+def _in_hidden_private_space(request) -> bool:
+    from pyramid.traversal import find_interface
+
+    from beffroi.resources.space import Space
+    space = find_interface(getattr(request, "context", None), Space) \
+        if getattr(request, "context", None) is not None else None
+    if space is None:
+        space = getattr(getattr(request, "context", None), "managed_space", None)
+    return space is not None and space.visibility == "private" and \
+        not request.has_permission("view", space)
 
 
 @exception_view_config(BadCSRFToken)

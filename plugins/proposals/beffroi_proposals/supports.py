@@ -7,6 +7,12 @@ two supports of the same proposal both move its key in the "most supported" set,
 conflict there, and ``pyramid_retry`` runs one of them again with fresh data — no
 support is lost and the ordered set always matches the counts.
 
+The support limit ("N supports per participant in this space") is a
+``beffroi.limits`` allowance (``take_within_limit`` in ``beffroi.api``) of scope ``proposals.supports`` on the container: every
+support and withdrawal of one participant rewrites their allowance, so two concurrent
+supports by the same person conflict and the retry re-checks the limit; different
+people never conflict there.
+
 With the setting "minimum supports to count" at N > 1, a participant's supports
 count only once they have cast N of them: the Nth support makes all of them count,
 and withdrawing below N makes them all stop counting.
@@ -16,9 +22,24 @@ from __future__ import annotations
 from BTrees.IIBTree import IITreeSet
 from pyramid.i18n import TranslationStringFactory
 
+from beffroi.api import (
+    LimitReached, give_back_within_limit, left_within_limit, take_within_limit,
+)
 from beffroi_proposals.models import ensure_index
 
 _ = TranslationStringFactory("beffroi_proposals")
+
+#: The ``beffroi.limits`` scope holding each participant's supports in a container.
+LIMIT_SCOPE = "proposals.supports"
+
+
+def _recorded(container, user_id):
+    """Supports recorded before the allowance existed (older databases)."""
+    def seed():
+        index = getattr(container, "proposal_index", None)
+        cast = index.user_supports.get(user_id) if index is not None else None
+        return list(cast) if cast is not None else []
+    return seed
 
 
 class SupportRefused(Exception):
@@ -38,12 +59,8 @@ def _count(index, proposal, user_id, delta):
 
 def supports_left(container, user_id, settings):
     """How many more supports ``user_id`` may cast here (None: no limit)."""
-    limit = settings.get("support_limit") or 0
-    if not limit:
-        return None
-    index = getattr(container, "proposal_index", None)
-    cast = index.user_supports.get(user_id) if index is not None else None
-    return max(0, limit - (len(cast) if cast is not None else 0))
+    return left_within_limit(container, LIMIT_SCOPE, user_id, settings.get("support_limit") or 0,
+                       seed=_recorded(container, user_id))
 
 
 def cast_support(container, proposal, user_id, settings):
@@ -53,9 +70,11 @@ def cast_support(container, proposal, user_id, settings):
         raise SupportRefused(_("A withdrawn proposal cannot be supported."))
     if user_id in proposal.supporters:
         raise SupportRefused(_("You already support this proposal."))
-    left = supports_left(container, user_id, settings)
-    if left == 0:
-        raise SupportRefused(_("You have used all your supports in this space."))
+    try:
+        take_within_limit(container, LIMIT_SCOPE, user_id, proposal.number,
+                    settings.get("support_limit") or 0, seed=_recorded(container, user_id))
+    except LimitReached:
+        raise SupportRefused(_("You have used all your supports in this space.")) from None
     index = ensure_index(container)
     mine = index.user_supports.get(user_id)
     if mine is None:
@@ -81,6 +100,8 @@ def withdraw_support(container, proposal, user_id, settings):
     """Remove the support of ``user_id``; raise ``SupportRefused`` if there is none."""
     if user_id not in proposal.supporters:
         raise SupportRefused(_("You do not support this proposal."))
+    give_back_within_limit(container, LIMIT_SCOPE, user_id, proposal.number,
+                     seed=_recorded(container, user_id))
     index = ensure_index(container)
     mine = index.user_supports[user_id]
     minimum = settings.get("minimum_supports_to_count") or 0
