@@ -71,7 +71,7 @@ def test_a_retried_attempt_shows_in_the_access_log_and_the_retry_log_carries_its
     response = platform.browser("test.localhost").get("/-/test-conflict")
     assert response.text == "written"
     access = [r for r in caplog.records if r.name == "beffroi.access"]
-    assert [r.getMessage().split('" ')[1].split()[0] for r in access] == ["conflict", "200"]
+    assert [r.getMessage().split('" ')[1].split()[0] for r in access] == ["retried", "200"]
     retries = [r for r in caplog.records if r.name == "beffroi.retries"]
     assert retries and "beffroi.resources.organisation.Organisation" in retries[0].getMessage()
     ids = {r.request_id for r in access + retries}

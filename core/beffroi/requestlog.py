@@ -7,8 +7,8 @@ request runs, every log record gets ``request_id`` (``-`` outside requests): use
 ``class = beffroi.requestlog.Formatter`` in the .ini to be able to write
 ``%(request_id)s`` in a format. One line per request goes to the ``beffroi.access``
 logger at INFO: client, method, path, status, bytes, milliseconds, host, id; an attempt
-that ends in a ConflictError (run again by pyramid_retry) shows ``conflict`` as its
-status, and ``beffroi.retries`` logs the conflict itself.
+that pyramid_retry runs again (a conflict) shows ``retried`` as its status, and
+``beffroi.retries`` logs the conflict itself.
 """
 from __future__ import annotations
 
@@ -63,19 +63,18 @@ def request_log_tween_factory(handler, registry):
     def tween(request):
         rid = request.environ.get("beffroi.request_id") or request_id_of(request.environ)
         request.environ["beffroi.request_id"] = rid
-        token = current_request_id.set(rid)
+        current_request_id.set(rid)
         started = time.perf_counter()
         status, length = 500, "-"
         try:
             response = handler(request)
-            status = response.status_int
+            status = "retried" if _will_retry(request, request.exception) else response.status_int
             length = response.content_length if response.content_length is not None else "-"
             response.headers["X-Request-Id"] = rid
             return response
         except Exception as exc:
-            from ZODB.POSException import ConflictError
-            if isinstance(exc, ConflictError):
-                status = "conflict"           # run again by pyramid_retry when attempts remain
+            if _will_retry(request, exc):
+                status = "retried"
             raise
         finally:
             access_log.info('%s "%s %s" %s %s %.1fms host=%s id=%s',
@@ -83,6 +82,15 @@ def request_log_tween_factory(handler, registry):
                             request.path_qs[:500], status, length,
                             (time.perf_counter() - started) * 1000,
                             request.host, rid)
-            current_request_id.reset(token)
+            if status != "retried":       # kept for pyramid_retry's log between attempts
+                current_request_id.set("-")
 
     return tween
+
+
+def _will_retry(request, exc) -> bool:
+    """Will pyramid_retry run this request again after ``exc`` (a conflict …)?"""
+    if exc is None:
+        return False
+    from pyramid_retry import is_error_retryable, is_last_attempt
+    return is_error_retryable(request, exc) and not is_last_attempt(request)
