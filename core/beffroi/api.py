@@ -59,6 +59,7 @@ TOOLKIT = {
     "clean_image": "beffroi.uploads:clean_image",
     # services: comments, moderation, follows, notifications
     "comment_count": "beffroi.comments:comment_count",
+    "comment_summary": "beffroi.comments:comment_summary",
     "is_hidden": "beffroi.moderation:is_hidden",
     "visible_to": "beffroi.moderation:visible_to",
     "follow": "beffroi.follows:follow",

@@ -181,6 +181,26 @@ def comment_count(content) -> int:
     return folder.readable()
 
 
+def comment_summary(content) -> dict:
+    """What the readable comments of ``content`` say: ``{"in_favour": n, "neutral": n,
+    "against": n, "participants": n}`` (participants: distinct authors). Reads every
+    comment: for a debate's page, not for listings (use ``comment_count`` there)."""
+    summary = {"in_favour": 0, "neutral": 0, "against": 0, "participants": 0}
+    folder = comment_folder(content)
+    if folder is None:
+        return summary
+    authors = set()
+    for comment in folder.values():
+        if not is_readable(comment):
+            continue
+        key = "in_favour" if comment.alignment > 0 else "against" if comment.alignment < 0 \
+            else "neutral"
+        summary[key] += 1
+        authors.add(comment.creator)
+    summary["participants"] = len(authors)
+    return summary
+
+
 def comments_open(content, request) -> bool:
     """May comments be added now? The content decides with ``comments_open(request)``."""
     check = getattr(content, "comments_open", None)

@@ -7,7 +7,8 @@ from pyramid.httpexceptions import HTTPForbidden
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi.api import (
-    ModuleContainer, comment_count, form_view, index_content, module_settings, publish,
+    ModuleContainer, comment_count, comment_summary, form_view, index_content, module_settings,
+    publish,
 )
 from beffroi_debates import public_debates
 from beffroi_debates.content import TEXT_MAX, TITLE_MAX, Debate, add_debate, close_debate, today_in
@@ -76,6 +77,7 @@ def listing(context, request):
 def debate_view(context, request):
     return {"page_title": context.title, "debate": context,
             "state": context.state(today_in(request.organisation)),
+            "summary": comment_summary(context),
             "can_edit": request.has_permission("space.admin", context),
             "can_close": _may_close(request, context)}
 

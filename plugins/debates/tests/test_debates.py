@@ -55,6 +55,12 @@ def test_arguments_are_comments_with_an_alignment_until_the_debate_closes(
     form["body"], form["alignment"] = "Pour : les familles seront ravies.", "1"
     form.submit().follow()
     assert "les familles seront ravies" in platform.browser(space.host).get(url).text
+    form = next(f for f in camille.get(url).forms.values() if "body" in f.fields)
+    form["body"], form["alignment"] = "Contre : le bruit le dimanche matin.", "-1"
+    form.submit().follow()
+    summary = platform.browser(space.host).get(url).html.select_one(".debate-summary dl")
+    figures = [dd.text for dd in summary.select("dd")]
+    assert figures == ["1", "0", "1", "1"]          # for, neutral, against; one participant
     close = beffroi_browser.get(url + "close").forms["deform"]
     close["conclusions"] = "<p>Une majorité est favorable.</p>"
     closed = close.submit("close").follow()
