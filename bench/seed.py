@@ -11,7 +11,7 @@ from beffroi.organisations import create_organisation
 from beffroi.resources.root import get_app_root
 from beffroi.resources.user import User
 from beffroi.spaces import add_space, enable_module
-from beffroi_proposals.models import add_proposal, render_body
+from beffroi_proposals.models import add_proposal, render_body, withdraw
 from beffroi_proposals.supports import cast_support
 
 HOST = "bench.localhost"
@@ -20,6 +20,7 @@ CONCURRENT_SPACE = "concurrency"
 WORDS = ("banc", "arbre", "piste", "cyclable", "jardin", "école", "fontaine", "place", "marché",
          "éclairage", "parc", "quartier", "bibliothèque", "compost", "trottoir", "aire", "jeux")
 BATCH = 5000
+CATEGORIES = ("Mobilité", "Nature", "Culture", "Solidarité")
 # Seeded comments come from a small vocabulary: render each distinct text once
 # (the core builds a Markdown parser per comment, ~5 ms, which would dominate seeding).
 comments.render_markdown = functools.lru_cache(maxsize=1024)(comments.render_markdown)
@@ -37,6 +38,7 @@ def create_platform(db, plugins, users=1000):
             space = add_space(plugins, org, slug, slug.title(), "participatory_process")
             space.published = True
             enable_module(plugins, org, space, "proposals")
+            space["proposals"].settings["categories"] = "\n".join(CATEGORIES)
         ids = []
         for i in range(users):
             user = User(f"user{i}@bench.localhost", f"Participant {i}")
@@ -74,13 +76,16 @@ def seed(db, user_ids, upto, rng):
                 for _i in range(min(BATCH, upto - have)):
                     title, body, html = rng.choice(pool)
                     proposal = add_proposal(container, title, body, "markdown",
-                                            rng.choice(user_ids), catalog=False, body_html=html)
+                                            rng.choice(user_ids), catalog=False, body_html=html,
+                                            category=rng.choice(CATEGORIES))
                     # a skewed number of supports: most get few, some many
                     for uid in rng.sample(user_ids, min(len(user_ids) // 5, int(rng.paretovariate(1.2)) - 1)):
                         cast_support(container, proposal, uid, {})
                     if rng.random() < 0.2:
                         for _c in range(rng.randint(1, 3)):
                             add_comment(proposal, org, rng.choice(user_ids), "Bonne idée, " + rng.choice(WORDS))
+                    if rng.random() < 0.01:
+                        withdraw(proposal)
             conn.cacheMinimize()
     finally:
         conn.close()
@@ -98,6 +103,17 @@ def seed_concurrency_space(db, count=10):
     return names
 
 
+def numbers_of(db, space):
+    """Every proposal number of ``space`` (to check that they are unique)."""
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    with tm:
+        container = get_app_root(conn).organisation_for_host(HOST).spaces[space]["proposals"]
+        out = [p.number for p in container.values()]
+    conn.close()
+    return out
+
+
 def support_counts(db, space, names):
     tm = transaction.TransactionManager()
     conn = db.open(transaction_manager=tm)
@@ -108,6 +124,12 @@ def support_counts(db, space, names):
         index = container.proposal_index
         consistent = all(index.support_counts.get(container[n].number, 0) == container[n].supports
                          for n in names)
+        if hasattr(index, "orders"):        # layout 2: each key sits at its count's level
+            from beffroi.listing import pack
+            from beffroi_proposals.index import count_rank
+            tree = index.orders["supported"]
+            consistent = consistent and all(
+                pack(count_rank(container[n].supports), container[n].number) in tree for n in names)
     conn.close()
     return out, consistent
 

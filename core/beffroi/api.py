@@ -52,6 +52,16 @@ TOOLKIT = {
     "index_content": "beffroi.catalog:index_content",
     "unindex_content": "beffroi.catalog:unindex_content",
     "text_search": "beffroi.catalog:text_search",
+    "text_search_paths": "beffroi.catalog:text_search_paths",
+    # listings whose every page costs what it shows, and counters that do not collide
+    "ListingOrder": "beffroi.listing:Order",
+    "ListingPage": "beffroi.listing:Page",
+    "find_listing_page": "beffroi.listing:find_page",
+    "listing_key": "beffroi.listing:pack",
+    "Tally": "beffroi.counters:Tally",
+    "Numbering": "beffroi.counters:Numbering",
+    "level_of": "beffroi.counters:level_of",
+    "level_is_exact": "beffroi.counters:level_is_exact",
     # uploads
     "UploadError": "beffroi.uploads:UploadError",
     "read_upload": "beffroi.uploads:read_upload",

@@ -6,7 +6,9 @@ are not stored in the database), so a plugin can change how it indexes without a
 migration of the stored index objects."""
 from __future__ import annotations
 
+import logging
 import random
+import time
 
 import hypatia.catalog
 import hypatia.field
@@ -18,6 +20,10 @@ from BTrees.OIBTree import OIBTree
 from persistent import Persistent
 from pyramid.location import inside
 from pyramid.traversal import find_interface, find_resource, resource_path_tuple
+import transaction
+from ZODB.POSException import ConflictError
+
+log = logging.getLogger(__name__)
 
 _DISCRIMINATORS: dict = {}
 _KINDS = {"field": hypatia.field.FieldIndex, "keyword": hypatia.keyword.KeywordIndex,
@@ -108,8 +114,57 @@ def get_catalog(organisation) -> OrgCatalog | None:
 
 
 def index_content(obj):
-    """Index (or reindex) ``obj`` in its organisation's catalog."""
-    ensure_catalog(_organisation_of(obj)).index(obj)
+    """Index (or reindex) ``obj`` in its organisation's catalog, once the current
+    transaction has committed, in a short transaction of its own retried on conflict.
+
+    Text indexes share their words between documents (hypatia's lexicon and postings),
+    so indexing inside the request made every two concurrent creations conflict and
+    retry the whole request; now only the indexing is retried, with a random pause.
+    An aborted transaction indexes nothing. Outside a database (no connection yet)
+    the object is indexed at once."""
+    organisation = _organisation_of(obj)
+    jar = getattr(organisation, "_p_jar", None)
+    if jar is None:
+        ensure_catalog(organisation).index(obj)
+        return
+    txn = jar.transaction_manager.get()
+    pending = _pending(txn)
+    path = "/".join(resource_path_tuple(obj)[1:])
+    if not pending:
+        txn.addAfterCommitHook(_index_after_commit, args=(jar.db(), organisation._p_oid, pending))
+    pending.add(path)
+
+
+def _pending(txn):
+    try:
+        return txn.data(_pending)
+    except KeyError:
+        paths = set()
+        txn.set_data(_pending, paths)
+        return paths
+
+
+def _index_after_commit(committed, db, organisation_oid, paths, attempts=10):
+    if not committed or organisation_oid is None:
+        return
+    for attempt in range(attempts):
+        tm = transaction.TransactionManager()
+        conn = db.open(transaction_manager=tm)
+        try:
+            with tm:
+                organisation = conn.get(organisation_oid)
+                cat = ensure_catalog(organisation)
+                for path in sorted(paths):
+                    try:
+                        cat.index(find_resource(organisation, path.split("/")))
+                    except KeyError:        # removed since
+                        continue
+            return
+        except ConflictError:
+            time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))
+        finally:
+            conn.close()
+    log.error("could not index %s after %d attempts (conflicts)", sorted(paths), attempts)
 
 
 def unindex_content(obj):
@@ -131,6 +186,21 @@ def text_search(organisation, index_name, text, within=None):
     if within is not None:
         found = (o for o in found if inside(o, within))
     return list(found)
+
+
+def text_search_paths(organisation, index_name, text):
+    """Paths (from the organisation, "/"-joined, e.g. ``"spaces/budget/proposals/12"``)
+    of the documents whose ``index_name`` text matches ``text``, without loading them:
+    a listing keeps the ones of its container and loads only those it shows."""
+    cat = get_catalog(organisation)
+    if cat is None or index_name not in cat.catalog or not text.strip():
+        return []
+    try:
+        result = hypatia.query.Contains(cat.catalog[index_name], text).execute()
+    except Exception:       # a query the text parser refuses finds nothing
+        return []
+    paths = cat.docid_to_path
+    return [path for path in (paths.get(docid) for docid in result.ids) if path is not None]
 
 
 def _organisation_of(obj):

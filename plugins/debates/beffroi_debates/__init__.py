@@ -23,6 +23,15 @@ class DebatesSettings(colander.MappingSchema):
                                 default="", missing="", validator=colander.Length(max=1000))
 
 
+class DebatesPhaseSettings(colander.MappingSchema):
+    creation_open = colander.SchemaNode(
+        colander.Boolean(), title=_("Debates may be opened during this phase"), default=True,
+        missing=False)
+    comments_open = colander.SchemaNode(
+        colander.Boolean(), title=_("Arguments are taken during this phase"), default=True,
+        missing=False)
+
+
 def _row(debate):
     """One debate as open data: no personal data (the author is not named)."""
     return {"id": debate.__name__, "title": debate.title, "description_html": debate.description,
@@ -67,6 +76,7 @@ def register_modules():
                            ("admin", "moderator")),
         ),
         settings_schema=DebatesSettings,
+        phase_settings_schema=DebatesPhaseSettings,
         indexes=(IndexInfo("debates.text", "text", debate_text),),
         open_data=lambda request, container: [_row(d) for d in public_debates(container)],
         open_data_columns=("id", "title", "description_html", "start", "end", "official",

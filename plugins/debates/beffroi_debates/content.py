@@ -51,7 +51,10 @@ class Debate(Content):
         return "open"
 
     def comments_open(self, request) -> bool:
-        """Arguments are taken while the debate is open."""
+        """Arguments are taken while the debate is open and the phase takes them."""
+        from beffroi.api import module_settings
+        if not module_settings(request, self.__parent__).get("comments_open", True):
+            return False
         return self.state(today_in(request.organisation)) == "open"
 
 

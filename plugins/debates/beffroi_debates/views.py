@@ -51,6 +51,8 @@ class ConclusionsSchema(colander.MappingSchema):
 def _may_open(request, container) -> bool:
     if not request.has_permission("debates.create", container):
         return False
+    if not module_settings(request, container).get("creation_open", True):
+        return False
     if request.has_permission("space.admin", container):
         return True
     return bool(module_settings(request, container).get("participants_open"))

@@ -108,3 +108,17 @@ def test_the_listing_and_a_debate_are_accessible(platform, beffroi_space, beffro
     assert_accessible(beffroi_browser.get(space.module_url()).text)
     assert_accessible(beffroi_browser.get(url).text)
     assert_accessible(beffroi_browser.get(url + "close").text)
+
+
+def test_the_phase_decides_whether_debates_open_and_arguments_are_taken(
+        platform, beffroi_space, beffroi_browser):
+    space = beffroi_space()
+    platform.login_as(beffroi_browser, role="admin", space=space.slug)
+    url = open_debate(beffroi_browser, space).follow().request.path
+    with platform.tx() as app:
+        s = app.organisation_for_host(space.host).spaces[space.slug]
+        s["debates"].phase_settings[s.active_phase_id] = {"creation_open": False,
+                                                          "comments_open": False}
+    beffroi_browser.get(space.module_url() + "add", status=403)
+    page = beffroi_browser.get(url)
+    assert not any("body" in f.fields for f in page.forms.values())

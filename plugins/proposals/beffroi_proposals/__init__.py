@@ -49,7 +49,9 @@ def register_modules():
         portable_data=_portable_data,
         demo_content=_demo_content,
         evolve_steps=(EvolveStep("proposals.0001_comment_order", _build_comment_order,
-                                 "order proposals by their number of comments"),),
+                                 "order proposals by their number of comments"),
+                      EvolveStep("proposals.0003_listing_layout", _upgrade_listing_index,
+                                 "conflict-free numbering and support order, paging by set arithmetic")),
     )]
 
 
@@ -64,13 +66,25 @@ def _build_comment_order(app_root):
         for space in org.spaces.values():
             container = space.modules.get("proposals")
             index = getattr(container, "proposal_index", None)
-            if index is None or index.by_comments is not None:
+            if index is None or index.layout >= 2 or index.by_comments is not None:
                 continue
             index.by_comments, index.comment_counts = LLTreeSet(), IIBTree()
             for proposal in container.values():
                 count = comment_count(proposal)
                 index.by_comments.add(support_key(count, proposal.number))
                 index.comment_counts[proposal.number] = count
+
+
+def _upgrade_listing_index(app_root):
+    """Indexes of layout 1 (``last_number`` on the index, exact support keys) get the
+    layout of ``beffroi_proposals.index`` (see its docstring)."""
+    from beffroi_proposals.index import LAYOUT, upgrade
+    for org in app_root.organisations.values():
+        for space in org.spaces.values():
+            container = space.modules.get("proposals")
+            index = getattr(container, "proposal_index", None)
+            if index is not None and index.layout < LAYOUT:
+                upgrade(index, index)
 
 
 @hookimpl

@@ -1,83 +1,126 @@
-"""Sorted structures and filter sets of one proposals container.
+"""Sorted orders and filter sets of one proposals container (``beffroi.listing``).
 
 A listing of 100,000 proposals must not load or sort 100,000 objects per request, so
-the container keeps, beside its items, small integer structures kept up to date on
-every write: the proposals ordered by supports, by number (recent first) and in a
-few fixed random orders, plus one integer set per filter value. Reading a page walks
-one ordered set and stops when the page is full.
+the container keeps, beside its items, integer structures kept up to date on every
+write, and a page is found by set arithmetic (see ``beffroi.listing``):
 
-Keys of the ordered sets pack two integers into one 64-bit key
-(``primary << 32 | number``) so that they live in C ``LLTreeSet`` buckets.
+- ``orders``: one ``LLTreeSet`` per sort of keys ``rank << 32 | number`` — "recent"
+  (rank ``MAX_COUNT - number``), "supported" and "commented" (rank ``TOP - level``
+  of the count, ``beffroi.counters.level_of``: exact below 16, coarser above, refined
+  by the exact count at read time) and eight fixed random orders (a per-proposal hash
+  salted per container). Withdrawn proposals leave these orders; they are listed
+  from their own set.
+- ``facets``: ``(facet, value)`` → ``IITreeSet`` of numbers (author, state, scope,
+  category, official, withdrawn, evaluator).
+- ``supports``/``comments``: ``beffroi.counters.Tally`` of counts per number.
+- ``numbering``: ``beffroi.counters.Numbering``.
+
+Concurrency contract: creations take different numbers and insert different keys
+(they merge); a support changes the shard of its tally (deltas merge) and moves the
+proposal's key only when its level changes (different proposals: different keys,
+merged by the BTree buckets; the same proposal crossing a level twice at once:
+one conflict, retried). No write rewrites the index object itself.
+
+Databases made before this layout (``layout`` 1: ``last_number`` on the index,
+exact support keys) are upgraded by the evolve step ``proposals.0003_listing_layout``,
+or by the first write; a read before that works on an upgraded copy in memory.
 """
 from __future__ import annotations
 
 import hashlib
 import secrets
 
-from BTrees.IIBTree import IIBTree, IITreeSet, intersection
+from BTrees.IIBTree import IITreeSet, intersection
 from BTrees.LLBTree import LLTreeSet
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
+from beffroi.api import ListingOrder as Order
+from beffroi.api import Numbering, Tally, level_is_exact, level_of
+from beffroi.api import listing_key as pack
+
 SHIFT = 32
 MAX_COUNT = (1 << 31) - 1
+#: Rank of level 0 in the "supported"/"commented" orders (higher levels come first).
+TOP = 1 << 20
 #: How many random orders are kept; each visitor's seed picks one of them.
 RANDOM_ORDERS = 8
-#: Below this many candidates a filtered listing is sorted in memory.
-SMALL_SET = 3000
 SORTS = ("random", "recent", "supported", "commented")
+LAYOUT = 2
 
 
 def support_key(count, number):
-    """Most supported first, then oldest first."""
+    """Layout 1's key of the "most supported" set (kept for evolve step 0001)."""
     return ((MAX_COUNT - count) << SHIFT) | number
 
 
-def recent_key(number):
+def count_rank(count):
+    return TOP - level_of(count)
+
+
+def recent_rank(number):
     return MAX_COUNT - number
 
 
 class ProposalIndex(Persistent):
     """Everything a listing needs without loading proposals."""
 
+    layout = 1                  # instances stored before ``LAYOUT`` 2 have no attribute
+    by_comments = None          # layout 1 indexes made before comment ordering existed
+    comment_counts = None
+
     def __init__(self):
-        self.last_number = 0        # written only when a proposal is created
+        self.layout = LAYOUT
         self.salt = secrets.token_hex(8)
-        self.all = IITreeSet()
-        self.recent = IITreeSet()
-        self.by_support = LLTreeSet()
-        self.support_counts = IIBTree()         # number → counted supports
+        self.all = IITreeSet()                  # every number, withdrawn included
+        self.numbering = Numbering()
+        self.supports = Tally(grouped=True)
+        self.comments = Tally(grouped=True)
+        self.orders = {"recent": LLTreeSet(), "supported": LLTreeSet(),
+                       "commented": LLTreeSet()}
         self.randoms = tuple(LLTreeSet() for _ in range(RANDOM_ORDERS))
         self.facets = OOBTree()                 # (facet, value) → IITreeSet of numbers
         self.user_supports = OOBTree()          # user id → IITreeSet of numbers supported
-        self.by_comments = LLTreeSet()
-        self.comment_counts = IIBTree()         # number → live comments
 
-    #: Indexes made before comment ordering existed get these from an evolve step.
-    by_comments = None
-    comment_counts = None
-
-    def random_key(self, k, number):
+    # -- keys --------------------------------------------------------------------
+    def random_rank(self, k, number):
         digest = hashlib.blake2b(f"{self.salt}:{k}:{number}".encode(), digest_size=4).digest()
-        return (int.from_bytes(digest, "big") >> 1 << SHIFT) | number
+        return int.from_bytes(digest, "big") >> 1
 
-    def next_number(self):
-        """A new proposal number; concurrent creations conflict on this object and retry."""
-        self.last_number += 1
-        return self.last_number
+    def keys_of(self, number):
+        """(order set, key) of ``number`` in every order, from its counts now."""
+        yield self.orders["recent"], pack(recent_rank(number), number)
+        yield self.orders["supported"], pack(count_rank(self.supports.get(number)), number)
+        yield self.orders["commented"], pack(count_rank(self.comments.get(number)), number)
+        for k, tree in enumerate(self.randoms):
+            yield tree, pack(self.random_rank(k, number), number)
+
+    @property
+    def support_counts(self):
+        """Number → counted supports (a ``Tally``: ``get(number)``, ``[number]``)."""
+        return self.supports
 
     # -- writes ------------------------------------------------------------------
+    def _writable(self):
+        if self.layout < LAYOUT:
+            upgrade(self, self)
+
+    def next_number(self):
+        """A new proposal number, unique, without writing this object (conflict-free
+        numbering, ``beffroi.counters.Numbering``)."""
+        self._writable()
+        return self.numbering.allocate()
+
     def add(self, number, facets):
+        self._writable()
         self.all.add(number)
-        self.recent.add(recent_key(number))
-        self.by_support.add(support_key(0, number))
-        self.by_comments.add(support_key(0, number))
-        for k, tree in enumerate(self.randoms):
-            tree.add(self.random_key(k, number))
+        for tree, key in self.keys_of(number):
+            tree.add(key)
         for facet in facets:
             self.set_facet(facet, number, True)
 
     def set_facet(self, facet, number, present):
+        self._writable()
         members = self.facets.get(facet)
         if present:
             if members is None:
@@ -85,6 +128,13 @@ class ProposalIndex(Persistent):
             members.add(number)
         elif members is not None and number in members:
             members.remove(number)
+        if facet == ("withdrawn", True):
+            # withdrawn proposals leave the orders; "withdrawn" lists them from their set
+            for tree, key in self.keys_of(number):
+                if present and key in tree:
+                    tree.remove(key)
+                elif not present:
+                    tree.add(key)
 
     def move_facet(self, name, old, new, number):
         """Move ``number`` from the ``(name, old)`` set to ``(name, new)``."""
@@ -95,16 +145,28 @@ class ProposalIndex(Persistent):
         if new not in (None, ""):
             self.set_facet((name, new), number, True)
 
+    def _recount(self, tally, order, number, delta):
+        if not delta:
+            return
+        before = tally.get(number)
+        after = tally.change(number, delta)
+        if level_of(before) != level_of(after):
+            tree = self.orders[order]
+            key = pack(count_rank(before), number)
+            if key in tree:
+                tree.remove(key)
+                tree.add(pack(count_rank(after), number))
+
     def set_support_count(self, number, old, new):
-        self.by_support.remove(support_key(old, number))
-        self.by_support.add(support_key(new, number))
-        self.support_counts[number] = new
+        """The counted supports of ``number`` went from ``old`` to ``new`` (applied as
+        a delta, so concurrent supports of one proposal merge)."""
+        self._writable()
+        self._recount(self.supports, "supported", number, new - old)
 
     def set_comment_count(self, number, new):
-        old = self.comment_counts.get(number, 0)
-        self.by_comments.remove(support_key(old, number))
-        self.by_comments.add(support_key(new, number))
-        self.comment_counts[number] = new
+        """``number`` has ``new`` live comments now."""
+        self._writable()
+        self._recount(self.comments, "commented", number, new - self.comments.get(number))
 
     # -- reads -------------------------------------------------------------------
     def members(self, facet):
@@ -118,56 +180,63 @@ class ProposalIndex(Persistent):
             result = members if result is None else intersection(result, members)
         return result
 
-    def ordered(self, sort, candidates=None, exclude=None, seed=0, sort_key=None):
-        """Proposal numbers in ``sort`` order, restricted to ``candidates`` (a set or
-        None for all) and without ``exclude``. Lazily produced: callers stop early."""
-        def keep(number):
-            return (candidates is None or number in candidates) and \
-                (exclude is None or number not in exclude)
-
-        if sort_key is not None or (candidates is not None and len(candidates) <= SMALL_SET):
-            pool = self.all if candidates is None else candidates
-            numbers = [n for n in pool if exclude is None or n not in exclude]
-            numbers.sort(key=sort_key or self._key_for(sort, seed))
-            yield from numbers
-            return
+    def order(self, sort, seed=0):
+        """The ``beffroi.listing.Order`` of ``sort`` (a ``SORTS`` name); ``seed``
+        picks the random order."""
         if sort == "recent":
-            for key in self.recent:
-                if keep(MAX_COUNT - key):
-                    yield MAX_COUNT - key
-            return
-        tree = {"supported": self.by_support, "commented": self.by_comments}.get(sort) \
-            or self.randoms[seed % RANDOM_ORDERS]
-        mask = (1 << SHIFT) - 1
-        for key in tree:
-            number = key & mask
-            if keep(number):
-                yield number
+            return Order(self.orders["recent"], recent_rank)
+        if sort in ("supported", "commented"):
+            tally = self.supports if sort == "supported" else self.comments
 
-    def _key_for(self, sort, seed):
-        if sort == "recent":
-            return lambda n: -n
-        if sort == "supported":
-            return lambda n: (-self.support_counts.get(n, 0), n)
-        if sort == "commented":
-            return lambda n: (-self.comment_counts.get(n, 0), n)
+            def by_count(numbers):
+                return [-count for count in tally.get_many(numbers)]
+
+            def refine(rank):
+                return None if level_is_exact(TOP - rank) else by_count
+            return Order(self.orders[sort], lambda n: count_rank(tally.get(n)), refine)
         k = seed % RANDOM_ORDERS
-        return lambda n: self.random_key(k, n)
+        return Order(self.randoms[k], lambda n: self.random_rank(k, n))
 
 
-def page_of(numbers, accept, page, size):
-    """Items of page ``page`` (1-based) from the ordered ``numbers``, keeping only those
-    ``accept`` returns an object for; and whether a next page exists."""
-    skip = (page - 1) * size
-    out = []
-    for number in numbers:
-        item = accept(number)
-        if item is None:
-            continue
-        if skip:
-            skip -= 1
-            continue
-        if len(out) == size:
-            return out, True
-        out.append(item)
-    return out, False
+def upgrade(source, target=None):
+    """Bring a layout-1 index to ``LAYOUT``: into ``target`` (the same object for an
+    in-place upgrade) or into a new, unsaved index (a read before the evolve step).
+    Returns the upgraded index."""
+    if target is None:
+        target = ProposalIndex.__new__(ProposalIndex)
+    source._p_activate()
+    state = dict(source.__dict__)
+    numbers = IITreeSet(source.all)
+    withdrawn = source.facets.get(("withdrawn", True)) or ()
+    supports, comments = Tally(grouped=True), Tally(grouped=True)
+    for number, count in (source.__dict__.get("support_counts") or {}).items():
+        if count:
+            supports.change(number, count)
+    for number, count in (source.__dict__.get("comment_counts") or {}).items():
+        if count:
+            comments.change(number, count)
+    state.update(layout=LAYOUT, all=numbers, supports=supports, comments=comments,
+                 numbering=Numbering(numbers),
+                 orders={"recent": LLTreeSet(), "supported": LLTreeSet(),
+                         "commented": LLTreeSet()})
+    for name in ("last_number", "recent", "by_support", "support_counts", "by_comments",
+                 "comment_counts"):
+        state.pop(name, None)
+    target.__dict__.clear()
+    target.__dict__.update(state)
+    for name in ("recent", "supported", "commented"):
+        tree = target.orders[name]
+        tree.update(key for number in numbers if number not in withdrawn
+                    for t, key in target.keys_of(number) if t is tree)
+    target.randoms = tuple(LLTreeSet(key for number in numbers if number not in withdrawn
+                                     for key in [pack(target.random_rank(k, number), number)])
+                           for k in range(RANDOM_ORDERS))
+    if target is source:
+        target._p_changed = True
+    return target
+
+
+def readable(index):
+    """``index`` itself, or an upgraded copy in memory when it is still layout 1
+    (a GET never writes: the evolve step or the first write upgrades it for good)."""
+    return index if index.layout >= LAYOUT else upgrade(index)
