@@ -1,40 +1,70 @@
-# Beffroi. `make serve` and `make test` bootstrap everything they need in .venv.
+# Beffroi. `make serve` and `make install` need only Python 3.11; `make test` also
+# fetches the browser-test tooling (axe-core with npm). Each target bootstraps .venv.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 DISTS   = $(wildcard plugins/*/setup.cfg) $(wildcard skins/*/setup.cfg)
 CONFIG ?= development.ini
+# The installer's chatter goes to this file; the terminal gets one line per step.
+LOG     = $(VENV)/install.log
+PKGS    = -e '.[dev,test]' $(foreach d,$(dir $(DISTS)),-e ./$(d))
+say     = @printf 'beffroi: %s\n'
 
-.PHONY: install serve demo test test-fast bench i18n i18n-check clean
+.PHONY: install serve demo database test test-fast bench bench-load i18n i18n-check clean
 
-install: $(VENV)/.installed node_modules/axe-core/axe.min.js
-	@$(BIN)/python -m beffroi.i18n_tools compile
+install: $(VENV)/.installed
+	@$(BIN)/python -m beffroi.i18n_tools compile >>$(LOG) 2>&1 || { tail -n 20 $(LOG); exit 1; }
+
+# uv installs the same packages as pip, several times faster; pip is the fallback
+# (NO_UV=1 forces it). Editable installs are setuptools' standard ones (PEP 660).
+$(VENV)/.installed: setup.cfg pyproject.toml $(DISTS)
+	@test -x $(BIN)/python || { printf 'beffroi: creating the environment in %s/\n' $(VENV); $(PYTHON) -m venv $(VENV); }
+	$(say) "installing Beffroi, its plugins and skins (about a minute; details in $(LOG))"
+	@: >$(LOG); \
+	if [ -z "$(NO_UV)" ] && { test -x $(BIN)/uv || $(BIN)/python -m pip install -q uv >>$(LOG) 2>&1; } \
+	   && $(BIN)/uv pip install --python $(BIN)/python $(PKGS) >>$(LOG) 2>&1; then :; \
+	elif $(BIN)/python -m pip install -q $(PKGS) >>$(LOG) 2>&1; then :; \
+	else tail -n 30 $(LOG); echo "beffroi: the installation failed; the whole log is in $(LOG)"; exit 1; fi
+	@$(BIN)/python -c "$$QUIET_PTH"
+	@touch $@
+
+# Pyramid and deform import pkg_resources, which warns on every start (pserve, pytest,
+# beffroi): a .pth line silences that one message in this environment, nothing else.
+define QUIET_PTH
+import pathlib, sysconfig
+pathlib.Path(sysconfig.get_paths()["purelib"], "beffroi-quiet-pkg-resources.pth").write_text(
+    "import warnings; warnings.filterwarnings('ignore', message='pkg_resources is deprecated', category=UserWarning)\n")
+endef
+export QUIET_PTH
+
+# var/ beside the .ini holds the database (zodbconn.uri = file://%(here)s/var/...).
+VAR = $(dir $(abspath $(CONFIG)))var
+database: install
+	@mkdir -p $(VAR)
+	$(say) "preparing the database ($(CONFIG))"
+	@$(BIN)/beffroi -c $(CONFIG) evolve >$(VAR)/evolve.log 2>&1 || { cat $(VAR)/evolve.log; exit 1; }
+
+# The last thing printed: addresses (from the .ini), accounts, where mail appears.
+demo: database
+	$(say) "creating the demo"
+	@$(BIN)/beffroi -c $(CONFIG) demo
+
+# The development server, and a mail sink that prints each message decoded, links
+# whole, on the port of mail.port in $(CONFIG).
+# Templates are compiled at start-up and kept compiled in $(VAR)/chameleon between runs.
+serve: demo
+	@mkdir -p $(VAR)/chameleon
+	@$(BIN)/python -m beffroi.devmail -c $(CONFIG) & sink=$$!; \
+	trap 'kill $$sink 2>/dev/null' EXIT INT TERM; \
+	CHAMELEON_CACHE=$(VAR)/chameleon $(BIN)/pserve -q $(CONFIG)
 
 # axe-core (accessibility checks of the browser tests), pinned in package-lock.json.
+# Without npm the browser tests skip with the reason (and fail when CI=true).
 node_modules/axe-core/axe.min.js: package-lock.json
-	@command -v npm >/dev/null || { echo "npm is missing (axe-core for the browser tests): apt-get install npm"; exit 1; }
-	npm ci --no-audit --no-fund
-	touch $@
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $@; \
+	else echo "beffroi: npm is missing, browser tests will skip (apt-get install npm)"; fi
 
-$(VENV)/.installed: setup.cfg pyproject.toml $(DISTS)
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip 'setuptools<81' wheel
-	$(BIN)/pip install -q --config-settings editable_mode=compat -e '.[test]' $(foreach d,$(dir $(DISTS)),-e ./$(d))
-	touch $@
-
-demo: install
-	mkdir -p var
-	$(BIN)/beffroi -c $(CONFIG) evolve
-	$(BIN)/beffroi -c $(CONFIG) demo
-
-# Mail of the development server goes to a local SMTP sink that prints it here
-# (confirmation and reset links included).
-serve: demo
-	@$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025 & sink=$$!; \
-	trap 'kill $$sink 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/pserve $(CONFIG)
-
-test: install
+test: install node_modules/axe-core/axe.min.js
 	$(BIN)/pytest -q
 
 test-fast: install
@@ -42,6 +72,9 @@ test-fast: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+bench-load: install
+	$(BIN)/python bench/load.py
 
 i18n: install
 	$(BIN)/python -m beffroi.i18n_tools extract

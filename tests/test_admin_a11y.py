@@ -36,8 +36,9 @@ def test_administration_pages_are_accessible(platform):
     system = platform.browser(HOST)
     page = system.get("/-/system/login")
     problems["/-/system/login"] = accessibility_problems(page.text)
-    page.form["email"], page.form["password"] = "root@platform.example", PASSWORD
-    page.form.submit("login")
+    form = next(f for f in page.forms.values() if "password" in f.fields)
+    form["email"], form["password"] = "root@platform.example", PASSWORD
+    form.submit("login")
     for path in ("/-/system/", "/-/system/organisations/add", f"/-/system/organisations/{oid}/",
                  f"/-/system/organisations/{oid}/invite"):
         problems[path] = accessibility_problems(system.get(path).text)

@@ -69,7 +69,7 @@ class IdeasPlugin:
 @pytest.fixture
 def beffroi_settings(beffroi_db):
     return {"beffroi.db": beffroi_db, "beffroi.secret": "test-secret-" + "x" * 40,
-            "pyramid.default_locale_name": "en", "retry.attempts": "3",
+            "pyramid.default_locale_name": "en", "retry.attempts": "3", "beffroi.url_scheme": "http",
             "beffroi.extra_plugins": [("ideas_test", IdeasPlugin())]}
 
 

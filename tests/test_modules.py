@@ -58,12 +58,12 @@ def test_settings_form_saves_and_rejects_bad_values(site):
     page = browser.get("/-/admin/spaces/place/")
     browser.post("/-/admin/spaces/place/enable", {"module": "pages", "csrf_token": csrf_of(page)})
     form_page = browser.get("/-/admin/spaces/place/modules/pages")
-    form = form_page.forms[1] if "order" not in form_page.forms[0].fields else form_page.forms[0]
+    form = next(f for f in form_page.forms.values() if "order" in f.fields)
     form["order"].force_value("sideways")
     bad = form.submit("save")
     assert bad.status_int == 200
     assert "error" in bad.text.lower()
-    form = bad.forms[1] if "order" not in bad.forms[0].fields else bad.forms[0]
+    form = next(f for f in bad.forms.values() if "order" in f.fields)
     form["order"] = "title"
     form.submit("save").follow()
     with site.tx() as app:

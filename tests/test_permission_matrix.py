@@ -67,8 +67,9 @@ def browser_for(platform, role):
         return browser
     if role == "system admin":
         page = browser.get("/-/system/login")
-        page.form["email"], page.form["password"] = "root@platform.example", PASSWORD
-        assert page.form.submit("login").status_int == 302
+        form = next(f for f in page.forms.values() if "password" in f.fields)
+        form["email"], form["password"] = "root@platform.example", PASSWORD
+        assert form.submit("login").status_int == 302
         return browser
     org_roles = {"user manager": ["user_manager"], "organisation admin": ["admin"]}.get(role, [])
     space_roles = {slug: [SPACE_ROLE[role]] for slug in ("place", "brouillon", "prive")} \

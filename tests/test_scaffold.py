@@ -71,7 +71,7 @@ def test_the_generated_distribution_has_the_promised_parts(generated):
     package = generated / "beffroi_gazette"
     setup = (generated / "setup.cfg").read_text()
     assert "beffroi =\n    gazette = beffroi_gazette" in setup
-    assert "beffroi_gazette = templates/*.pt" in setup
+    assert "include = beffroi_gazette, beffroi_gazette.*" in setup and "* = *.pt" in setup
     assert (generated / "pyproject.toml").exists() and (generated / "README.md").exists()
     for part in ("__init__.py", "content.py", "schemas.py", "views.py",
                  "templates/listing.pt", "templates/item.pt", "templates/form.pt", "static/gazette.css",

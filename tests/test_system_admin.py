@@ -18,9 +18,10 @@ def sysplatform(platform):
 def system_login(platform, host=HOST, password=PASSWORD):
     browser = platform.browser(host)
     page = browser.get("/-/system/login")
-    page.form["email"] = SYSADMIN
-    page.form["password"] = password
-    return browser, page.form.submit("login")
+    form = next(f for f in page.forms.values() if "password" in f.fields)
+    form["email"] = SYSADMIN
+    form["password"] = password
+    return browser, form.submit("login")
 
 
 def test_system_admin_logs_in_on_any_organisation_host_without_a_participant_session(sysplatform):

@@ -70,6 +70,21 @@ def needs_strong_password(organisation, user_id):
     return any("admin" in space.space_roles(user_id) for space in organisation.spaces.values())
 
 
+def note_password_length(user, password):
+    """Remember whether ``password`` (just set, or just typed right at login) is long
+    enough for an administrator; writes only when that changes."""
+    grade = len(password or "") >= MIN_ADMIN_PASSWORD
+    if user.admin_grade_password is not grade:
+        user.admin_grade_password = grade
+
+
+def needs_longer_password(organisation, user):
+    """Does ``user`` hold an admin role with a password known to be shorter than the
+    administrators' minimum? (They must choose a longer one before admin pages.)"""
+    return (user is not None and user.admin_grade_password is False
+            and needs_strong_password(organisation, user.id))
+
+
 def normalise_email(email):
     email = (email or "").strip().lower()
     if len(email) > 254 or not EMAIL_RE.match(email):
@@ -95,17 +110,21 @@ def create_user(organisation, email, name, password, confirmed=False, locale=Non
     check_password(password, admin=admin, email=email)
     user = User(email, name, hash_password(password), locale)
     user.confirmed = confirmed
+    note_password_length(user, password)
     return organisation.users.add_user(user)
 
 
 def set_password(organisation, user, password):
-    """Check the policy (stricter for administrators), store the hash and spend the
-    reset links still out."""
-    from beffroi.tokens import revoke_tokens
+    """Check the policy (stricter for administrators), store the hash, end every
+    session of the account (the caller logs the current browser in again) and spend
+    every link still out (``tokens.revoke_credentials_tokens``)."""
+    from beffroi.sessions import end_all_sessions
+    from beffroi.tokens import revoke_credentials_tokens
     check_password(password, admin=needs_strong_password(organisation, user.id), email=user.email)
     user.password_hash = hash_password(password)
-    user.session_version += 1          # logs out every other session of this person
-    revoke_tokens(organisation, user.id, "reset")
+    note_password_length(user, password)
+    end_all_sessions(user)
+    revoke_credentials_tokens(organisation, user.id)
 
 
 def author_name(request, user_id):
@@ -138,9 +157,11 @@ def delete_account(request, user):
     """Delete ``user``'s account: personal data wiped, roles and links removed, every
     plugin told (``on_account_deleted``). What they wrote stays, shown as written by
     "Deleted participant"; the id remains so content still points at a tombstone."""
+    from beffroi.sessions import end_all_sessions
     org = request.organisation
     request.registry.beffroi.call("on_account_deleted", request=request, user=user)
     org.users.by_email.pop(user.email.lower(), None)
+    end_all_sessions(user)               # logged out everywhere at once
     org.set_org_roles(user.id, ())
     for space in org.spaces.values():
         if space.space_roles(user.id):

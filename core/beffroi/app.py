@@ -6,7 +6,6 @@ import secrets
 import sys
 
 from pyramid.config import Configurator
-from pyramid.session import SignedCookieSessionFactory
 from pyramid.settings import asbool, aslist
 from pyramid.tweens import INGRESS
 
@@ -18,7 +17,10 @@ from beffroi.jobs_core import core_jobs
 from beffroi.plugins import PluginSet, load_plugins
 from beffroi.resources.root import bootstrap
 from beffroi.security import SecurityPolicy, load_user
+from beffroi.session_cookie import session_factory
 from beffroi.tenancy import request_organisation, root_factory
+from beffroi.urls import public_base
+from beffroi.views.headers import add_cache_busters
 
 
 def _extra_plugins(value):
@@ -75,6 +77,7 @@ def make_config(settings, serve_database=False) -> Configurator:
     settings.setdefault("pyramid.default_locale_name", "fr")
     settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
     settings.setdefault("retry.attempts", "10")
+    public_base(settings, "localhost")          # a bad beffroi.url_scheme/url_port fails here
     plugins = plugins_from_settings(settings)
     config = Configurator(settings=settings, root_factory=root_factory)
     config.registry.beffroi = plugins
@@ -94,11 +97,7 @@ def make_config(settings, serve_database=False) -> Configurator:
     config.add_request_method(request_organisation, "organisation", reify=True)
     config.add_request_method(load_user, "user", reify=True)
 
-    timeout = int(settings.get("beffroi.session_timeout", 1800))
-    config.set_session_factory(SignedCookieSessionFactory(
-        session_secret(settings), cookie_name="beffroi", httponly=True, samesite="Lax",
-        secure=asbool(settings.get("beffroi.secure_cookies", False)),
-        timeout=timeout, reissue_time=min(60, timeout // 10), max_age=None))
+    config.set_session_factory(session_factory(session_secret(settings), settings))
     config.set_security_policy(SecurityPolicy())
     config.set_default_csrf_options(require_csrf=True)
 
@@ -111,6 +110,7 @@ def make_config(settings, serve_database=False) -> Configurator:
     from beffroi.kit import configure_modules
     configure_modules(config, plugins)
     plugins.call("on_configure", config=config)
+    add_cache_busters(config)
     return config
 
 
@@ -122,10 +122,13 @@ def main(global_config=None, **settings):
     here = (global_config or {}).get("here", os.getcwd())
     settings.setdefault("here", here)
     try:
-        app = make_config(settings, serve_database=True).make_wsgi_app()
+        config = make_config(settings, serve_database=True)
+        app = config.make_wsgi_app()
     except DatabaseUnavailable as exc:       # what to do, not a traceback
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    from beffroi.precompile import precompile_from_settings
+    precompile_from_settings(config.registry, settings)    # no first visit waits on Chameleon
     if asbool(settings.get("beffroi.jobs", True)):
         start_jobs(app.registry)
     return app

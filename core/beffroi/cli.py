@@ -146,9 +146,14 @@ def _evolve(env, args):
 
 
 def _demo(env, args):
-    from beffroi.demo import create_demo
+    from beffroi.demo import create_demo, server_address
+    try:
+        server = server_address(env.config_path)
+    except ValueError as exc:
+        raise CommandError(str(exc))
+    mail = (env.settings.get("mail.host", "localhost"), env.settings.get("mail.port", "25"))
     with env.app_root() as app:
-        lines = create_demo(app, env.plugins)
+        lines = create_demo(app, env.plugins, server, mail)
     for line in lines:
         env.out(line)
 

@@ -1,6 +1,7 @@
 """The demo platform created by ``make serve``: idempotent, printed credentials."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from beffroi.accounts_core import create_user
@@ -45,9 +46,13 @@ ORGANISATIONS = [
 ]
 
 
-def create_demo(app, plugins) -> list[str]:
-    """Create what is missing of the demo; return lines to print (URLs and credentials)."""
-    lines = []
+def create_demo(app, plugins, server: ServerAddress | None = None,
+                mail: tuple[str, int] | None = None) -> list[str]:
+    """Create what is missing of the demo; return the framed block to print: addresses
+    on ``server`` (default 127.0.0.1:6543), the accounts, and where ``mail`` (host,
+    port of the development mail sink) appears when given."""
+    server = server or ServerAddress("127.0.0.1", 6543)
+    lines = ["Beffroi demo: open in a browser (names ending in .localhost are this machine)"]
     from beffroi.kit import fill_demo_content
     # every installed module that brings demo content, in name order
     modules = sorted(n for n, info in plugins.modules.items() if info.demo_content is not None)
@@ -96,7 +101,7 @@ def create_demo(app, plugins) -> list[str]:
                 user = create_user(org, moderator_email, "Morgane Modération", USER_PASSWORD,
                                    confirmed=True)
                 org.spaces["place-du-marche"].set_space_roles(user.id, ["moderator"])
-        lines.append(f"{org.name}: http://{org.host}:6543/")
+        lines.append(f"{org.name}: {server.url(org.host)}")
         lines.append(f"    organisation admin: {admin_email} / {ADMIN_PASSWORD}")
         lines.append(f"    participant:        habitant@{domain} / {USER_PASSWORD}")
         if domain.startswith("metropole"):
@@ -104,8 +109,60 @@ def create_demo(app, plugins) -> list[str]:
         if domain.startswith("commune"):
             lines.append(f"    space admin (place-du-marche): espace@{domain} / {ADMIN_PASSWORD}")
             lines.append(f"    moderator (place-du-marche):   moderation@{domain} / {USER_PASSWORD}")
-    lines.append(f"System admin (on any host, /-/system/): {SYSTEM_EMAIL} / {ADMIN_PASSWORD}")
-    return lines
+    lines.append(f"System admin: {server.url(ORGANISATIONS[0]['host'])}-/system/")
+    lines.append(f"    {SYSTEM_EMAIL} / {ADMIN_PASSWORD} (on any host)")
+    lines.append(f"Without a browser: curl -H 'Host: {ORGANISATIONS[-1]['host']}' "
+                 f"{server.url(server.loopback)}")
+    if mail is not None:
+        lines.append(f"Mail: the development mail sink on {mail[0]}:{mail[1]} prints every "
+                     f"message in this terminal")
+        lines.append("    (make serve starts it; links are whole, one per line)")
+    return frame(lines)
+
+
+@dataclass(frozen=True)
+class ServerAddress:
+    """Where the server of a .ini listens: ``host`` as configured, ``port`` an int."""
+    host: str
+    port: int
+
+    @property
+    def loopback(self) -> str:
+        """The address a browser on this machine reaches the server at."""
+        return "127.0.0.1" if self.host in ("0.0.0.0", "*", "", "::", "localhost") else self.host
+
+    def url(self, host_name: str) -> str:
+        """``http://host_name:port/`` (no port when it is 80)."""
+        if ":" in host_name:
+            host_name = f"[{host_name}]"
+        return f"http://{host_name}/" if self.port == 80 else f"http://{host_name}:{self.port}/"
+
+
+def server_address(config_path: str, section: str = "server:main") -> ServerAddress:
+    """The address the .ini's server section listens on, from waitress's ``listen``
+    (its first entry, ``host:port``, ``*:port`` or ``[::1]:port``) or ``host`` and
+    ``port``; waitress's defaults (0.0.0.0:8080) fill what is missing.
+    Raises ``ValueError`` when the port is not a number."""
+    import plaster
+    try:
+        conf = plaster.get_loader(config_path, protocols=["wsgi"]).get_settings(section)
+    except FileNotFoundError:              # the command reports the missing file
+        conf = {}
+    host, port = conf.get("host", "0.0.0.0"), conf.get("port", "8080")
+    listen = (conf.get("listen") or "").split()
+    if listen:
+        host, _, port = listen[0].rpartition(":")
+        host = host.strip("[]") or "0.0.0.0"
+    try:
+        return ServerAddress(host, int(port))
+    except ValueError:
+        raise ValueError(f"the port of [{section}] in {config_path} is not a number: {port!r}")
+
+
+def frame(lines: list[str]) -> list[str]:
+    """``lines`` inside a frame of ``=`` rules, so they stand out of the log around them."""
+    rule = "=" * max(60, *(len(line) + 2 for line in lines))
+    return [rule, *(f" {line}" for line in lines), rule]
 
 
 COMMUNES = (("lille", "Lille"), ("roubaix", "Roubaix"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import colander
 import deform
-from pkg_resources import resource_filename
+from importlib.resources import files
 from pyramid.threadlocal import get_current_request
 
 from beffroi.i18n import _
@@ -64,7 +64,7 @@ def validate(request, form):
 
 def includeme(config):
     # our few overrides first (accessible groups of checkboxes and radios), then deform's
-    search_path = (resource_filename("beffroi", "templates/deform"),
-                   resource_filename("deform", "templates"))
+    search_path = (str(files("beffroi") / "templates" / "deform"),
+                   str(files("deform") / "templates"))
     deform.Form.set_zpt_renderer(search_path, translator=_translator)
     config.add_static_view("-/deform", "deform:static", cache_max_age=3600)

@@ -33,7 +33,7 @@ def queue_digests(db, settings, plugins, frequency, out=print) -> int:
         make_localizer_for, notification_kinds, send_digests, translation_dirs,
     )
     from beffroi.resources.root import get_app_root
-    scheme = settings.get("beffroi.url_scheme", "https")
+    from beffroi.urls import public_base
     kinds = notification_kinds(plugins)
     dirs = translation_dirs(plugins)
     localizers = {}
@@ -54,7 +54,8 @@ def queue_digests(db, settings, plugins, frequency, out=print) -> int:
                 org = get_app_root(conn).organisations.get(oid)
                 if org is None:
                     continue
-                count = send_digests(org, frequency, f"{scheme}://{org.host}", kinds, localizer)
+                count = send_digests(org, frequency, public_base(settings, org.host), kinds,
+                                     localizer)
                 host = org.host
             if count:
                 out(f"{host}: {count} {frequency} digest(s) queued")

@@ -68,6 +68,12 @@ def jobs_of(outbox, create=False):
     return events
 
 
+def mail_base(request, organisation):
+    """``scheme://host[:port]`` of links in mail, from the configuration (``beffroi.urls``)."""
+    from beffroi.urls import public_base
+    return public_base(request.registry.settings, organisation.host)
+
+
 def enqueue(request, organisation, event, recipients):
     """Queue ``event`` for ``recipients`` in the request's transaction; in
     ``after_request`` mode, fan it out once the request has committed."""
@@ -75,7 +81,7 @@ def enqueue(request, organisation, event, recipients):
     outbox = get_outbox(_jar_of(organisation))
     key = f"{secrets.randbelow(SHARDS):02d}:{event.key}"
     jobs_of(outbox, create=True)[key] = NotificationJob(
-        organisation.id, event, recipients, request.application_url)
+        organisation.id, event, recipients, mail_base(request, organisation))
     registry = request.registry
     if fan_out_mode(registry.settings) != "after_request":
         return

@@ -1,4 +1,5 @@
-"""One security policy: identity from the signed session, permissions from one table.
+"""One security policy: identity from the signed session (valid while its server-side
+record lives, see ``beffroi.sessions``), permissions from one table.
 
 Who may do what is decided by ``PERMISSIONS`` (core) plus the permissions plugins
 declare, each granted to roles. Roles come from three places: the organisation
@@ -57,14 +58,23 @@ class SecurityPolicy:
         return user.id if user is not None else None
 
     def remember(self, request, userid, **kw):
+        """Open a server-side session record (``beffroi.sessions``) and a fresh cookie."""
+        from beffroi.sessions import open_session
         request.session.invalidate()              # new session id on login: no fixation
+        user = request.organisation.users.get(userid)
+        if user is None:
+            return []
         request.session["uid"] = userid
         request.session["org"] = request.organisation.id
-        user = request.organisation.users.get(userid)
-        request.session["sv"] = user.session_version if user is not None else 0
+        request.session["sid"] = open_session(user, request.user_agent or "")
         return []
 
     def forget(self, request, **kw):
+        """End this browser's session on the server too: a copy of the cookie is worthless."""
+        from beffroi.sessions import end_session
+        user = request.user
+        if user is not None:
+            end_session(user, request.session.get("sid"))
         request.session.invalidate()
         return []
 
@@ -86,7 +96,9 @@ def load_user(request):
     user = org.users.get(uid)
     if user is None or user.blocked or user.deleted:
         return None
-    if request.session.get("sv", 0) != user.session_version:   # password changed since
+    # a session ended by logout, "log out everywhere", a password change or a block
+    from beffroi.sessions import check_session, session_timeout
+    if not check_session(user, request.session.get("sid"), session_timeout(request.registry.settings)):
         return None
     return user
 
@@ -118,6 +130,7 @@ def module_available(request, container):
 
 
 SYSTEM_SESSION_KEY = "system_admin"      # distinct from participants' "uid"
+SYSTEM_SESSION_ID_KEY = "system_sid"     # its server-side session record (beffroi.sessions)
 
 
 def current_system_admin(request):
@@ -136,8 +149,11 @@ def current_system_admin(request):
         from pyramid_zodbconn import get_connection
 
         from beffroi.resources.root import get_app_root
+        from beffroi.sessions import check_session, session_timeout
         admin = get_app_root(get_connection(request)).system.admins.get(email)
-        if admin is not None and getattr(admin, "blocked", False):
+        if admin is not None and (getattr(admin, "blocked", False) or not check_session(
+                admin, request.session.get(SYSTEM_SESSION_ID_KEY),
+                session_timeout(request.registry.settings))):
             admin = None
     cache.append(admin)
     return admin
@@ -151,7 +167,8 @@ def permits(request, user, context, permission):
             return Allowed("system admins administer the platform")
         return Denied("only system admins enter the system area")
     organisation = request.organisation
-    if user is not None and "admin" in organisation.org_roles(user.id):
+    weak = weak_admin_password(request, user)
+    if user is not None and not weak and "admin" in organisation.org_roles(user.id):
         return Allowed(f"organisation admins hold {permission!r}")
     grants = grants_for(request, permission)
     if grants is None:
@@ -160,7 +177,7 @@ def permits(request, user, context, permission):
     roles = roles_in(user, organisation, space)
     roles.update(r.split(":", 1)[1] for r in list(roles) if r.startswith("org:"))
     if space is not None:
-        if "admin" in space_roles_of(space, user):
+        if not weak and "admin" in space_roles_of(space, user):
             return Allowed("space admins hold every permission of their space")
         staff = bool(roles & set(STAFF_ROLES))
         if not space.published and not staff:
@@ -174,9 +191,24 @@ def permits(request, user, context, permission):
         container = lineage_of(context, ModuleContainer)
         if container is not None and not (container.enabled and module_available(request, container)):
             return Denied("the module is disabled or unavailable")
+    if weak:
+        roles.discard("admin")         # until they choose a password long enough for it
     if roles & set(grants):
         return Allowed(f"{permission!r} is granted to {sorted(roles & set(grants))}")
     return Denied(f"{permission!r} needs one of {list(grants)}")
+
+
+def weak_admin_password(request, user):
+    """Does ``user`` hold an admin role with a password shorter than administrators
+    need? Their admin roles then count for nothing until they choose a longer one
+    (``accounts_core.needs_longer_password``); cached per request."""
+    if user is None or user.admin_grade_password is not False:
+        return False
+    cache = request.__dict__.setdefault("_beffroi_weak_admin", {})
+    if user.id not in cache:
+        from beffroi.accounts_core import needs_longer_password
+        cache[user.id] = needs_longer_password(request.organisation, user)
+    return cache[user.id]
 
 
 def space_roles_of(space, user):

@@ -24,6 +24,7 @@ import importlib
 import os
 import re
 import uuid
+import warnings
 from dataclasses import dataclass
 
 import pytest
@@ -40,7 +41,10 @@ def _teach_pkg_resources_about_pytest():
     """pytest rewrites the asserts of plugin distributions with its own loader, which
     pkg_resources (used by Pyramid for asset specs) does not know: register it."""
     try:
-        import pkg_resources
+        with warnings.catch_warnings():     # Pyramid imports it anyway; its warning is noise
+            warnings.filterwarnings("ignore", message="pkg_resources is deprecated",
+                                    category=UserWarning)
+            import pkg_resources
         from _pytest.assertion.rewrite import AssertionRewritingHook
         pkg_resources.register_loader_type(AssertionRewritingHook, pkg_resources.DefaultProvider)
     except ImportError:
@@ -132,7 +136,8 @@ def _extra_plugins(request):
 @pytest.fixture
 def beffroi_settings(request, beffroi_db):
     settings = {"beffroi.db": beffroi_db, "beffroi.secret": "test-secret-" + "x" * 40,
-                "pyramid.default_locale_name": "fr", "retry.attempts": "3"}
+                "pyramid.default_locale_name": "fr", "retry.attempts": "3",
+                "beffroi.url_scheme": "http"}      # links in test mail match webtest's host
     extra = _extra_plugins(request)
     if extra:
         settings["beffroi.extra_plugins"] = extra

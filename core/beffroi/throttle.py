@@ -34,6 +34,7 @@ LOGIN_ADDRESS = Rule("login-address", 30, 900)      # failed logins per client a
 REGISTER_ADDRESS = Rule("register-address", 5, 3600)
 RESET_ADDRESS = Rule("reset-address", 10, 3600)     # reset requests per client address
 RESET_ACCOUNT = Rule("reset-account", 3, 3600)      # reset mails per e-mail: no mail bombing
+EMAIL_CHANGE_ACCOUNT = Rule("email-change-account", 3, 3600)   # address changes asked per account
 
 
 def _digest(value):

@@ -100,6 +100,25 @@ def revoke_tokens(organisation, user_id, purpose=None):
     return len(keys)
 
 
+#: What changing the e-mail address or the password spends: every link that could reset
+#: the password, confirm an address or set a first password.
+CREDENTIAL_PURPOSES = ("confirm", "reset", "invite", "email")
+
+
+def revoke_credentials_tokens(organisation, user_id):
+    """Spend every reset, invitation and confirmation link of ``user_id``: called when
+    the account's e-mail address or password changes, so that a link mailed before
+    (perhaps to an old address someone else now reads) no longer opens the account.
+    Returns how many were spent."""
+    tree = _tokens(organisation)
+    if tree is None:
+        return 0
+    keys = [k for k, t in tree.items() if t.user_id == user_id and t.purpose in CREDENTIAL_PURPOSES]
+    for key in keys:
+        del tree[key]
+    return len(keys)
+
+
 def _prune(tree, limit=20, scan=500):
     now = _now()
     expired = []

@@ -91,6 +91,8 @@ class LiveServer:
 @pytest.fixture
 def live(platform):
     server = LiveServer(platform.app)
+    # links in mail name the public port from the configuration, as an operator sets it
+    platform.app.registry.settings["beffroi.url_port"] = str(server.port)
     yield server
     server.close()
 

@@ -66,7 +66,7 @@ def test_the_language_switch_turns_the_interface_between_french_and_english(worl
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.get_by_role("heading", name="Phases").count() + \
         page.get_by_text("Accueil").count() >= 1
-    page.get_by_role("link", name="English").click()
+    page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     # back on the same page, now in English
     assert page.locator("h1").inner_text() == "Réaménagement de la place du marché"
@@ -75,7 +75,7 @@ def test_the_language_switch_turns_the_interface_between_french_and_english(worl
     axe(page, "space (English)")
     page.goto(live.url(COMMUNE, "/"))
     assert page.get_by_role("heading", name="Participation spaces").is_visible()
-    page.get_by_role("link", name="Français").click()
+    page.get_by_role("button", name="Français").click()
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.get_by_role("heading", name="Espaces de participation").is_visible()
 

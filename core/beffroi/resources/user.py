@@ -11,8 +11,13 @@ from beffroi.resources.folder import now
 class User(Persistent):
     __parent__ = None
     __name__ = None
-    #: Bumped when the password changes: sessions opened before then stop being valid.
+    #: Kept for databases written before session records (``beffroi.sessions``); unused.
     session_version = 0
+    #: Server-side session records (``beffroi.sessions``): OOBTree, made at first login.
+    sessions = None
+    #: Is the password long enough for an administrator (15 characters)? Learnt when it
+    #: is set or typed at login; None until then. Admin pages ask for a longer one when False.
+    admin_grade_password = None
     avatar = None            # ZODB Blob (PNG, JPEG or WebP checked by Pillow) or None
     avatar_type = None       # its media type
     #: e-mail about notifications: "none", "immediate", "daily" or "weekly" (digests)

@@ -6,7 +6,7 @@ import colander
 import deform
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.response import FileResponse
-from pyramid.security import remember
+from pyramid.security import forget, remember
 from pyramid.view import view_config
 from ZODB.blob import Blob
 
@@ -16,6 +16,7 @@ from beffroi.forms import make_form, validate
 from beffroi.i18n import _
 from beffroi.passwords import verify_password
 from beffroi.resources.organisation import SiteTools
+from beffroi.sessions import active_sessions, end_all_sessions, end_session_by_key, session_timeout
 from beffroi.uploads import AVATAR_MAX_BYTES, UploadError, clean_image, read_upload
 from beffroi.views.account_forms import (
     confirm_password_node, flash, name_node, new_password_node, password_policy, site_url)
@@ -27,7 +28,38 @@ FORM = "beffroi:templates/account/form.pt"
 @view_config(context=AccountArea, name="", permission="participate", request_method="GET",
              renderer="beffroi:templates/account/index.pt")
 def account(context, request):
-    return {"page_title": _("My account")}
+    timeout = session_timeout(request.registry.settings)
+    sessions = [{"key": key, "device": _device_label(record), "last_seen": record.last_seen_at,
+                 "current": current}
+                for key, record, current in active_sessions(
+                    request.user, request.session.get("sid"), timeout)]
+    return {"page_title": _("My account"), "sessions": sessions}
+
+
+def _device_label(record):
+    if record.browser and record.system:
+        return _("${browser} on ${system}", mapping={"browser": record.browser,
+                                                      "system": record.system})
+    return record.browser or record.system or _("Unknown device")
+
+
+@view_config(context=AccountArea, name="end-session", permission="participate",
+             request_method="POST")
+def end_other_session(context, request):
+    """Log out one other device (a lost phone, a shared computer)."""
+    if end_session_by_key(request.user, request.POST.get("session", "")):
+        flash(request, _("That device is logged out."))
+    return HTTPFound(location=site_url(request, "/-/account"))
+
+
+@view_config(context=AccountArea, name="logout-everywhere", permission="participate",
+             request_method="POST")
+def logout_everywhere(context, request):
+    """End every session of the account, this one included, on every app server."""
+    end_all_sessions(request.user)
+    headers = forget(request)
+    flash(request, _("You are logged out on every device."))
+    return HTTPFound(location=site_url(request, "/-/login"), headers=headers)
 
 
 # --- profile ------------------------------------------------------------------------------

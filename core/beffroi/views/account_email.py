@@ -7,12 +7,15 @@ import deform
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
+from beffroi import throttle
 from beffroi.accounts_core import AccountArea
 from beffroi.forms import make_form, validate
 from beffroi.i18n import _
-from beffroi.tokens import consume_token, issue_token, peek_token_data
+from beffroi.tokens import consume_token, issue_token, peek_token_data, revoke_credentials_tokens
+from beffroi.urls import mail_url
 from beffroi.views.account import FORM, check_current_password
 from beffroi.views.account_forms import email_node, flash, message_page, send_account_mail, site_url
+from beffroi.views.auth import client_address
 from beffroi.views.register import invalid_link
 
 EMAIL_TTL = 2 * 24 * 3600
@@ -43,9 +46,18 @@ def change_email(context, request):
     user, org = request.user, request.organisation
     form = make_form(request, change_email_schema(request), buttons=("send",))
     form.buttons[0].title = request.localizer.translate(_("Send a confirmation link"))
+    error = None
     if request.method == "POST":
         appstruct, html = validate(request, form)
-        if appstruct is not None:
+        if appstruct is not None and (
+                throttle.is_throttled(org, throttle.EMAIL_CHANGE_ACCOUNT, user.id)
+                or throttle.is_throttled(org, throttle.RESET_ADDRESS, client_address(request))):
+            # as many mails as the forgotten-password form, from an account or a connection
+            error = _("Too many requests. Please try again later.")
+            html = form.render({"email": appstruct["email"]})
+        elif appstruct is not None:
+            throttle.record(org, throttle.EMAIL_CHANGE_ACCOUNT, user.id)
+            throttle.record(org, throttle.RESET_ADDRESS, client_address(request))
             new = appstruct["email"].strip().lower()
             if org.users.find_by_email(new) is not None:
                 # tell the owner of that address, not the person asking: no account probing
@@ -56,12 +68,13 @@ def change_email(context, request):
                       mapping={"org": org.name}))
             else:
                 token = issue_token(org, user.id, "email", EMAIL_TTL, data=new)
+                # the address is not confirmed yet: no text chosen by the sender (a name)
                 send_account_mail(
                     request, new, _("Confirm your new e-mail address"),
-                    _("Hello ${name},", mapping={"name": user.name}),
+                    _("Hello,"),
                     _("To use this address for your account on ${org}, open this link "
                       "(valid for 2 days):", mapping={"org": org.name}),
-                    site_url(request, "/-/account/confirm-email?token=" + token),
+                    mail_url(request, "/-/account/confirm-email?token=" + token),
                     _("If you did not ask for it, ignore this message."))
             return message_page(
                 request, _("Check your mailbox"),
@@ -71,6 +84,7 @@ def change_email(context, request):
     else:
         html = form.render()
     return {"page_title": _("Change my e-mail address"), "form": html, "in_account": True,
+            "error": error,
             "intro": _("Your current address is ${email}.", mapping={"email": user.email})}
 
 
@@ -103,6 +117,7 @@ def confirm_email(context, request):
     old = user.email
     org.users.change_email(user, new)
     user.confirmed = True
+    revoke_credentials_tokens(org, user.id)      # links mailed to the old address die
     send_account_mail(
         request, old, _("Your e-mail address was changed"),
         _("The e-mail address of your account on ${org} is now ${email}. If you did not do "

@@ -9,6 +9,7 @@ from pyramid.renderers import render_to_response
 from beffroi.accounts_core import AccountError, check_name, normalise_email, password_problem
 from beffroi.i18n import _
 from beffroi.mail import queue_mail
+from beffroi.urls import mail_url
 
 
 def _one_line(value):
@@ -95,11 +96,12 @@ def flash(request, message):
 
 
 def send_account_mail(request, to, subject, *paragraphs):
-    """Queue a plain-text mail from the request's organisation, in the request's language."""
+    """Queue a plain-text mail from the request's organisation, in the request's language.
+    Links in ``paragraphs`` must come from ``beffroi.urls.mail_url``, not the request."""
     tr = request.localizer.translate
     org = request.organisation
     body = "\n\n".join(tr(p) for p in paragraphs)
-    signature = tr(_("-- \n${org}\n${url}", mapping={"org": org.name, "url": request.application_url + "/"}))
+    signature = tr(_("-- \n${org}\n${url}", mapping={"org": org.name, "url": mail_url(request, "/")}))
     queue_mail(org, to, tr(subject), body + "\n\n" + signature)
 
 

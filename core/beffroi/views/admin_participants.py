@@ -14,6 +14,7 @@ from beffroi.forms import make_form, validate
 from beffroi.i18n import _
 from beffroi.resources.admin import AdminParticipant, AdminParticipants
 from beffroi.security import ORG_ROLES
+from beffroi.sessions import end_all_sessions
 from beffroi.views.admin_forms import checkbox_set
 from beffroi.views.admin_space_roles import SPACE_ROLE_TITLES
 
@@ -119,6 +120,7 @@ def block_view(context, request):
         return _page(request, context, block_html=html)
     user = context.user
     user.blocked, user.blocked_reason = True, appstruct["reason"].strip()
+    end_all_sessions(user)             # logged out at once, on every app server
     actionlog.record(request, "participant.block", user.email, reason=user.blocked_reason)
     request.session.flash(request.localizer.translate(_("The participant is blocked.")))
     return HTTPFound(location=request.resource_url(context))

@@ -9,6 +9,7 @@ from pyramid.security import forget, remember
 from pyramid.view import view_config
 
 from beffroi import throttle
+from beffroi.accounts_core import note_password_length
 from beffroi.forms import make_form, validate
 from beffroi.i18n import _
 from beffroi.passwords import burn_time, verify_password
@@ -80,6 +81,7 @@ def login(context, request):
                 user = authenticate(org, email, appstruct["password"])
                 if user is not None:
                     throttle.reset(org, throttle.LOGIN_ACCOUNT, email)
+                    note_password_length(user, appstruct["password"])
                     headers = remember(request, user.id)
                     return HTTPFound(location=safe_came_from(request, appstruct["came_from"]),
                                      headers=headers)

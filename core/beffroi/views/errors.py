@@ -52,6 +52,10 @@ def forbidden(exc, request):
     if _in_hidden_private_space(request):
         # a private space does not exist for those who may not see it: 404, not 403
         return not_found(exc, request)
+    from beffroi.views.password import longer_password_redirect
+    redirect = longer_password_redirect(request)      # an admin with a short password
+    if redirect is not None:
+        return redirect
     if request.user is None and request.method == "GET":
         return HTTPFound(location=request.application_url + "/-/login?came_from=" +
                          request.path_qs.replace("&", "%26"))

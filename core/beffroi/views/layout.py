@@ -49,6 +49,12 @@ class Helpers:
         return value.strftime("%d/%m/%Y") if self.request.locale_name == "fr" \
             else value.strftime("%Y-%m-%d")
 
+    def datetime(self, value):
+        """Date and time (hours and minutes) in the organisation's time zone."""
+        if value is None:
+            return ""
+        return f"{self.date(value)} {self.local(value).strftime('%H:%M')}"
+
     def html(self, sanitised):
         """Mark text sanitised on the way in as safe to show."""
         return Markup(sanitised or "")

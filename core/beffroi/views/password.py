@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import colander
 import deform
+from pyramid.events import ContextFound, subscriber
 from pyramid.httpexceptions import HTTPFound
 from pyramid.security import remember
 from pyramid.view import view_config
 
 from beffroi import throttle
-from beffroi.accounts_core import needs_strong_password, set_password
+from beffroi.accounts_core import MIN_ADMIN_PASSWORD, needs_strong_password, set_password
 from beffroi.forms import make_form, validate
 from beffroi.i18n import _
+from beffroi.resources.admin import AdminArea
 from beffroi.resources.organisation import SiteTools
+from beffroi.security import lineage_of, weak_admin_password
 from beffroi.tokens import consume_token, issue_token, peek_token
+from beffroi.urls import mail_url
 from beffroi.views.account_forms import (
     confirm_password_node, email_node, flash, message_page, new_password_node, password_policy,
     send_account_mail, site_url)
@@ -31,8 +35,9 @@ PURPOSES = ("reset", "invite")
 
 
 def set_password_url(request, token):
-    """The address to put in a mail carrying a "reset" or "invite" token."""
-    return site_url(request, "/-/password/set?token=" + token)
+    """The address to put in a mail carrying a "reset" or "invite" token (on the
+    organisation's configured host, never the request's: ``beffroi.urls``)."""
+    return mail_url(request, "/-/password/set?token=" + token)
 
 
 class ForgotSchema(colander.MappingSchema):
@@ -147,3 +152,27 @@ def set_from_link(context, request):
               mapping={"org": org.name, "email": user.email}) if purpose == "invite" else \
         _("Choose a new password for your account (${email}).", mapping={"email": user.email})
     return {"page_title": title, "form": html, "intro": intro}
+
+
+def longer_password_redirect(request):
+    """A redirect to the password page, with the reason, when the logged-in person holds
+    an admin role with a password shorter than administrators need (their admin roles
+    count for nothing until then: ``security.weak_admin_password``); else None."""
+    if not weak_admin_password(request, request.user):
+        return None
+    flash(request, _("Administrators need a password of at least ${min} characters. Choose "
+                     "a longer one to reach the administration.",
+                     mapping={"min": MIN_ADMIN_PASSWORD}))
+    return HTTPFound(location=site_url(request, "/-/account/password"))
+
+
+@subscriber(ContextFound)
+def admin_password_gate(event):
+    """Before any page of ``/-/admin/`` (other admin pages answer 403 and the forbidden
+    view sends them here too)."""
+    request = event.request
+    if lineage_of(request.context, AdminArea) is None:
+        return
+    redirect = longer_password_redirect(request)
+    if redirect is not None:
+        raise redirect

@@ -19,6 +19,7 @@ from beffroi.i18n import _
 from beffroi.passwords import burn_time
 from beffroi.resources.organisation import SiteTools
 from beffroi.tokens import consume_token, issue_token, peek_token
+from beffroi.urls import mail_url
 from beffroi.views.account_forms import (
     confirm_password_node, email_node, flash, message_page, name_node, new_password_node,
     password_policy, send_account_mail, site_url)
@@ -83,9 +84,9 @@ def _register(request, org, appstruct):
             request, email, _("Someone tried to create an account with your address"),
             _("Someone, maybe you, tried to create an account on ${org} with this e-mail "
               "address. You already have an account: log in at ${url}.",
-              mapping={"org": org.name, "url": site_url(request, "/-/login")}),
+              mapping={"org": org.name, "url": mail_url(request, "/-/login")}),
             _("If you have forgotten your password, choose a new one at ${url}.",
-              mapping={"url": site_url(request, "/-/password/forgot")}),
+              mapping={"url": mail_url(request, "/-/password/forgot")}),
             _("If it was not you, you can ignore this message."))
         return
     user = create_user(org, email, appstruct["name"], appstruct["password"],
@@ -100,7 +101,7 @@ def send_confirmation(request, org, user):
         _("Hello ${name},", mapping={"name": user.name}),
         _("To finish creating your account on ${org}, confirm your e-mail address by "
           "opening this link (valid for 3 days):", mapping={"org": org.name}),
-        site_url(request, "/-/confirm?token=" + token),
+        mail_url(request, "/-/confirm?token=" + token),
         _("If you did not ask for an account, ignore this message: nothing will be created."))
 
 

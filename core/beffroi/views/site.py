@@ -4,9 +4,13 @@ from __future__ import annotations
 import logging
 import re
 import time
+from urllib.parse import quote, urlsplit
 
+from pyramid.csrf import check_csrf_token
+from pyramid.exceptions import BadCSRFOrigin
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.response import FileResponse, Response
+from pyramid.settings import asbool
 from pyramid.view import view_config
 from pyramid_zodbconn import get_connection
 
@@ -55,24 +59,63 @@ def plugins_json(request):
     return {"api_version": PLUGIN_API_VERSION, "plugins": request.registry.beffroi.describe()}
 
 
+#: Characters a local path may keep as they are in a Location header; the rest is
+#: percent-encoded (non-ASCII letters) or refused (control characters).
+_PATH_SAFE = "/?&=%#:@!$'()*+,;~-._"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def safe_came_from(request, value):
-    """Only local paths: never redirect somewhere else (open redirect)."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+    """An absolute URL on this site for a redirect to ``value``: only local paths
+    (never somewhere else: no open redirect), without control characters (a CR/LF
+    would split the header); anything else gives the home page."""
+    if not isinstance(value, str) or not value.startswith("/") or value.startswith("//") \
+            or "\\" in value or _CONTROL.search(value) or len(value) > 2000:
         return request.application_url + "/"
-    return request.application_url + value
+    return request.application_url + quote(value, safe=_PATH_SAFE)
 
 
 @view_config(context=SiteTools, name="lang", request_method="GET")
+def language_page(context, request):
+    """Old links to ``/-/lang?l=…`` change nothing (a GET never writes): they are sent
+    back to the page, where the language switch is a form."""
+    return HTTPFound(location=safe_came_from(request, request.params.get("came_from")))
+
+
+@view_config(context=SiteTools, name="lang", request_method="POST", require_csrf=False)
 def switch_language(context, request):
-    wanted = request.params.get("l")
-    response = HTTPFound(location=safe_came_from(request, request.params.get("came_from")))
+    """The language switch (a form on every page). The choice goes in a cookie and,
+    for a logged-in participant, in their profile.
+
+    Anonymous pages are the same for everyone (cached), so their form carries no
+    per-visitor CSRF token: a cross-site post is refused by its ``Origin`` (or
+    ``Referer``) instead. Logged-in pages carry the session's token, checked as on
+    every form."""
+    if not same_origin(request):
+        raise BadCSRFOrigin("the language switch was posted from another site")
+    user = request.user
+    if user is not None:
+        check_csrf_token(request)
+    wanted = request.POST.get("l")
+    response = HTTPFound(location=safe_came_from(request, request.POST.get("came_from")))
     if wanted in context.organisation.locales:
         response.set_cookie(LOCALE_COOKIE, wanted, max_age=365 * 24 * 3600, samesite="Lax",
-                            httponly=True)
-        user = request.user
+                            httponly=True, secure=asbool(
+                                request.registry.settings.get("beffroi.secure_cookies", False)))
         if user is not None and user.locale != wanted:
             user.locale = wanted
     return response
+
+
+def same_origin(request):
+    """Does the ``Origin`` (or else the ``Referer``) header name this site's host?
+    Requests with neither (not sent by a browser on a cross-site form post) pass. The
+    scheme is not compared: behind a TLS proxy the app may see http for https."""
+    origin = request.headers.get("Origin")
+    source = origin if origin not in (None, "null") else request.headers.get("Referer")
+    if not source:
+        return origin is None              # "null" (a sandboxed or privacy-hidden origin) fails
+    return urlsplit(source).netloc.lower() == request.host.lower()
 
 
 @view_config(context=SiteTools, name="branding.css", request_method="GET")

@@ -23,8 +23,10 @@ from beffroi.passwords import burn_time, verify_password
 from beffroi.resources.admin import SystemOrganisation, SystemOrganisations, SystemRoot
 from beffroi.resources.organisation import LOCALES, REGISTRATION_MODES
 from beffroi.resources.root import get_app_root
-from beffroi.security import SYSTEM_SESSION_KEY, current_system_admin
+from beffroi.security import SYSTEM_SESSION_ID_KEY, SYSTEM_SESSION_KEY, current_system_admin
+from beffroi.sessions import end_session, open_session
 from beffroi.tenancy import normalise_host
+from beffroi.urls import organisation_url
 from beffroi.views.auth import CredentialsSchema
 from beffroi.views.admin_forms import checkbox_set, field_error, host_problem, lines
 from beffroi.views.auth import TOO_MANY, client_address
@@ -99,6 +101,8 @@ def system_login(context, request):
                     throttle.reset(holder, throttle.LOGIN_ACCOUNT, email)
                     request.session.invalidate()   # new session: no fixation, no participant left
                     request.session[SYSTEM_SESSION_KEY] = email
+                    request.session[SYSTEM_SESSION_ID_KEY] = open_session(
+                        admin, request.user_agent or "")
                     return HTTPFound(location=safe_came_from(request, "/-/system/"))
                 throttle.record(holder, throttle.LOGIN_ACCOUNT, email)
                 throttle.record(holder, throttle.LOGIN_ADDRESS, client_address(request))
@@ -111,6 +115,9 @@ def system_login(context, request):
 
 @view_config(route_name="system", context=SystemRoot, name="logout", request_method="POST")
 def system_logout(context, request):
+    admin = current_system_admin(request)
+    if admin is not None:
+        end_session(admin, request.session.get(SYSTEM_SESSION_ID_KEY))
     request.session.invalidate()
     return HTTPFound(location=system_url(request, "login"))
 
@@ -311,11 +318,8 @@ def invite_form(request, org):
 
 
 def set_password_url(request, org, token):
-    """Link to the set-password page on the organisation's own host (same scheme and port)."""
-    port = request.host_port
-    default = {"http": "80", "https": "443"}.get(request.scheme)
-    netloc = org.host if port in (default, None) else f"{org.host}:{port}"
-    return f"{request.scheme}://{netloc}/-/password/set?token={token}"
+    """Link to the set-password page on the organisation's own host (``beffroi.urls``)."""
+    return organisation_url(request.registry.settings, org, f"/-/password/set?token={token}")
 
 
 def invite_admin(request, org, email, name):
