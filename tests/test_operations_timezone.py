@@ -16,9 +16,10 @@ def system_browser(platform):
         add_system_admin(app, SYSADMIN, PASSWORD)
     browser = platform.browser(HOST)
     page = browser.get("/-/system/login")
-    page.form["email"] = SYSADMIN
-    page.form["password"] = PASSWORD
-    assert page.form.submit("login").status_int == 302
+    form = next(f for f in page.forms.values() if "email" in f.fields)
+    form["email"] = SYSADMIN
+    form["password"] = PASSWORD
+    assert form.submit("login").status_int == 302
     return browser
 
 

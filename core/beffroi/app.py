@@ -129,7 +129,9 @@ def main(global_config=None, **settings):
         raise SystemExit(2) from None
     from beffroi.precompile import precompile_from_settings
     precompile_from_settings(config.registry, settings)    # no first visit waits on Chameleon
-    if asbool(settings.get("beffroi.jobs", True)):
+    # a server process runs the jobs; an app made on a given database (tests, embedding)
+    # runs them only when asked
+    if asbool(settings.get("beffroi.jobs", settings.get("beffroi.db") is None)):
         start_jobs(app.registry)
     return app
 
