@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from beffroi.i18n_tools import find_domains, incomplete
+from beffroi.i18n_tools import find_domains, incomplete, untranslated_attributes
 
 REPO = Path(__file__).resolve().parents[1]
 DOMAINS = sorted(find_domains(REPO))
@@ -51,3 +51,28 @@ def test_the_pot_file_lists_exactly_the_messages_of_the_sources(domain, package,
         f"{committed.relative_to(REPO)} is stale ({FIX}):\n"
         f"  in the sources but not in the .pot: {new[:10]}\n"
         f"  in the .pot but no longer in the sources: {gone[:10]}")
+
+
+def test_every_attribute_a_person_reads_goes_through_the_catalogs():
+    """aria-label, alt, title and placeholder: marked with i18n:attributes, and known to
+    the catalog of the template's i18n:domain."""
+    problems = untranslated_attributes(REPO)
+    assert not problems, "attributes left out of the catalogs:\n" + "\n".join(problems)
+
+
+def test_the_attribute_check_finds_what_it_is_for(tmp_path):
+    package = tmp_path / "plugins" / "demo" / "beffroi_demo"
+    (package / "locale").mkdir(parents=True)
+    (package / "locale" / "beffroi_demo.pot").write_text(
+        'msgid ""\nmsgstr ""\n\nmsgid "Known"\nmsgstr ""\n', encoding="utf-8")
+    (package / "page.pt").write_text(
+        '<div i18n:domain="beffroi_demo">\n'
+        '<nav aria-label="Known" i18n:attributes="aria-label"><br></nav>\n'
+        '<img alt="A town hall" src="x.png">\n'
+        '<input placeholder="${label}" name="q">\n'
+        '<nav aria-label="Elsewhere" i18n:attributes="aria-label" i18n:domain="other"></nav>\n'
+        '<a title="Not in the catalog" i18n:attributes="title">x</a>\n</div>\n', encoding="utf-8")
+    problems = untranslated_attributes(tmp_path)
+    assert len(problems) == 2, problems
+    assert "page.pt:3" in problems[0] and "A town hall" in problems[0]
+    assert "page.pt:6" in problems[1] and "Not in the catalog" in problems[1]

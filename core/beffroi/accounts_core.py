@@ -86,9 +86,21 @@ def needs_longer_password(organisation, user):
 
 
 def normalise_email(email):
+    """``email`` stripped and lower-cased, or ``AccountError`` when it is not an address
+    mail can be sent to: syntax checked by the ``email-validator`` library (RFC 5321/5322,
+    no DNS lookup), no control character, ASCII local part (SMTPUTF8 is not assumed)."""
+    from email_validator import EmailNotValidError, validate_email
     email = (email or "").strip().lower()
     if len(email) > 254 or not EMAIL_RE.match(email):
         raise AccountError(_("Enter a valid e-mail address, like name@example.org."))
+    local, _at, domain = email.rpartition("@")
+    # organisations of a development set-up (make serve, the demo, tests) live under
+    # .localhost, a name the library reserves: check its syntax on a stand-in domain
+    probe = f"{local}@{domain[:-len('localhost')]}org" if domain.endswith(".localhost") else email
+    try:
+        validate_email(probe, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        raise AccountError(_("Enter a valid e-mail address, like name@example.org.")) from None
     return email
 
 

@@ -76,7 +76,7 @@ def _org_add(env, args):
     with env.app_root() as app:
         org = create_organisation(app, args.name, args.host, args.secondary_host or (),
                                   args.locale or ("fr", "en"), args.default_locale,
-                                  args.registration, args.allow or ())
+                                  args.registration, args.allow or (), time_zone=args.time_zone)
         unknown = [p for p in (args.allow or ()) if p not in env.plugins.modules]
         oid, host = org.id, org.host
     env.out(f"created organisation {oid!r} on http://{host}/")
@@ -86,7 +86,7 @@ def _org_add(env, args):
 
 def _org_list(env, args):
     with env.app_root() as app:
-        rows = [{"id": o.id, "name": o.name, "host": o.host,
+        rows = [{"id": o.id, "name": o.name, "host": o.host, "time_zone": o.timezone,
                  "secondary_hosts": list(o.secondary_hosts), "locales": list(o.locales),
                  "spaces": len(o.spaces), "participants": len(o.users),
                  "allowed_plugins": sorted(o.allowed_plugins)}
@@ -175,6 +175,8 @@ def build_parser(plugins=None):
     p.add_argument("--locale", action="append", choices=("fr", "en"), help="available locale (repeat)")
     p.add_argument("--default-locale", choices=("fr", "en"))
     p.add_argument("--registration", default="open", choices=("open", "invitation", "closed"))
+    p.add_argument("--time-zone", default="Europe/Paris", metavar="ZONE",
+                   help="IANA time zone of the dates shown (default Europe/Paris)")
     p.add_argument("--allow", action="append", metavar="MODULE", help="allow a module (repeat)")
     p.set_defaults(func=_org_add)
     p = orgsub.add_parser("list", help="list organisations")
@@ -221,13 +223,21 @@ def main(argv=None, out=print):
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:
+        from beffroi.database import database_problem
         from beffroi.plugins import PluginError
         if isinstance(exc, PluginError):
             print(f"error: {exc}", file=sys.stderr)
             return 3
+        problem = database_problem(exc)      # locked, unreachable: the same line for every command
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
         raise
     finally:
-        env.close()
+        try:
+            env.close()
+        except Exception:                    # a lost server connection must not hide the answer
+            pass
     return 0
 
 

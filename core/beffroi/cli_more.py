@@ -82,3 +82,4 @@ def add_commands(sub):
     from beffroi.cli_system import add_commands as add_system_commands
     add_system_commands(sub)
     __import__("beffroi.cli_notify").cli_notify.add_commands(sub)     # send-digests
+    __import__("beffroi.cli_upkeep").cli_upkeep.add_commands(sub)     # backup, restore, pack

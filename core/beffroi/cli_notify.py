@@ -1,39 +1,18 @@
 """``beffroi send-digests --daily|--weekly``: queue the notification digests.
 
-Run it from cron once a day (``--daily``) and once a week (``--weekly``); the digests
-join the mail outbox, which ``beffroi send-mail`` (or the background sender) delivers.
-Each organisation is handled in its own transaction.
+The app processes queue them by themselves (periodic jobs ``notifications.daily_digests``
+and ``notifications.weekly_digests``, see ``beffroi.jobs_core``); this command is for
+installations that prefer cron. The digests join the mail outbox, which the app
+processes (or ``beffroi send-mail``) deliver. Each organisation is handled in its own
+transaction; a digest takes the events waiting, so running it twice sends nothing twice.
 """
 from __future__ import annotations
 
 
 def _send_digests(env, args):
-    from beffroi.notifications import (
-        make_localizer_for, notification_kinds, send_digests, translation_dirs,
-    )
-    from beffroi.urls import public_base
+    from beffroi.jobs_core import queue_digests
     frequency = "weekly" if args.weekly else "daily"
-    kinds = notification_kinds(env.plugins)
-    dirs = translation_dirs(env.plugins)
-    localizers = {}
-
-    def localizer(locale):
-        if locale not in localizers:
-            localizers[locale] = make_localizer_for(locale, dirs)
-        return localizers[locale]
-
-    with env.app_root() as app:
-        ids = list(app.organisations.keys())
-    total = 0
-    for oid in ids:
-        with env.app_root() as app:
-            org = app.organisations.get(oid)
-            if org is None:
-                continue
-            count = send_digests(org, frequency, public_base(env.settings, org.host), kinds, localizer)
-        if count:
-            env.out(f"{org.host}: {count} {frequency} digest(s) queued")
-        total += count
+    total = queue_digests(env.db, env.settings, env.plugins, frequency, out=env.out)
     env.out(f"{total} {frequency} digest(s) queued; deliver them with 'beffroi send-mail'")
 
 

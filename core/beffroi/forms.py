@@ -1,5 +1,17 @@
-"""Forms built by deform from colander schemas, with a CSRF token and translated messages."""
+"""Forms built by deform from colander schemas, with a CSRF token and translated messages.
+
+``make_form`` also applies the rules every field of every module obeys, so a module
+(those to come included) gets them without asking:
+
+- text fields refuse control characters (NUL and the other C0 characters except tab,
+  line feed and carriage return, DEL, the C1 range, and U+FFFD, the mark of bytes that
+  were not text): they are invisible, break mail and CSV, and are never meant;
+- file fields refuse a submission that carries no file (a form posted without
+  ``multipart/form-data``), with a message instead of a crash in the module's check.
+"""
 from __future__ import annotations
+
+import re
 
 import colander
 import deform
@@ -41,13 +53,114 @@ def with_csrf(schema: colander.SchemaNode) -> colander.SchemaNode:
     return out
 
 
+#: Characters no text field accepts (see the module docstring).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
+def has_control_characters(text) -> bool:
+    """Does ``text`` (a str; anything else is False) hold a character of
+    ``CONTROL_CHARACTERS``? For text taken outside a deform form (comments, reports)."""
+    return isinstance(text, str) and CONTROL_CHARACTERS.search(text) is not None
+
+
+#: The message shown next to a field holding control characters.
+CONTROL_CHARACTERS_MESSAGE = _("This text contains invisible control characters (such as NUL); "
+                               "remove them and send it again.")
+
+
+def no_control_characters(node, value):
+    """Colander validator: refuse strings holding ``CONTROL_CHARACTERS`` (also inside
+    the items of a set or a list of strings)."""
+    values = value if isinstance(value, (set, frozenset, list, tuple)) else (value,)
+    if any(has_control_characters(v) for v in values):
+        raise colander.Invalid(node, CONTROL_CHARACTERS_MESSAGE)
+
+
+NO_FILE_MESSAGE = _("No file was received. Choose the file again and send the form.")
+
+
+def file_received(node, value):
+    """Colander validator of file fields: the value must be an uploaded file. A form
+    posted without ``multipart/form-data`` sends only the file's name, or nothing."""
+    fp = value.get("fp") if isinstance(value, dict) else None
+    if fp is None or not hasattr(fp, "read"):
+        raise colander.Invalid(node, NO_FILE_MESSAGE)
+
+
+class UploadWidget(deform.widget.FileUploadWidget):
+    """deform's file widget, saying what went wrong in words a person understands when
+    the form carried a file's name instead of the file (deform says "Invalid pstruct")."""
+
+    def deserialize(self, field, pstruct):
+        try:
+            return super().deserialize(field, pstruct)
+        except colander.Invalid:
+            raise colander.Invalid(field.schema, NO_FILE_MESSAGE, colander.null) from None
+
+
+def _friendly_upload_widget(widget):
+    if isinstance(widget, UploadWidget) or not isinstance(widget, deform.widget.FileUploadWidget):
+        return widget
+    friendly = UploadWidget.__new__(UploadWidget)
+    friendly.__dict__.update(widget.__dict__)      # deform widgets keep their options there
+    return friendly
+
+
+def _before(first, validator):
+    """``first`` then ``validator``, stopping at the first error (``colander.All`` would
+    run the second on a value the first refused)."""
+    if validator is None:
+        return first
+
+    def check(node, value):
+        first(node, value)
+        validator(node, value)
+    return check
+
+
+def apply_field_rules(node):
+    """Put the rules of the module docstring on ``node`` and its descendants (in place:
+    call it on a clone or a bound copy)."""
+    if isinstance(node.typ, deform.FileData):
+        node.validator = _before(file_received, node.validator)
+        node.widget = _friendly_upload_widget(node.widget)
+    elif isinstance(node.typ, (colander.String, colander.Set, colander.List)) \
+            and not isinstance(node.widget, deform.widget.HiddenWidget):
+        # hidden fields are not typed by the person; their own checks judge them
+        # (came_from goes through safe_came_from, which drops control characters)
+        node.validator = _before(no_control_characters, node.validator)
+    for child in node.children:
+        apply_field_rules(child)
+    return node
+
+
+class MemoryTmpStore(dict):
+    """deform's upload widget wants a store; uploads are checked and kept in the same
+    request, so a dict living for the request is enough (a re-shown form asks again)."""
+
+    def preview_url(self, uid):
+        return None
+
+
+def upload_node(name, title, validator=None, description=None, accept=None, missing=None):
+    """An optional file field for any module: ``validator(node, value)`` receives
+    deform's file dict (``fp``, ``filename``, ``mimetype``, ``size``) only when a file
+    really arrived (``file_received``), and raises ``colander.Invalid`` to refuse it."""
+    widget_kw = {"accept": accept} if accept else {}
+    return colander.SchemaNode(
+        deform.FileData(), name=name, title=title, missing=missing,
+        description=description or "", validator=_before(file_received, validator),
+        widget=UploadWidget(MemoryTmpStore(), **widget_kw))
+
+
 def make_form(request, schema, buttons=("save",), action="", **kw):
-    """A deform Form over ``schema`` bound to ``request`` (CSRF included).
+    """A deform Form over ``schema`` bound to ``request`` (CSRF included), every field
+    under the rules of the module docstring.
 
     No field takes the focus on load (``focus="off"`` unless given): a page may hold
     several forms, and moving a screen-reader user past the page's start loses them."""
     kw.setdefault("focus", "off")
-    bound = with_csrf(schema).bind(request=request, **kw.pop("bindings", {}))
+    bound = apply_field_rules(with_csrf(schema).bind(request=request, **kw.pop("bindings", {})))
     labels = {
         "save": _("Save"), "create": _("Create"), "send": _("Send"), "login": _("Log in"),
         "delete": _("Delete"),

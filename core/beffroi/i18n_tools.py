@@ -3,8 +3,10 @@ compile (Babel), and check completeness. Run as ``python -m beffroi.i18n_tools``
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -113,6 +115,89 @@ def fill(root: Path, domain: str, locale: str, translations: dict[str, str]):
     raise SystemExit(f"no domain {domain!r} (domains: {[d for d, _ in find_domains(root)]})")
 
 
+#: Attributes a person reads (or hears, with a screen reader) that must be translated.
+READ_ATTRIBUTES = ("aria-label", "alt", "title", "placeholder")
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                 "param", "source", "track", "wbr"}
+_EXPRESSION = re.compile(r"\$\{[^}]*\}")
+
+
+def _catalog_ids(root: Path) -> dict[str, set[str]]:
+    ids = {}
+    for domain, package in find_domains(root):
+        pot = package / "locale" / f"{domain}.pot"
+        if pot.exists():
+            with pot.open("rb") as f:
+                ids[domain] = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    return ids
+
+
+class _TemplateChecker(HTMLParser):
+    """Walks one Chameleon template and notes what a translator would never see."""
+
+    def __init__(self, path: Path, domain: str, catalogs: dict[str, set[str]]):
+        super().__init__(convert_charrefs=True)
+        self.path, self.catalogs = path, catalogs
+        self.domains = [domain]
+        self.problems: list[str] = []
+
+    def _where(self):
+        return f"{self.path}:{self.getpos()[0]}"
+
+    def handle_starttag(self, tag, attrs):
+        self._element(tag, dict(attrs), void=tag in VOID_ELEMENTS)
+
+    def handle_startendtag(self, tag, attrs):
+        self._element(tag, dict(attrs), void=True)
+
+    def _element(self, tag, attrs, void):
+        domain = attrs.get("i18n:domain") or self.domains[-1]
+        translated = {}
+        for part in (attrs.get("i18n:attributes") or "").split(";"):
+            words = part.split()
+            if words:
+                translated[words[0]] = words[1] if len(words) > 1 else None
+        dynamic = {p.split()[0] for p in (attrs.get("tal:attributes") or "").split(";") if p.split()}
+        for name in READ_ATTRIBUTES:
+            value = attrs.get(name)
+            if value is None or name in dynamic:
+                continue
+            text = " ".join(_EXPRESSION.sub("", value).split())
+            if not any(c.isalpha() for c in text):
+                continue                  # only an expression, or no words at all
+            if name not in translated:
+                self.problems.append(f"{self._where()}: <{tag} {name}=\"{value}\"> is not in "
+                                     f"i18n:attributes")
+                continue
+            msgid = translated[name] or " ".join(value.split())
+            if domain in self.catalogs and msgid not in self.catalogs[domain]:
+                self.problems.append(f"{self._where()}: {name}=\"{value}\" is not in the catalog "
+                                     f"of domain {domain!r} (i18n:domain)")
+        if not void:
+            self.domains.append(domain)
+
+    def handle_endtag(self, tag):
+        if tag not in VOID_ELEMENTS and len(self.domains) > 1:
+            self.domains.pop()
+
+
+def untranslated_attributes(root: Path) -> list[str]:
+    """``path:line: problem`` for every attribute a person reads (``READ_ATTRIBUTES``)
+    that a template of the tree leaves out of the catalogs: text not marked with
+    ``i18n:attributes``, or marked under an ``i18n:domain`` whose catalog lacks it."""
+    catalogs = _catalog_ids(root)
+    problems = []
+    for domain, package in find_domains(root):
+        for template in sorted(package.rglob("*.pt")):
+            if "deform" in template.parts:
+                continue      # deform's own templates, overridden: translated by deform's domain
+            checker = _TemplateChecker(template.relative_to(root), domain, catalogs)
+            checker.feed(template.read_text(encoding="utf-8"))
+            checker.close()
+            problems.extend(checker.problems)
+    return problems
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m beffroi.i18n_tools")
     parser.add_argument("action", choices=("extract", "compile", "check", "fill"))
@@ -136,7 +221,10 @@ def main(argv=None):
         missing = incomplete(root)
         for path, ids in missing.items():
             print(f"{path}: {len(ids)} untranslated, e.g. {ids[:3]}")
-        return 1 if missing else 0
+        attributes = untranslated_attributes(root)
+        for problem in attributes:
+            print(problem)
+        return 1 if missing or attributes else 0
     return 0
 
 

@@ -77,6 +77,10 @@ class ModuleInfo:
     evolve_steps: tuple[EvolveStep, ...] = ()
     on_enable: Callable[[Any, Any], None] | None = None
     on_disable: Callable[[Any, Any], None] | None = None
+    #: Called with (request, container) after the settings that apply to the container
+    #: may have changed: its space or phase settings saved, the organisation's defaults
+    #: saved, another phase made current (e.g. to send what waited for publication).
+    on_settings_changed: Callable[[Any, Any], None] | None = None
     open_data: Callable[[Any, Any], Iterable[dict]] | None = None
     #: Column order of ``export.csv`` (default: the keys of the first row).
     open_data_columns: tuple[str, ...] = ()

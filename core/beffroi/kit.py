@@ -22,7 +22,7 @@ from typing import Iterator
 
 from pyramid.events import BeforeRender
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
-from pyramid.i18n import TranslationStringFactory
+from pyramid.i18n import TranslationString, TranslationStringFactory
 from pyramid.response import Response
 from pyramid.traversal import find_interface
 
@@ -132,30 +132,52 @@ def form_view(request, schema, *, apply, title, appstruct=None, buttons=("save",
 def spreadsheet_safe(value) -> str:
     """``value`` as CSV text a spreadsheet shows and never runs: ``None`` → ``""``;
     text starting with ``= + - @``, tab or CR gets a leading apostrophe (OWASP CSV
-    injection); everything else, empty text included, is unchanged."""
+    injection); everything else, empty text and numbers (``-3`` stays a number)
+    included, is unchanged."""
     if value is None:
         return ""
-    text = value if isinstance(value, str) else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if not isinstance(value, str):
+        return str(value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def csv_response(rows, columns, filename) -> Response:
+def translated_rows(rows, request=None):
+    """``rows`` (dicts) with every gettext ``TranslationString`` value (a state's label,
+    "Deleted participant") translated for the person of ``request``. Without a request
+    such a value raises ``TypeError`` naming it, so a module's tests catch an export
+    that would show English to a French reader."""
+    out = []
+    for row in rows:
+        if any(isinstance(v, TranslationString) for v in row.values()):
+            if request is None:
+                bad = next(v for v in row.values() if isinstance(v, TranslationString))
+                raise TypeError(f"untranslated message {str(bad)!r} in an export: pass request=")
+            row = {k: request.localizer.translate(v) if isinstance(v, TranslationString) else v
+                   for k, v in row.items()}
+        out.append(row)
+    return out
+
+
+def csv_response(rows, columns, filename, request=None) -> Response:
     """A ``text/csv`` attachment of ``rows`` (dicts) with the header ``columns``, every
-    cell passed through ``spreadsheet_safe``. UTF-8 with a byte-order mark so that
-    spreadsheets read accents right."""
+    cell passed through ``spreadsheet_safe`` (after ``translated_rows(rows, request)``).
+    UTF-8 with a byte-order mark so that spreadsheets read accents right."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow(columns)
-    for row in rows:
+    for row in translated_rows(rows, request):
         writer.writerow([spreadsheet_safe(row.get(c)) for c in columns])
     response = Response(buffer.getvalue(), content_type="text/csv", charset="utf-8")
     response.content_disposition = content_disposition(filename)
     return response
 
 
-def json_response(data, filename) -> Response:
-    """A JSON attachment of ``data`` (JSON-serialisable; dates become ISO text)."""
+def json_response(data, filename, request=None) -> Response:
+    """A JSON attachment of ``data`` (JSON-serialisable; dates become ISO text); a list
+    of rows is translated first (``translated_rows``) when ``request`` is given."""
+    if request is not None and isinstance(data, list) and all(isinstance(r, dict) for r in data):
+        data = translated_rows(data, request)
     response = Response(json.dumps(data, ensure_ascii=False, indent=1, default=_iso),
                         content_type="application/json", charset="utf-8")
     response.content_disposition = content_disposition(filename, inline=True)
@@ -175,9 +197,9 @@ def open_data_view(context, request):
     rows = list(info.open_data(request, context))
     stem = f"{context.space.__name__}-{context.__name__}"
     if request.view_name.endswith(".json"):
-        return json_response(rows, stem + ".json")
+        return json_response(rows, stem + ".json", request=request)
     columns = list(info.open_data_columns or (rows[0].keys() if rows else ()))
-    return csv_response(rows, columns, stem + ".csv")
+    return csv_response(rows, columns, stem + ".csv", request=request)
 
 
 # --- the loops a module no longer writes -----------------------------------------------------

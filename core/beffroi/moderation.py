@@ -20,6 +20,7 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
 from beffroi import actionlog
+from beffroi.forms import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from beffroi.i18n import _
 from beffroi.resources.folder import now
 from beffroi.resources.space import Space
@@ -127,15 +128,17 @@ def content_title(content):
 
 
 def is_hidden(content) -> bool:
-    """Is ``content`` hidden by moderation? Cheap: one attribute, no lookup."""
+    """Is ``content`` itself hidden by moderation? Cheap: one attribute, no lookup.
+    Whether a visitor may see it (its lineage, deletion, publication included) is
+    ``beffroi.visibility``'s answer."""
     return bool(getattr(content, "hidden_by_moderation", False))
 
 
 def visible_to(request, items):
-    """``items`` without hidden content, except for whoever may moderate it — what a
-    module's listing shows."""
-    return [item for item in items
-            if not is_hidden(item) or request.has_permission("space.moderate", item)]
+    """``items`` that the person of ``request`` may read — what a module's listing
+    shows (``beffroi.visibility.is_public_to``: moderators also see hidden content)."""
+    from beffroi.visibility import is_public_to
+    return [item for item in items if is_public_to(request, item)]
 
 
 def is_hidden_in_lineage(context):
@@ -161,6 +164,8 @@ def report(request, content, reason, details=""):
     if reason not in REASONS:
         raise ModerationError(_("Choose a reason from the list."))
     details = (details or "").strip()
+    if has_control_characters(details):
+        raise ModerationError(CONTROL_CHARACTERS_MESSAGE)
     if len(details) > DETAILS_MAX:
         raise ModerationError(_("The explanation is too long (1000 characters at most)."))
     existing = case_of(content)

@@ -36,3 +36,16 @@ def resolve_settings(info, organisation, container, phase_id=None) -> dict:
 def module_settings(request, container, phase_id=None) -> dict:
     info = request.registry.beffroi.modules[container.module_name]
     return resolve_settings(info, request.organisation, container, phase_id)
+
+
+def settings_changed(request, space, module_name=None):
+    """Run ``ModuleInfo.on_settings_changed`` of the modules enabled in ``space`` (only
+    ``module_name`` when given): called by the admin views after a save or a phase
+    change, inside the same transaction."""
+    modules = request.registry.beffroi.modules
+    for name, container in list(space.modules.items()):
+        info = modules.get(name)
+        if info is None or info.on_settings_changed is None:
+            continue
+        if module_name is None or name == module_name:
+            info.on_settings_changed(request, container)

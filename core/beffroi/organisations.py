@@ -1,7 +1,9 @@
 """Creating and changing organisations (tenants): one place for the rules on hosts."""
 from __future__ import annotations
 
+import functools
 import re
+import zoneinfo
 
 from beffroi.resources.folder import slugify
 from beffroi.resources.organisation import LOCALES, REGISTRATION_MODES, Organisation
@@ -24,9 +26,26 @@ def check_host(app_root, host, organisation=None):
     return host
 
 
+@functools.lru_cache(maxsize=1)
+def time_zone_names() -> frozenset[str]:
+    """The IANA time zone names known to this system (``zoneinfo``)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def check_time_zone(name: str) -> str:
+    """``name`` if it is an IANA time zone name (``Europe/Paris``), else OrganisationError."""
+    name = (name or "").strip()
+    if name not in time_zone_names():
+        raise OrganisationError(f"{name!r} is not a known time zone; give an IANA name such "
+                                f"as Europe/Paris or America/Cayenne")
+    return name
+
+
 def create_organisation(app_root, name, host, secondary_hosts=(), locales=LOCALES,
-                        default_locale=None, registration_mode="open", allowed_plugins=()):
-    """Create an organisation answering on ``host`` (and ``secondary_hosts``, redirected)."""
+                        default_locale=None, registration_mode="open", allowed_plugins=(),
+                        time_zone="Europe/Paris"):
+    """Create an organisation answering on ``host`` (and ``secondary_hosts``, redirected);
+    dates are shown in ``time_zone`` (an IANA name)."""
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise OrganisationError("the name is required (200 characters at most)")
@@ -39,10 +58,11 @@ def create_organisation(app_root, name, host, secondary_hosts=(), locales=LOCALE
         raise OrganisationError(f"the default locale {default_locale!r} must be one of {list(locales)}")
     if registration_mode not in REGISTRATION_MODES:
         raise OrganisationError(f"registration mode must be one of {list(REGISTRATION_MODES)}")
+    time_zone = check_time_zone(time_zone)
     hosts = [check_host(app_root, h) for h in (host, *secondary_hosts)]
     if len(set(hosts)) != len(hosts):
         raise OrganisationError("a host is given twice")
-    org = Organisation(name, hosts[0], hosts[1:], locales, default_locale)
+    org = Organisation(name, hosts[0], hosts[1:], locales, default_locale, timezone=time_zone)
     org.registration_mode = registration_mode
     org.allowed_plugins.update(allowed_plugins)
     oid = app_root.organisations.unique_name(slugify(name) or "organisation")

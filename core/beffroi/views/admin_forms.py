@@ -38,3 +38,11 @@ def checkbox_set(values, title, **kw):
     """A set of choices shown as accessible checkboxes."""
     return colander.SchemaNode(colander.Set(), title=title,
                                widget=deform.widget.CheckboxChoiceWidget(values=values), **kw)
+
+
+def changed_roles(stored, shown, chosen):
+    """The roles to keep after a form of checkboxes: ``stored`` with the boxes the
+    person ticked (in ``chosen``, not in ``shown``) added and those they unticked (in
+    ``shown``, not in ``chosen``) removed. A role nobody touched — given meanwhile by
+    someone else, or not shown — stays: saving changes only what was changed."""
+    return (set(stored) | (set(chosen) - set(shown))) - (set(shown) - set(chosen))

@@ -7,7 +7,7 @@ from pyramid.view import view_config
 from beffroi import actionlog
 from beffroi.forms import make_form, validate
 from beffroi.i18n import _
-from beffroi.modulesettings import resolve_settings
+from beffroi.modulesettings import resolve_settings, settings_changed
 from beffroi.resources.admin import AdminArea, AdminModule, AdminSpace
 from beffroi.security import module_available
 from beffroi.spaces import NotAllowed, disable_module, enable_module
@@ -73,7 +73,7 @@ def enable(context, request):
                       name, request)
     except NotAllowed:
         request.session.flash(request.localizer.translate(
-            _("This module cannot be enabled here.")))
+            _("This module cannot be enabled here.")), "error")
         return HTTPFound(location=request.resource_url(context))
     actionlog.record(request, "module.enable", name, space=context.managed_space.slug)
     request.session.flash(request.localizer.translate(_("Module enabled.")))
@@ -113,11 +113,19 @@ def module_settings_view(context, request):
         appstruct, html = validate(request, form)
         if appstruct is not None:
             appstruct.pop("csrf_token", None)
+            layer = dict(container.phase_settings.get(phase_id, {})) if phase_id \
+                else dict(container.settings)
+            # a value left as shown keeps coming from where it came from (the
+            # organisation's default, the space's setting); only changed values are stored
+            for key, value in appstruct.items():
+                if key in layer or value != current.get(key):
+                    layer[key] = value
             if phase_id:
-                container.phase_settings[phase_id] = dict(appstruct)
+                container.phase_settings[phase_id] = layer
             else:
                 container.settings.clear()
-                container.settings.update(appstruct)
+                container.settings.update(layer)
+            settings_changed(request, space, context.module_name)
             actionlog.record(request, "module.settings", context.module_name, space=space.slug,
                              phase=space.phase(phase_id).title if phase_id else "")
             request.session.flash(request.localizer.translate(_("Settings saved.")))

@@ -9,7 +9,7 @@ from pyramid.view import view_config
 from beffroi import actionlog
 from beffroi.forms import make_form, validate
 from beffroi.i18n import _
-from beffroi.modulesettings import schema_defaults
+from beffroi.modulesettings import schema_defaults, settings_changed
 from beffroi.resources.admin import OrgModule, OrgModules
 
 
@@ -44,6 +44,8 @@ def org_module(context, request):
             appstruct.pop("csrf_token", None)
             org.module_settings[info.name] = dict(appstruct)
             actionlog.record(request, "module.defaults", info.name)
+            for space in org.spaces.values():
+                settings_changed(request, space, info.name)
             request.session.flash(request.localizer.translate(_("Settings saved.")))
             return HTTPFound(location=request.url)
     else:

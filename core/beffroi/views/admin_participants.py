@@ -15,7 +15,7 @@ from beffroi.i18n import _
 from beffroi.resources.admin import AdminParticipant, AdminParticipants
 from beffroi.security import ORG_ROLES
 from beffroi.sessions import end_all_sessions
-from beffroi.views.admin_forms import checkbox_set
+from beffroi.views.admin_forms import changed_roles, checkbox_set
 from beffroi.views.admin_space_roles import SPACE_ROLE_TITLES
 
 SEARCH_LIMIT = 50
@@ -63,6 +63,10 @@ class BlockSchema(colander.MappingSchema):
 class OrgRolesSchema(colander.MappingSchema):
     roles = checkbox_set([(r, ORG_ROLE_TITLES[r]) for r in ORG_ROLES], _("Organisation roles"),
                          missing=set())
+    # the roles the form showed: saving changes only the boxes the person changed
+    shown_roles = colander.SchemaNode(colander.String(), missing="",
+                                      validator=colander.Length(max=200),
+                                      widget=deform.widget.HiddenWidget())
 
 
 def _forms(request, context):
@@ -84,7 +88,9 @@ def _page(request, context, block_html=None, roles_html=None):
             "base": request.resource_url(context),
             "roles": [ORG_ROLE_TITLES[r] for r in org.org_roles(context.user.id)],
             "block_form": block_html or block.render(),
-            "roles_form": (roles_html or roles.render({"roles": set(org.org_roles(context.user.id))}))
+            "roles_form": (roles_html or roles.render({
+                "roles": set(org.org_roles(context.user.id)),
+                "shown_roles": ",".join(sorted(org.org_roles(context.user.id)))}))
             if can_roles else None,
             "spaces": [(s, [SPACE_ROLE_TITLES.get(r, r) for r in s.space_roles(context.user.id)])
                        for s in org.spaces.values() if s.space_roles(context.user.id)]}
@@ -100,7 +106,8 @@ def _refuse_on_peer(request, context):
     """Nobody blocks themselves; only organisation admins act on an organisation admin."""
     target = context.user
     if request.user is not None and target.id == request.user.id:
-        request.session.flash(request.localizer.translate(_("You cannot do this to your own account.")))
+        request.session.flash(
+            request.localizer.translate(_("You cannot do this to your own account.")), "error")
         return HTTPFound(location=request.resource_url(context))
     if "admin" in context.organisation.org_roles(target.id) and \
             not request.has_permission("org.admin", context):
@@ -159,11 +166,12 @@ def org_roles_view(context, request):
     if appstruct is None:
         return _page(request, context, roles_html=html)
     org, user = context.organisation, context.user
-    roles = set(appstruct["roles"]) & set(ORG_ROLES)
+    shown = {r for r in appstruct["shown_roles"].split(",") if r in ORG_ROLES}
+    roles = changed_roles(org.org_roles(user.id), shown, set(appstruct["roles"]) & set(ORG_ROLES))
     if request.user is not None and user.id == request.user.id and "admin" not in roles:
         # an admin removing their own admin role could leave the organisation without one
         request.session.flash(request.localizer.translate(
-            _("You cannot remove your own administrator role.")))
+            _("You cannot remove your own administrator role.")), "error")
         return HTTPFound(location=request.resource_url(context))
     org.set_org_roles(user.id, roles)
     actionlog.record(request, "participant.org_roles", user.email, roles=",".join(sorted(roles)))

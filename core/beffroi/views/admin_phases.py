@@ -9,6 +9,7 @@ from pyramid.view import view_config
 from beffroi import actionlog
 from beffroi.forms import make_form, validate
 from beffroi.i18n import _
+from beffroi.modulesettings import settings_changed
 from beffroi.resources.admin import AdminPhase, AdminPhases
 from beffroi.resources.space import Phase
 
@@ -110,6 +111,7 @@ def phase_move(context, request):
 @view_config(context=AdminPhase, name="activate", permission="space.admin", request_method="POST")
 def phase_activate(context, request):
     context.managed_space.activate_phase(context.phase.id)
+    settings_changed(request, context.managed_space)
     actionlog.record(request, "phase.activate", context.phase.title, space=context.managed_space.slug)
     request.session.flash(request.localizer.translate(
         _("Current phase: ${title} (pinned: it stays current whatever the dates).",
@@ -123,6 +125,7 @@ def phases_follow_dates(context, request):
     """Unpin the current phase: the dates decide again."""
     space = context.managed_space
     space.follow_dates()
+    settings_changed(request, space)
     actionlog.record(request, "phase.follow_dates", space.title, space=space.slug)
     current = space.active_phase
     request.session.flash(request.localizer.translate(

@@ -9,7 +9,7 @@ from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
 from beffroi import actionlog
-from beffroi.forms import make_form, validate
+from beffroi.forms import MemoryTmpStore, make_form, validate
 from beffroi.i18n import LANGUAGE_NAMES, _
 from beffroi.resources.admin import AdminArea
 from beffroi.resources.organisation import LOCALES
@@ -20,14 +20,6 @@ from beffroi.views.admin_forms import checkbox_set, field_error
 #: Image types accepted as a logo, by what Pillow finds in the file (not its name).
 LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 LOGO_MAX_PIXELS = 4000 * 4000
-
-
-class MemoryTmpStore(dict):
-    """deform's upload widget wants a store between submissions; a form with an error
-    simply asks for the file again, so one request's memory is enough."""
-
-    def preview_url(self, uid):
-        return None
 
 
 @colander.deferred

@@ -1,8 +1,9 @@
 """Error pages: a neutral 404 for unknown hosts, friendly 403/404/400/500, no traceback."""
 import logging
 
+from pyramid.events import NewRequest, subscriber
 from pyramid.exceptions import BadCSRFToken
-from pyramid.httpexceptions import HTTPFound
+from pyramid.httpexceptions import HTTPBadRequest, HTTPFound
 from pyramid.renderers import render_to_response
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 
@@ -87,6 +88,35 @@ def undecodable(exc, request):
     """A query string or form that is not UTF-8: the sender's mistake, not ours."""
     return _page(request, 400, _("Bad request"),
                  _("The address or the form sent is not valid text (UTF-8). Go back and try again."))
+
+
+class UnreadableForm(HTTPBadRequest):
+    """A form body that cannot be parsed (multipart without a boundary, broken parts)."""
+
+
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+@subscriber(NewRequest)
+def refuse_unreadable_forms(event):
+    """Parse a posted form before any view or CSRF check reads it, so that a body the
+    sender broke answers 400 wherever it is sent, never a 500 from deep inside."""
+    request = event.request
+    if request.method not in ("POST", "PUT", "PATCH") or request.content_type not in FORM_TYPES:
+        return
+    try:
+        request.POST
+    except UnicodeDecodeError:
+        raise                           # answered by ``undecodable`` below
+    except (ValueError, KeyError, IndexError, TypeError, EOFError) as exc:
+        log.info("unreadable form on %s %s: %s", request.method, request.path, exc)
+        raise UnreadableForm() from None
+
+
+@exception_view_config(UnreadableForm)
+def unreadable_form(exc, request):
+    return _page(request, 400, _("Bad request"),
+                 _("The form sent could not be read. Go back, reload the page and send it again."))
 
 
 # A conflict (retryable) is tried again by pyramid_retry before anyone sees it; every other

@@ -11,6 +11,7 @@ from beffroi.i18n import _
 from beffroi.resources.organisation import SiteTools
 from beffroi.resources.user import User
 from beffroi.views.site import safe_came_from
+from beffroi.visibility import is_open
 
 
 def resolve_target(request, key):
@@ -42,6 +43,8 @@ def follow_button(request, obj) -> Markup:
         return Markup("")
     key = follows.target_key(obj)
     following = follows.is_following(request.organisation, user.id, key)
+    if not following and not isinstance(obj, User) and not is_open(obj):
+        return Markup("")
     t = request.localizer.translate
     label = t(_("Unfollow")) if following else t(_("Follow"))
     return Markup(
@@ -67,6 +70,11 @@ def follow_view(context, request):
                               or request.has_permission("view", target)):
         raise HTTPNotFound()
     t = request.localizer.translate
+    if request.POST.get("action") != "unfollow" and not isinstance(target, User) \
+            and not is_open(target):
+        # hidden, deleted, unpublished or withdrawn: nothing more will happen to follow
+        request.session.flash(t(_("This content can no longer be followed.")), "error")
+        return HTTPFound(location=back)
     if request.POST.get("action") == "unfollow":
         follows.unfollow(context.organisation, request.user.id, follows.target_key(target))
         request.session.flash(t(_("You no longer follow this.")))

@@ -45,7 +45,7 @@ def report_view(context, request):
         moderation.report(request, context, request.POST.get("reason", ""),
                           request.POST.get("details", ""))
     except moderation.ModerationError as exc:
-        request.session.flash(request.localizer.translate(exc.args[0]))
+        request.session.flash(request.localizer.translate(exc.args[0]), "error")
         return HTTPFound(location=back)
     request.session.flash(request.localizer.translate(
         _("Thank you. Moderators will look at your report.")))

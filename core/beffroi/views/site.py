@@ -1,6 +1,7 @@
 """Site-level pages under ``/-/``: health, plugin listing, language switch, branding."""
 from __future__ import annotations
 
+import logging
 import re
 import time
 from urllib.parse import quote, urlsplit
@@ -31,27 +32,24 @@ class Platform:
 
 @view_config(route_name="health", renderer="json", request_method="GET")
 def health(request):
+    """``{"status": "ok"}`` (or 503 ``"error"``) to anyone; details (``beffroi.health``)
+    to system admins and to the addresses of ``beffroi.health_details_from``."""
+    from beffroi.health import address_in, health_details
+    from beffroi.security import current_system_admin
     started = time.perf_counter()
     conn = get_connection(request)
     status = {"status": "ok"}
     try:
-        root = conn.root()
-        app = root[ROOT_KEY]
-        storage = conn.db().storage
-        status.update({
-            "database": {
-                "storage": type(storage).__name__,
-                "name": storage.getName(),
-                "size_bytes": conn.db().getSize(),
-                "objects": len(storage) if hasattr(storage, "__len__") else None,
-                "last_transaction": conn.db().lastTransaction().hex(),
-                "organisations": len(app.organisations),
-            },
-        })
-    except Exception as exc:  # health must answer, not raise
+        conn.root()[ROOT_KEY]
+        networks = getattr(request.registry, "beffroi_health_networks", ())
+        if address_in(request.remote_addr, networks) or current_system_admin(request) is not None:
+            status.update(health_details(conn))
+            status["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 2)
+    except Exception:  # health must answer, not raise, and tell nothing to strangers
+        logging.getLogger("beffroi.health").warning("health check failed", exc_info=True)
         request.response.status_int = 503
-        status = {"status": "error", "error": type(exc).__name__}
-    status["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        status = {"status": "error"}
+    request.response.cache_control = "no-store"
     return status
 
 

@@ -18,7 +18,7 @@ from beffroi import actionlog, throttle
 from beffroi.accounts_core import EMAIL_RE, AccountError, create_user
 from beffroi.forms import make_form, validate
 from beffroi.i18n import LANGUAGE_NAMES, _
-from beffroi.organisations import create_organisation, set_hosts
+from beffroi.organisations import create_organisation, set_hosts, time_zone_names
 from beffroi.passwords import burn_time, verify_password
 from beffroi.resources.admin import SystemOrganisation, SystemOrganisations, SystemRoot
 from beffroi.resources.organisation import LOCALES, REGISTRATION_MODES
@@ -189,6 +189,14 @@ class OrganisationSchema(colander.MappingSchema):
     default_locale = colander.SchemaNode(
         colander.String(), title=_("Default language"), validator=colander.OneOf(LOCALES),
         widget=deform.widget.SelectWidget(values=[(c, LANGUAGE_NAMES.get(c, c)) for c in LOCALES]))
+    timezone = colander.SchemaNode(
+        colander.String(), title=_("Time zone"), default="Europe/Paris",
+        description=_("Dates and times are shown in it: an IANA name such as Europe/Paris, "
+                      "America/Cayenne or Pacific/Noumea."),
+        validator=colander.Function(lambda value: value in time_zone_names(),
+                                    _("Not a known time zone: give an IANA name such as "
+                                      "Europe/Paris.")),
+        preparer=lambda value: value.strip() if isinstance(value, str) else value)
     registration_mode = colander.SchemaNode(
         colander.String(), title=_("Registration"), validator=colander.OneOf(REGISTRATION_MODES),
         widget=deform.widget.SelectWidget(values=list(MODES.items())))
@@ -223,6 +231,7 @@ def _apply(org, appstruct):
     org.locales = tuple(c for c in LOCALES if c in appstruct["locales"])
     org.default_locale = appstruct["default_locale"]
     org.registration_mode = appstruct["registration_mode"]
+    org.timezone = appstruct["timezone"]
     org.allowed_plugins.clear()
     org.allowed_plugins.update(appstruct["allowed_plugins"])
     org.upload_max_bytes = appstruct["upload_max_mb"] * 1024 * 1024
@@ -239,7 +248,7 @@ def _current(org):
     smtp = org.smtp_settings or {}
     return {"name": org.name, "host": org.host, "secondary_hosts": "\n".join(org.secondary_hosts),
             "locales": set(org.locales), "default_locale": org.default_locale,
-            "registration_mode": org.registration_mode,
+            "registration_mode": org.registration_mode, "timezone": org.timezone,
             "allowed_plugins": set(org.allowed_plugins),
             "upload_max_mb": max(1, org.upload_max_bytes // (1024 * 1024)),
             "smtp_host": smtp.get("host", ""), "smtp_port": smtp.get("port") or 587,
@@ -267,7 +276,7 @@ def organisation_add(context, request):
             request.session.flash(request.localizer.translate(_("Organisation created.")))
             return HTTPFound(location=system_url(request, "organisations", org.id))
     else:
-        html = form.render({"locales": set(LOCALES), "default_locale": "fr",
+        html = form.render({"locales": set(LOCALES), "default_locale": "fr", "timezone": "Europe/Paris",
                             "registration_mode": "open", "upload_max_mb": 10,
                             "allowed_plugins": set(request.registry.beffroi.modules)})
     return {"page_title": _("New organisation"), "form": html}

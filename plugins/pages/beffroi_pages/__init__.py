@@ -6,7 +6,7 @@ import deform
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi import EvolveStep, IndexInfo, ModuleInfo, PermissionInfo, hookimpl
-from beffroi.api import containers_of
+from beffroi.api import containers_of, public_items
 from beffroi_pages.content import add_page, page_text
 
 beffroi_api = ">=2.0,<3"
@@ -70,7 +70,7 @@ def register_modules():
         indexes=(IndexInfo("pages.text", "text", page_text),),
         evolve_steps=(EvolveStep("pages.0001_summary", _add_summary,
                                  "give every page a summary field"),),
-        open_data=lambda request, container: [_row(p) for p in container.values()],
+        open_data=lambda request, container: [_row(p) for p in public_items(container.values())],
         open_data_columns=("id", "title", "summary", "body_html", "created", "modified"),
         organisation_export=lambda container: [_row(p) for p in container.values()],
         demo_content=_demo_content,

@@ -7,7 +7,7 @@ from pyramid.httpexceptions import HTTPFound
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi.api import (
-    ModuleContainer, flash, form_view, index_content, module_settings, text_search,
+    ModuleContainer, flash, form_view, index_content, module_settings, text_search, visible_to,
 )
 from beffroi_pages.content import BODY_MAX, SUMMARY_MAX, TITLE_MAX, Page, add_page, remove_page
 
@@ -41,6 +41,7 @@ def listing(context, request):
     else:
         key, reverse = ORDERS.get(settings.get("order"), ORDERS["position"])
         pages = sorted(context.values(), key=key, reverse=reverse)
+    pages = visible_to(request, pages)        # hidden by moderation: moderators only
     return {"page_title": _("Pages"), "pages": pages, "q": q, "settings": settings,
             "can_create": request.has_permission("pages.create", context)}
 

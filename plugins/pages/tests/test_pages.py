@@ -82,3 +82,26 @@ def test_the_phase_announcement_shows_during_its_phase(site):
         space = app.organisation_for_host("test.localhost").spaces["place"]
         space["pages"].phase_settings[space.active_phase_id] = {"announcement": "Ateliers ouverts"}
     assert "Ateliers ouverts" in site.browser("test.localhost").get("/place/pages/").text
+
+
+def test_a_page_hidden_by_moderation_leaves_the_listing_search_and_open_data(site):
+    from types import SimpleNamespace
+
+    from beffroi_pages import register_modules
+    browser = site.browser("test.localhost")
+    site.login(browser, ADMIN)
+    write_page(browser, "Calendrier", "<p>Atelier sur les arbres</p>")
+    write_page(browser, "Publicité", "<p>Achetez des arbres</p>")
+    with site.tx() as app:
+        app.organisation_for_host("test.localhost").spaces["place"]["pages"]["publicite"] \
+            .hidden_by_moderation = True
+    visitor = site.browser("test.localhost")
+    assert "Publicité" not in visitor.get("/place/pages/").text
+    results = visitor.get("/place/pages/", {"q": "arbres"}).text
+    assert "Calendrier" in results and "Publicité" not in results
+    assert "Publicité" in browser.get("/place/pages/").text            # the space's admin moderates
+    [info] = register_modules()
+    with site.tx() as app:
+        container = app.organisation_for_host("test.localhost").spaces["place"]["pages"]
+        rows = info.open_data(SimpleNamespace(), container)
+    assert [r["title"] for r in rows] == ["Calendrier"]

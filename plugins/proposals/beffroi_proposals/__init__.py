@@ -24,6 +24,11 @@ def _on_enable(request, container):
     ensure_index(container)
 
 
+def _on_settings_changed(request, container):
+    from beffroi_proposals.views_staff import publish_pending_answers
+    publish_pending_answers(request, container)
+
+
 @hookimpl
 def register_modules():
     return [ModuleInfo(
@@ -44,12 +49,15 @@ def register_modules():
         phase_settings_schema=ProposalsPhaseSettings,
         indexes=(IndexInfo("proposals.text", "text", proposal_text),),
         on_enable=_on_enable,
+        on_settings_changed=_on_settings_changed,
         open_data=_export,
         organisation_export=_organisation_export,
         portable_data=_portable_data,
         demo_content=_demo_content,
         evolve_steps=(EvolveStep("proposals.0001_comment_order", _build_comment_order,
                                  "order proposals by their number of comments"),
+                      EvolveStep("proposals.0002_amendment_location", _locate_amendments,
+                                 "give amendments a place in the tree, so they can be reported"),
                       EvolveStep("proposals.0003_listing_layout", _upgrade_listing_index,
                                  "conflict-free numbering and support order, paging by set arithmetic")),
     )]
@@ -73,6 +81,19 @@ def _build_comment_order(app_root):
                 count = comment_count(proposal)
                 index.by_comments.add(support_key(count, proposal.number))
                 index.comment_counts[proposal.number] = count
+
+
+def _locate_amendments(app_root):
+    """Amendments stored before they could be reported have no ``__parent__``."""
+    for org in app_root.organisations.values():
+        for space in org.spaces.values():
+            container = space.modules.get("proposals")
+            if container is None:
+                continue
+            for proposal in container.values():
+                for name, amendment in getattr(proposal, "amendments", {}).items():
+                    if amendment.__parent__ is not proposal:
+                        amendment.__parent__, amendment.__name__ = proposal, name
 
 
 def _upgrade_listing_index(app_root):

@@ -1,13 +1,7 @@
 """Open data: proposals as CSV and JSON without personal data; a fuller export for admins."""
 from __future__ import annotations
 
-import csv
-import io
-import json
-
-from pyramid.response import Response
-
-from beffroi.moderation import is_hidden
+from beffroi.api import author_name, content_state, count_public, csv_response, json_response
 from beffroi.resources.module import ModuleContainer
 from beffroi_proposals import rules
 from beffroi_proposals.models import Proposal, plain_text
@@ -15,13 +9,15 @@ from beffroi_proposals.models import Proposal, plain_text
 PUBLIC_FIELDS = ("id", "title", "body", "url", "official", "state", "answer", "cost", "scope",
                  "category", "supports", "comments", "amendments", "withdrawn", "created",
                  "modified")
-FULL_FIELDS = PUBLIC_FIELDS + ("address", "author_name", "author_email", "evaluators")
+FULL_FIELDS = PUBLIC_FIELDS + ("hidden", "address", "author_name", "author_email", "evaluators")
 
 
 def rows(request, container, full=False):
     """One dict per proposal. Public rows hold no personal data (no author, no
-    address); hidden proposals and unpublished answers are left out. Private notes
-    are never exported."""
+    address); hidden proposals and unpublished answers are left out. The full export
+    keeps hidden proposals and says so in its ``hidden`` column. Counts are what a
+    visitor can read (no hidden or deleted comment, no hidden amendment). Private
+    notes are never exported."""
     from beffroi.comments import comment_count
     settings = rules.settings_of(request, container)
     answers = full or settings.get("answers_published", True)
@@ -29,7 +25,10 @@ def rows(request, container, full=False):
     users = request.organisation.users
     out = []
     for proposal in container.values():
-        if not isinstance(proposal, Proposal) or (is_hidden(proposal) and not full):
+        if not isinstance(proposal, Proposal):
+            continue
+        state = content_state(proposal)
+        if not state.readable and not full:
             continue
         row = {
             "id": proposal.number, "title": proposal.title,
@@ -40,38 +39,18 @@ def rows(request, container, full=False):
             "cost": (proposal.cost or "") if answers else "",
             "scope": proposal.scope, "category": proposal.category,
             "supports": proposal.supports if supports else "",
-            "comments": comment_count(proposal), "amendments": len(proposal.amendments),
+            "comments": comment_count(proposal), "amendments": count_public(proposal.amendments.values()),
             "withdrawn": proposal.withdrawn, "created": proposal.created.isoformat(),
             "modified": proposal.modified.isoformat(),
         }
         if full:
             author = users.get(proposal.creator) if proposal.creator else None
-            row.update(address=proposal.address,
-                       author_name=author.display_name if author else "",
-                       author_email=author.email if author else "",
+            row.update(hidden=state.hidden, address=proposal.address,
+                       author_name=author_name(request, proposal.creator) if author else "",
+                       author_email=author.email if author and not author.deleted else "",
                        evaluators=" ".join(proposal.evaluators))
         out.append(row)
     return out
-
-
-def _csv(data, fields, filename):
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fields)
-    writer.writeheader()
-    for row in data:
-        # a cell starting with = + - @ would run as a formula in a spreadsheet
-        writer.writerow({k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v)
-                         for k, v in row.items()})
-    response = Response(buffer.getvalue(), content_type="text/csv", charset="utf-8")
-    response.content_disposition = f'attachment; filename="{filename}"'
-    return response
-
-
-def _json(data, filename):
-    response = Response(json.dumps(data, ensure_ascii=False, indent=1),
-                        content_type="application/json", charset="utf-8")
-    response.content_disposition = f'inline; filename="{filename}"'
-    return response
 
 
 def _name(container, full, ext):
@@ -82,8 +61,9 @@ def export_view(context, request):
     full = request.view_name.startswith("export-full")
     data = rows(request, context, full)
     if request.view_name.endswith(".csv"):
-        return _csv(data, FULL_FIELDS if full else PUBLIC_FIELDS, _name(context, full, "csv"))
-    return _json(data, _name(context, full, "json"))
+        return csv_response(data, FULL_FIELDS if full else PUBLIC_FIELDS,
+                            _name(context, full, "csv"), request=request)
+    return json_response(data, _name(context, full, "json"), request=request)
 
 
 def includeme(config):

@@ -5,20 +5,13 @@ import colander
 import deform
 from pyramid.i18n import TranslationStringFactory
 
+from beffroi.api import upload_node
 from beffroi_proposals.attachments import AttachmentRefused, make_attachment
 from beffroi_proposals.settings import lines
 
 _ = TranslationStringFactory("beffroi_proposals")
 MIN_TITLE = 5
 MIN_BODY = 15
-
-
-class MemoryTmpStore(dict):
-    """deform's upload widget wants a store; uploads are checked and kept in the same
-    request, so a dict living for the request is enough (a re-shown form asks again)."""
-
-    def preview_url(self, uid):
-        return None
 
 
 def _choice(name, title, values):
@@ -65,11 +58,9 @@ def proposal_schema(settings, official=False, attachment=True, editing=False):
                                        missing="", validator=colander.Length(max=300)))
     if attachment and settings.get("attachments_enabled", True):
         max_mb = settings.get("attachment_max_mb", 5)
-        schema.add(colander.SchemaNode(
-            deform.FileData(), name="attachment", title=_("Attachment (optional)"), missing=None,
-            description=_("A PDF document or an image, up to ${size} MB.", mapping={"size": max_mb}),
-            validator=_upload_validator(max_mb),
-            widget=deform.widget.FileUploadWidget(MemoryTmpStore())))
+        schema.add(upload_node(
+            "attachment", _("Attachment (optional)"), validator=_upload_validator(max_mb),
+            description=_("A PDF document or an image, up to ${size} MB.", mapping={"size": max_mb})))
     if official and not editing:
         schema.add(colander.SchemaNode(colander.Boolean(), name="official", missing=False,
                                        title=_("Official proposal (made by the organisation)")))

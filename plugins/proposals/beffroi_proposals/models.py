@@ -63,10 +63,17 @@ class Attachment(Persistent):
         self.size = size
 
 
-class Amendment(Persistent):
-    """A changed version of a proposal, suggested by another participant."""
+class Amendment(Content):
+    """A changed version of a proposal, suggested by another participant.
+
+    Participant text like any other: it is reached at ``<proposal>/<id>/`` so that it
+    can be reported and hidden by moderators (``beffroi.moderation``). Older databases
+    stored amendments without ``__parent__``: evolve step
+    ``proposals.0002_amendment_location`` gives them one."""
+    modified = None
 
     def __init__(self, amendment_id, author, title, body_source, body_html):
+        # Content's creator is this class's ``author``; no call to Content.__init__
         self.id = amendment_id
         self.author = author
         self.title = title
@@ -76,6 +83,10 @@ class Amendment(Persistent):
         self.created = now()
         self.decided = None
         self.promoted_to = None         # name of the proposal it became
+
+    @property
+    def creator(self):
+        return self.author
 
 
 class Proposal(Content):
@@ -98,6 +109,8 @@ class Proposal(Content):
     attachments = ()
     amendments = MappingProxyType({})
     notes = ()
+    threshold_notified = 0          # the support threshold followers were told it reached
+    answer_notice_pending = False   # answered while answers were unpublished: tell on publication
 
     def __init__(self, number, title, body_source, body_html, creator=None):
         super().__init__(creator)
@@ -120,7 +133,15 @@ class Proposal(Content):
     def add_amendment(self, amendment):
         if not isinstance(self.amendments, OOBTree):
             self.amendments = OOBTree()
+        amendment.__parent__, amendment.__name__ = self, amendment.id
         self.amendments[amendment.id] = amendment
+
+    # Traversal reaches amendments (``<proposal>/<id>/report``); any other name is a view.
+    def __getitem__(self, name):
+        return self.amendments[name]
+
+    def get(self, name, default=None):
+        return self.amendments.get(name, default)
 
     def add_note(self, note):
         if not isinstance(self.notes, PersistentList):
@@ -217,6 +238,7 @@ def update_proposal(proposal, title, body_source, body_format, scope=None, categ
 
 
 def set_state(proposal, state, answer_html, cost):
+    """Record the answer; the caller tells followers (see ``views_staff.notify_answer``)."""
     index = ensure_index(proposal.container)
     index.move_facet("state", proposal.state, state, proposal.number)
     proposal.state = state

@@ -3,10 +3,16 @@ the active phase and with authorship. Views and templates ask here, so a button 
 is a button that works."""
 from __future__ import annotations
 
+from pyramid.i18n import TranslationStringFactory
+
+from beffroi.api import is_open
 from beffroi.modulesettings import module_settings
 from beffroi.resources.folder import now
 from beffroi_proposals.models import BASE_STATES
 from beffroi_proposals.settings import custom_states
+
+_ = TranslationStringFactory("beffroi_proposals")
+
 
 def settings_of(request, container):
     return module_settings(request, container)
@@ -37,14 +43,44 @@ def supports_mode(settings):
 
 
 def can_support(request, proposal, settings):
-    return (supports_mode(settings) == "open" and not proposal.withdrawn
+    """Supports are open in this phase, the proposal accepts participation (not hidden,
+    withdrawn or unpublished) and the person may support."""
+    return (supports_mode(settings) == "open" and is_open(proposal)
             and bool(request.has_permission("proposals.support", proposal)))
 
 
+def support_unavailable(proposal, supported, left):
+    """Why the support button of a person allowed to support is disabled, or None:
+    ``supported`` says whether they already support ``proposal``, ``left`` is what
+    ``supports.supports_left`` returned (None: no limit)."""
+    if not supported and left == 0:
+        return _("You have used all your supports in this space.")
+    return None
+
+
 def can_amend(request, proposal, settings):
-    return (settings.get("amendments_enabled", True) and not proposal.withdrawn
+    return (settings.get("amendments_enabled", True) and is_open(proposal)
             and request.user is not None and not is_author(request, proposal)
             and bool(request.has_permission("proposals.amend", proposal)))
+
+
+def has_author(request, proposal):
+    """Does a participant answer for ``proposal``? Not when it is official, has no
+    creator, or its author deleted their account."""
+    if proposal.official or not proposal.creator:
+        return False
+    user = request.organisation.users.get(proposal.creator)
+    return user is not None and not getattr(user, "deleted", False)
+
+
+def can_decide_amendment(request, proposal):
+    """The author accepts or rejects amendments; when the proposal has no author
+    (official, or the account is gone) the space's admins decide."""
+    if proposal.withdrawn or request.user is None:
+        return False
+    if has_author(request, proposal):
+        return is_author(request, proposal)
+    return bool(request.has_permission("proposals.answer", proposal))
 
 
 def is_assigned(request, proposal):
@@ -56,6 +92,11 @@ def can_evaluate(request, proposal):
     if request.has_permission("proposals.answer", proposal):
         return True
     return is_assigned(request, proposal) and bool(request.has_permission("proposals.evaluate", proposal))
+
+
+def answers_published(settings):
+    """Are answers published in the active phase (for everyone, not only admins)?"""
+    return bool(settings.get("answers_published", True))
 
 
 def answers_public(request, container, settings):

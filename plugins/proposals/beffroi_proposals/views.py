@@ -14,8 +14,7 @@ from pyramid.traversal import resource_path_tuple
 from BTrees.IIBTree import IITreeSet, difference, intersection
 from markupsafe import Markup, escape
 
-from beffroi.api import content_disposition, find_listing_page, text_search_paths
-from beffroi.moderation import is_hidden
+from beffroi.api import content_disposition, find_listing_page, is_open, is_public_to, text_search_paths
 from beffroi.resources.module import ModuleContainer
 from beffroi.views.public import module_nav
 from beffroi_proposals import rules
@@ -247,19 +246,24 @@ def author_name(request, user_id):
 def proposal_view(context, request):
     container = context.container
     settings = rules.settings_of(request, container)
-    if is_hidden(context) and not request.has_permission("space.moderate", context):
+    if not is_public_to(request, context):
         raise HTTPNotFound()
     user = request.user
     threshold = settings.get("support_threshold") or 0
+    supported = user is not None and user.id in context.supporters
+    left = supports_left(container, user.id, settings) if user else None
     return {"page_title": context.title, "proposal": context, "container": container,
             "space": container.space, "nav": module_nav(request, container.space, container),
             "settings": settings, "author": author_name(request, context.creator),
             "author_name": lambda uid: author_name(request, uid),
             "supports_mode": rules.supports_mode(settings), "threshold": threshold,
-            "supported": user is not None and user.id in context.supporters,
+            "supported": supported,
             "support_counted": user is not None and context.supporters.get(user.id, False),
-            "supports_left": supports_left(container, user.id, settings) if user else None,
+            "supports_left": left,
             "can_support": rules.can_support(request, context, settings),
+            "support_unavailable": rules.support_unavailable(context, supported, left),
+            "can_decide_amendment": rules.can_decide_amendment(request, context),
+            "has_author": rules.has_author(request, context),
             "can_edit": rules.can_edit(request, context, settings),
             "can_withdraw": rules.can_withdraw(request, context),
             "can_amend": rules.can_amend(request, context, settings),
@@ -269,7 +273,8 @@ def proposal_view(context, request):
             "answers_public": rules.answers_public(request, container, settings),
             "state_label": lambda s: state_label(s, settings), "state_class": state_class,
             "evaluators": evaluators_of(request, container.space),
-            "amendments": sorted(context.amendments.values(), key=lambda a: a.created)}
+            "amendments": sorted((a for a in context.amendments.values()
+                                  if is_public_to(request, a)), key=lambda a: a.created)}
 
 
 def evaluators_of(request, space):
@@ -284,15 +289,22 @@ def evaluators_of(request, space):
 
 
 def support_view(context, request):
-    """Cast (``support``) or withdraw (``unsupport``) the participant's support."""
+    """Cast (``support``) or withdraw (``unsupport``) the participant's support. Refusals
+    are shown as errors; followers hear once that the proposal reached its threshold."""
     container = context.container
     settings = rules.settings_of(request, container)
     if rules.supports_mode(settings) != "open":
         raise HTTPForbidden(request.localizer.translate(_("Supports are closed in this phase.")))
+    queue = ""
     try:
         if request.view_name == "support":
+            if not is_open(context):
+                raise SupportRefused(_("This proposal no longer accepts supports."))
             reached = cast_support(container, context, request.user.id, settings)
-            if reached:
+            threshold = settings.get("support_threshold") or 0
+            if reached and threshold > context.threshold_notified:
+                # once per threshold: supports withdrawn and cast again do not repeat it
+                context.threshold_notified = threshold
                 from beffroi.notifications import publish
                 publish(request, "proposals.threshold_reached", context)
             message = _("Your support has been recorded.")
@@ -300,15 +312,17 @@ def support_view(context, request):
             withdraw_support(container, context, request.user.id, settings)
             message = _("Your support has been withdrawn.")
     except SupportRefused as refused:
-        message = refused.message
-    request.session.flash(request.localizer.translate(message))
+        message, queue = refused.message, "error"
+    from beffroi_proposals.views_staff import publish_pending_answers
+    publish_pending_answers(request, container)
+    request.session.flash(request.localizer.translate(message), queue)
     return HTTPFound(location=request.resource_url(context, anchor="supports"))
 
 
 def attachment_view(context, request):
     """Download an attachment: served with its checked type, never sniffed as HTML."""
     number = _int(request.params.get("n"), -1, -1, 1000)
-    if not 0 <= number < len(context.attachments) or is_hidden(context):
+    if not 0 <= number < len(context.attachments) or not is_public_to(request, context):
         raise HTTPNotFound()
     attachment = context.attachments[number]
     response = Response(content_type=attachment.content_type)

@@ -1,9 +1,11 @@
 """Staff views: answers, evaluators and their private notes, the evaluation list."""
 from __future__ import annotations
 
+from BTrees.IIBTree import IITreeSet
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from pyramid.i18n import TranslationStringFactory
 
+from beffroi.api import is_public
 from beffroi.forms import make_form, validate
 from beffroi.notifications import publish
 from beffroi.resources.module import ModuleContainer
@@ -31,7 +33,7 @@ def answer_view(context, request):
             cost = appstruct["cost"]
             set_state(context, appstruct["state"], sanitise_html(appstruct["answer"]),
                       None if cost is None else str(cost))
-            publish(request, "proposals.answered", context)
+            notify_answer(request, context, settings)
             request.session.flash(request.localizer.translate(_("The answer has been saved.")))
             return HTTPFound(location=request.resource_url(context, anchor="answer"))
     else:
@@ -41,14 +43,50 @@ def answer_view(context, request):
             "space": container.space, "proposal": context}
 
 
+def notify_answer(request, proposal, settings):
+    """Tell the author and followers that ``proposal`` was answered — at once when
+    answers are published in the active phase; otherwise once they are
+    (``publish_pending_answers``), never before."""
+    if rules.answers_published(settings):
+        proposal.answer_notice_pending = False
+        publish(request, "proposals.answered", proposal)
+        return
+    proposal.answer_notice_pending = True
+    pending = getattr(proposal.container, "pending_answer_notices", None)
+    if pending is None:
+        pending = proposal.container.pending_answer_notices = IITreeSet()
+    pending.add(proposal.number)
+
+
+def publish_pending_answers(request, container):
+    """Once answers are published in the active phase, send the notifications of the
+    answers given while they were not: one per proposal. Called by the core when
+    settings change or a phase is chosen (``ModuleInfo.on_settings_changed``), and by
+    the module's own writes, since a phase that starts by its dates writes nothing."""
+    pending = getattr(container, "pending_answer_notices", None)
+    if not pending or not rules.answers_published(rules.settings_of(request, container)):
+        return
+    for number in list(pending):
+        proposal = container.get(str(number))
+        if proposal is not None and proposal.answer_notice_pending:
+            proposal.answer_notice_pending = False
+            if is_public(proposal):
+                publish(request, "proposals.answered", proposal)
+    pending.clear()
+
+
 def assign_view(context, request):
     """Admins choose the evaluators of a proposal among the space's evaluators."""
     allowed = {uid for uid, _n in evaluators_of(request, context.container.space)}
-    chosen = [uid for uid in request.POST.getall("evaluator") if uid in allowed]
+    chosen = {uid for uid in request.POST.getall("evaluator") if uid in allowed}
+    # the boxes the form showed ticked: only what the admin changed is changed
+    shown = set(request.POST.get("shown", "").split(",")) & allowed \
+        if "shown" in request.POST else set(context.evaluators)
+    keep = (set(context.evaluators) | (chosen - shown)) - (shown - chosen)
     index = ensure_index(context.container)
-    for uid in set(context.evaluators) | set(chosen):
-        index.set_facet(("evaluator", uid), context.number, uid in chosen)
-    context.evaluators = tuple(sorted(set(chosen)))
+    for uid in set(context.evaluators) | keep:
+        index.set_facet(("evaluator", uid), context.number, uid in keep)
+    context.evaluators = tuple(sorted(keep))
     request.session.flash(request.localizer.translate(_("Evaluators saved.")))
     return HTTPFound(location=request.resource_url(context, anchor="evaluation"))
 

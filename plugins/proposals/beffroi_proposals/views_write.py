@@ -7,6 +7,7 @@ from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi import follows
+from beffroi.api import is_public
 from beffroi.forms import make_form, validate
 from beffroi.notifications import publish
 from beffroi.resources.folder import now
@@ -16,6 +17,7 @@ from beffroi_proposals.forms import amendment_fields, proposal_schema
 from beffroi_proposals.models import (
     Amendment, Proposal, add_proposal, render_body, update_proposal, withdraw,
 )
+from beffroi_proposals.views_staff import publish_pending_answers
 
 _ = TranslationStringFactory("beffroi_proposals")
 TPL = "beffroi_proposals:templates/"
@@ -52,6 +54,7 @@ def create_view(context, request):
             # authors hear about comments, amendments and the answer to their proposal
             follows.follow(request.organisation, request.user.id, proposal)
             publish(request, "proposals.created", proposal)
+            publish_pending_answers(request, context)
             _flash(request, _("Your proposal has been published."))
             return HTTPFound(location=request.resource_url(proposal))
     else:
@@ -121,15 +124,23 @@ def amend_view(context, request):
 
 def _amendment(context, request):
     amendment = context.amendments.get(request.POST.get("amendment", ""))
-    if amendment is None:
+    # hidden text never becomes the proposal's text nor a proposal of its own
+    if amendment is None or not is_public(amendment):
         raise HTTPNotFound()
     return amendment
 
 
+def amendment_view(context, request):
+    """An amendment's own URL (where reports are sent) shows it on its proposal's page."""
+    return HTTPFound(location=request.resource_url(context.__parent__,
+                                                   anchor=f"amendment-{context.id}"))
+
+
 def decide_amendment_view(context, request):
-    """The author accepts (the proposal takes the new version) or rejects an amendment."""
+    """The author accepts (the proposal takes the new version) or rejects an amendment;
+    the space's admins decide when the proposal has no author (``rules.can_decide_amendment``)."""
     amendment = _amendment(context, request)
-    if not rules.is_author(request, context) or amendment.state != "pending" or context.withdrawn:
+    if not rules.can_decide_amendment(request, context) or amendment.state != "pending":
         raise HTTPForbidden()
     amendment.decided = now()
     if request.view_name == "accept-amendment":
@@ -181,5 +192,6 @@ def includeme(config):
     for name in ("accept-amendment", "reject-amendment"):
         config.add_view(decide_amendment_view, context=Proposal, name=name,
                         permission="proposals.create", request_method="POST")
+    config.add_view(amendment_view, context=Amendment, permission="view", request_method="GET")
     config.add_view(promote_amendment_view, context=Proposal, name="promote-amendment",
                     permission="proposals.create", request_method="POST")
