@@ -137,3 +137,10 @@ def test_check_plugin_names_a_private_import(tmp_path):
     assert private_imports(tmp_path) == ["views.py:1: beffroi.views.public",
                                          "views.py:2: beffroi.kit"]
     assert PUBLIC_MODULES == ("beffroi", "beffroi.api")
+
+
+@pytest.mark.parametrize("package", sorted(
+    str(p.relative_to(REPO)) for pattern in ("plugins/*/beffroi_*", "skins/*/beffroi_*")
+    for p in REPO.glob(pattern) if p.is_dir()))
+def test_every_shipped_plugin_imports_only_the_public_toolkit(package):
+    assert private_imports(REPO / package) == []

@@ -76,6 +76,7 @@ TOOLKIT = {
     "author_name": "beffroi.accounts_core:author_name",
     "comment_summary": "beffroi.comments:comment_summary",
     "is_hidden": "beffroi.moderation:is_hidden",
+    "hidden_in_space": "beffroi.moderation:hidden_in_space",
     "visible_to": "beffroi.moderation:visible_to",
     # what a visitor may see: hidden, deleted, unpublished, withdrawn
     "ContentState": "beffroi.visibility:ContentState",

@@ -127,6 +127,15 @@ def content_title(content):
     return str(text)[:80] or getattr(content, "__name__", "") or "?"
 
 
+def hidden_in_space(organisation, space_slug) -> list:
+    """The content of space ``space_slug`` hidden by moderation, read from the
+    organisation's moderation cases (usually a handful; no content is searched)."""
+    moderation = moderation_of(organisation)
+    if moderation is None:
+        return []
+    return [case.content for case in moderation.cases_of_space(space_slug) if case.hidden]
+
+
 def is_hidden(content) -> bool:
     """Is ``content`` itself hidden by moderation? Cheap: one attribute, no lookup.
     Whether a visitor may see it (its lineage, deletion, publication included) is

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi import EvolveStep, IndexInfo, ModuleInfo, PermissionInfo, hookimpl
-from beffroi.infos import NotificationInfo
+from beffroi.api import NotificationInfo
 from beffroi_proposals.models import Proposal, ensure_index, proposal_text
 from beffroi_proposals.settings import ProposalsPhaseSettings, ProposalsSettings
 
@@ -68,7 +68,7 @@ def _build_comment_order(app_root):
     from BTrees.IIBTree import IIBTree
     from BTrees.LLBTree import LLTreeSet
 
-    from beffroi.comments import comment_count
+    from beffroi.api import comment_count
     from beffroi_proposals.index import support_key
     for org in app_root.organisations.values():
         for space in org.spaces.values():

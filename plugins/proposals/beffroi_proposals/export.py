@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from beffroi.api import author_name, content_state, count_public, csv_response, json_response
-from beffroi.resources.module import ModuleContainer
+from beffroi.api import ModuleContainer
 from beffroi_proposals import rules
 from beffroi_proposals.models import Proposal, plain_text
 
@@ -18,7 +18,7 @@ def rows(request, container, full=False):
     keeps hidden proposals and says so in its ``hidden`` column. Counts are what a
     visitor can read (no hidden or deleted comment, no hidden amendment). Private
     notes are never exported."""
-    from beffroi.comments import comment_count
+    from beffroi.api import comment_count
     settings = rules.settings_of(request, container)
     answers = full or settings.get("answers_published", True)
     supports = full or rules.supports_mode(settings) != "hidden"

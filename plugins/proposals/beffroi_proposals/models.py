@@ -11,9 +11,9 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from persistent.list import PersistentList
 
-from beffroi.catalog import index_content
-from beffroi.resources.folder import Content, now
-from beffroi.sanitise import sanitise_html
+from beffroi.api import index_content
+from beffroi.api import Content, now
+from beffroi.api import sanitise_html
 from beffroi_proposals.index import ProposalIndex
 
 TAG_RE = re.compile(r"<[^>]+>")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi.api import is_open
-from beffroi.modulesettings import module_settings
-from beffroi.resources.folder import now
+from beffroi.api import module_settings
+from beffroi.api import now
 from beffroi_proposals.models import BASE_STATES
 from beffroi_proposals.settings import custom_states
 

@@ -7,7 +7,7 @@ import colander
 import deform
 from pyramid.i18n import TranslationStringFactory
 
-from beffroi.resources.folder import slugify
+from beffroi.api import slugify
 from beffroi_proposals.models import BASE_STATES
 
 _ = TranslationStringFactory("beffroi_proposals")

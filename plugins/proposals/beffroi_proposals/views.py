@@ -15,8 +15,8 @@ from BTrees.IIBTree import IITreeSet, difference, intersection
 from markupsafe import Markup, escape
 
 from beffroi.api import content_disposition, find_listing_page, is_open, is_public_to, text_search_paths
-from beffroi.resources.module import ModuleContainer
-from beffroi.views.public import module_nav
+from beffroi.api import ModuleContainer
+from beffroi.api import hidden_in_space
 from beffroi_proposals import rules
 from beffroi_proposals.index import SORTS, readable
 from beffroi_proposals.models import Proposal, proposal_index
@@ -81,17 +81,9 @@ def listing_filters(request, container, settings):
 def hidden_numbers(request, container):
     """Numbers of the proposals of ``container`` hidden by moderation (read from the
     organisation's moderation cases of this space; usually a handful)."""
-    from beffroi.moderation import moderation_of
-    moderation = moderation_of(request.organisation)
-    if moderation is None:
-        return ()
-    out = []
-    for case in moderation.cases_of_space(container.space.__name__):
-        if case.hidden:
-            content = case.content
-            if isinstance(content, Proposal) and content.__parent__ is container:
-                out.append(content.number)
-    return out
+    return [content.number for content in hidden_in_space(request.organisation,
+                                                           container.space.__name__)
+            if isinstance(content, Proposal) and content.__parent__ is container]
 
 
 def find_page(request, container, filters, index):
@@ -215,8 +207,7 @@ def listing(context, request):
     answers = rules.answers_public(request, context, settings)
     sorts = [s for s in SORTS if not (s == "supported" and supports_mode == "hidden")]
     url = PageLinks(request, context, filters)
-    return {"page_title": context.title or _("Proposals"), "container": context,
-            "space": context.space, "nav": module_nav(request, context.space, context),
+    return {"page_title": context.title or _("Proposals"), 
             "cards": Markup("".join(card.html() for card in
                                     cards_of(request, context, page.items, settings, index))),
             "page": page, "filters": SimpleNamespace(**filters), "settings": settings,
@@ -252,8 +243,7 @@ def proposal_view(context, request):
     threshold = settings.get("support_threshold") or 0
     supported = user is not None and user.id in context.supporters
     left = supports_left(container, user.id, settings) if user else None
-    return {"page_title": context.title, "proposal": context, "container": container,
-            "space": container.space, "nav": module_nav(request, container.space, container),
+    return {"page_title": context.title, "proposal": context, 
             "settings": settings, "author": author_name(request, context.creator),
             "author_name": lambda uid: author_name(request, uid),
             "supports_mode": rules.supports_mode(settings), "threshold": threshold,
@@ -305,7 +295,7 @@ def support_view(context, request):
             if reached and threshold > context.threshold_notified:
                 # once per threshold: supports withdrawn and cast again do not repeat it
                 context.threshold_notified = threshold
-                from beffroi.notifications import publish
+                from beffroi.api import publish
                 publish(request, "proposals.threshold_reached", context)
             message = _("Your support has been recorded.")
         else:

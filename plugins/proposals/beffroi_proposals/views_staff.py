@@ -6,11 +6,10 @@ from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi.api import is_public
-from beffroi.forms import make_form, validate
-from beffroi.notifications import publish
-from beffroi.resources.module import ModuleContainer
-from beffroi.sanitise import sanitise_html
-from beffroi.views.public import module_nav
+from beffroi.api import make_form, validate
+from beffroi.api import publish
+from beffroi.api import ModuleContainer
+from beffroi.api import sanitise_html
 from beffroi_proposals import rules
 from beffroi_proposals.forms import answer_schema, note_schema
 from beffroi_proposals.models import Note, Proposal, ensure_index, proposal_index, set_state
@@ -39,8 +38,7 @@ def answer_view(context, request):
     else:
         html = form.render({"state": context.state or "evaluating", "answer": context.answer_html,
                             "cost": context.cost})
-    return {"page_title": _("Answer the proposal"), "form": html, "container": container,
-            "space": container.space, "proposal": context}
+    return {"page_title": _("Answer the proposal"), "form": html, "proposal": context}
 
 
 def notify_answer(request, proposal, settings):
@@ -98,8 +96,7 @@ def note_view(context, request):
     form = make_form(request, note_schema(), buttons=("save",), action=request.url)
     appstruct, html = validate(request, form)
     if appstruct is None:
-        return {"page_title": _("Private note"), "form": html, "container": context.container,
-                "space": context.container.space, "proposal": context}
+        return {"page_title": _("Private note"), "form": html, "proposal": context}
     context.add_note(Note(request.user.id, appstruct["note"]))
     request.session.flash(request.localizer.translate(_("Note saved.")))
     return HTTPFound(location=request.resource_url(context, anchor="evaluation"))
@@ -117,8 +114,7 @@ def evaluation_list(context, request):
         items = [p for p in (context.get(str(n)) for n in numbers)
                  if p is not None and not p.withdrawn and uid in p.evaluators]
     items.sort(key=lambda p: (p.state is not None, -p.number))
-    return {"page_title": _("Proposals to evaluate"), "container": context,
-            "space": context.space, "nav": module_nav(request, context.space, context),
+    return {"page_title": _("Proposals to evaluate"), 
             "proposals": items, "see_all": see_all,
             "state_label": lambda s: state_label(s, settings), "state_class": state_class}
 

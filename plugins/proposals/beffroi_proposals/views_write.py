@@ -6,12 +6,12 @@ import uuid
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.i18n import TranslationStringFactory
 
-from beffroi import follows
+from beffroi.api import follow
 from beffroi.api import is_public
-from beffroi.forms import make_form, validate
-from beffroi.notifications import publish
-from beffroi.resources.folder import now
-from beffroi.resources.module import ModuleContainer
+from beffroi.api import make_form, validate
+from beffroi.api import publish
+from beffroi.api import now
+from beffroi.api import ModuleContainer
 from beffroi_proposals import rules
 from beffroi_proposals.forms import amendment_fields, proposal_schema
 from beffroi_proposals.models import (
@@ -23,9 +23,8 @@ _ = TranslationStringFactory("beffroi_proposals")
 TPL = "beffroi_proposals:templates/"
 
 
-def _form_page(container, title, form_html, proposal=None):
-    return {"page_title": title, "form": form_html, "container": container,
-            "space": container.space, "proposal": proposal}
+def _form_page(title, form_html, proposal=None):
+    return {"page_title": title, "form": form_html, "proposal": proposal}
 
 
 def _flash(request, message):
@@ -52,14 +51,14 @@ def create_view(context, request):
             if upload:
                 proposal.add_attachment(upload["attachment"])
             # authors hear about comments, amendments and the answer to their proposal
-            follows.follow(request.organisation, request.user.id, proposal)
+            follow(request.organisation, request.user.id, proposal)
             publish(request, "proposals.created", proposal)
             publish_pending_answers(request, context)
             _flash(request, _("Your proposal has been published."))
             return HTTPFound(location=request.resource_url(proposal))
     else:
         html = form.render()
-    return _form_page(context, _("New proposal"), html)
+    return _form_page(_("New proposal"), html)
 
 
 def edit_view(context, request):
@@ -87,7 +86,7 @@ def edit_view(context, request):
         html = form.render({"title": context.title, "body": context.body_source,
                             "scope": context.scope, "category": context.category,
                             "address": context.address})
-    return _form_page(container, _("Edit the proposal"), html, context)
+    return _form_page(_("Edit the proposal"), html, context)
 
 
 def withdraw_view(context, request):
@@ -112,14 +111,14 @@ def amend_view(context, request):
             amendment = Amendment(uuid.uuid4().hex[:10], request.user.id, appstruct["title"],
                                   appstruct["body"], body_html)
             context.add_amendment(amendment)
-            follows.follow(request.organisation, request.user.id, context)
+            follow(request.organisation, request.user.id, context)
             publish(request, "proposals.amendment_proposed", context,
                     url=request.resource_url(context, anchor="amendments"))
             _flash(request, _("Your amendment has been sent to the author of the proposal."))
             return HTTPFound(location=request.resource_url(context, anchor="amendments"))
     else:
         html = form.render({"title": context.title, "body": context.body_source})
-    return _form_page(container, _("Amend the proposal"), html, context)
+    return _form_page(_("Amend the proposal"), html, context)
 
 
 def _amendment(context, request):
@@ -147,7 +146,7 @@ def decide_amendment_view(context, request):
         context.title, context.body_source = amendment.title, amendment.body_source
         context.body_html = amendment.body_html
         context.touch()
-        from beffroi.catalog import index_content
+        from beffroi.api import index_content
         index_content(context)
         amendment.state = "accepted"
         kind, message = "proposals.amendment_accepted", _("The amendment has been accepted: the proposal now reads as amended.")
@@ -173,7 +172,7 @@ def promote_amendment_view(context, request):
                             settings.get("body_format", "markdown"), request.user.id,
                             scope=context.scope, category=context.category)
     amendment.state, amendment.promoted_to = "promoted", proposal.__name__
-    follows.follow(request.organisation, request.user.id, proposal)
+    follow(request.organisation, request.user.id, proposal)
     publish(request, "proposals.created", proposal)
     _flash(request, _("Your amendment is now a proposal of its own."))
     return HTTPFound(location=request.resource_url(proposal))
