@@ -13,7 +13,7 @@ say     = @printf 'beffroi: %s\n'
 .PHONY: install serve demo database test test-fast bench bench-load i18n i18n-check clean
 
 install: $(VENV)/.installed
-	@$(BIN)/python -m beffroi.i18n_tools compile >>$(LOG) 2>&1 || { tail -n 20 $(LOG); exit 1; }
+	@$(BIN)/python -m beffroi.devkit.i18n_tools compile >>$(LOG) 2>&1 || { tail -n 20 $(LOG); exit 1; }
 
 # uv installs the same packages as pip, several times faster; pip is the fallback
 # (NO_UV=1 forces it). Editable installs are setuptools' standard ones (PEP 660).
@@ -54,7 +54,7 @@ demo: database
 # Templates are compiled at start-up and kept compiled in $(VAR)/chameleon between runs.
 serve: demo
 	@mkdir -p $(VAR)/chameleon
-	@$(BIN)/python -m beffroi.devmail -c $(CONFIG) & sink=$$!; \
+	@$(BIN)/python -m beffroi.devkit.devmail -c $(CONFIG) & sink=$$!; \
 	trap 'kill $$sink 2>/dev/null' EXIT INT TERM; \
 	CHAMELEON_CACHE=$(VAR)/chameleon $(BIN)/pserve -q $(CONFIG)
 
@@ -77,11 +77,11 @@ bench-load: install
 	$(BIN)/python bench/load.py
 
 i18n: install
-	$(BIN)/python -m beffroi.i18n_tools extract
-	$(BIN)/python -m beffroi.i18n_tools compile
+	$(BIN)/python -m beffroi.devkit.i18n_tools extract
+	$(BIN)/python -m beffroi.devkit.i18n_tools compile
 
 i18n-check: install
-	$(BIN)/python -m beffroi.i18n_tools check
+	$(BIN)/python -m beffroi.devkit.i18n_tools check
 
 clean:
 	rm -rf $(VENV) var build *.egg-info core/*.egg-info

@@ -15,8 +15,8 @@ from ZODB import DB
 from zodburi import resolve_uri
 
 from beffroi.app import make_config
-from beffroi.database import open_database
-from beffroi.testing import Platform
+from beffroi.ops.database import open_database
+from beffroi.devkit.testing import Platform
 
 
 def measure(db, label, n=300, writes=200):

@@ -12,7 +12,7 @@ and two processes over RelStorage on PostgreSQL (127.0.0.1:5432, user postgres;
 override with ``BEFFROI_TEST_PG=user@host:port``). Prints per scenario: requests,
 writes, failed writes (%), lost and doubled writes (checked in the database), and the
 conflicts, retries and give-ups per object class read from the servers' DEBUG log of
-``beffroi.retries``. It asserts nothing.
+``beffroi.ops.retries``. It asserts nothing.
 
 As ``bench/run.py``'s client, run as a separate process so it does not share the
 server's interpreter lock (prints one JSON line):

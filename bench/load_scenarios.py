@@ -91,7 +91,7 @@ handlers = console
 [logger_retries]
 level = DEBUG
 handlers = retries
-qualname = beffroi.retries
+qualname = beffroi.ops.retries
 propagate = 0
 
 [handler_console]

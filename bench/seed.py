@@ -5,9 +5,9 @@ import functools
 
 import transaction
 
-from beffroi import comments
-from beffroi.comments import add_comment
-from beffroi.organisations import create_organisation
+from beffroi.services.comments import model as comments
+from beffroi.services.comments.model import add_comment
+from beffroi.system.organisations import create_organisation
 from beffroi.resources.root import get_app_root
 from beffroi.resources.user import User
 from beffroi.spaces import add_space, enable_module

@@ -3,7 +3,7 @@
 records the accounts it was told were deleted (``on_account_deleted``)."""
 from pyramid.response import Response
 
-from beffroi.accounts_core import author_name
+from beffroi.accounts.users import author_name
 from beffroi.hookspecs import hookimpl
 from beffroi.resources.organisation import SiteTools
 

@@ -1,1 +1,1 @@
-# Fixtures come from the beffroi.testing pytest plugin (entry point pytest11).
+# Fixtures come from the beffroi.devkit.testing pytest plugin (entry point pytest11).

@@ -52,7 +52,7 @@ level = NOTSET
 formatter = generic
 
 [formatter_generic]
-class = beffroi.requestlog.Formatter
+class = beffroi.ops.requestlog.Formatter
 format = %(levelname)s [%(name)s] [%(request_id)s] %(message)s
 """)
     return ini

@@ -1,7 +1,7 @@
 """The static accessibility check, and the core pages passing it."""
 import pytest
 
-from beffroi.a11y import AccessibilityError, accessibility_problems, assert_accessible
+from beffroi.devkit.a11y import AccessibilityError, accessibility_problems, assert_accessible
 
 GOOD = """<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><title>Ok</title></head>
@@ -115,7 +115,7 @@ def test_the_core_pages_are_accessible_to_visitors_and_staff(platform):
 
 
 def test_a_label_pointing_at_no_element_is_reported():
-    from beffroi.a11y import accessibility_problems
+    from beffroi.devkit.a11y import accessibility_problems
     html = ('<!DOCTYPE html><html lang="fr"><head><title>t</title></head><body><main><h1>T</h1>'
             '<label for="langues">Langues</label><input type="checkbox" id="langues-0" '
             'aria-label="fr"></main></body></html>')
@@ -146,8 +146,8 @@ def test_personal_fields_say_what_they_hold(platform, path, fields):
 
 
 def test_account_and_system_login_fields_say_what_they_hold(platform):
-    from beffroi.cli_system import add_system_admin
-    from beffroi.testing import PASSWORD
+    from beffroi.cli.system import add_system_admin
+    from beffroi.devkit.testing import PASSWORD
     platform.add_org()
     with platform.tx() as app:
         add_system_admin(app, "root@platform.example", PASSWORD)
@@ -212,7 +212,7 @@ def test_a_required_choice_starts_empty_and_must_be_made(platform):
 
 
 def test_forms_shown_again_with_their_errors_pass_the_nu_html_checker(platform):
-    from beffroi.nu_checker import nu_html_errors, require_nu_checker
+    from beffroi.devkit.nu_checker import nu_html_errors, require_nu_checker
     require_nu_checker()
     platform.add_org()
     platform.add_user("test.localhost", "admin@example.org", org_roles=["admin"])

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from beffroi.testing import PASSWORD, csrf_of
+from beffroi.devkit.testing import PASSWORD, csrf_of
 
 HOST = "test.localhost"
 STRONG = "quatre mots bien choisis"
@@ -172,7 +172,7 @@ def test_changing_the_email_address_needs_a_link_sent_to_the_new_one(platform, o
 
 
 def test_registration_is_throttled_per_client_address(platform, org, mail_outbox):
-    from beffroi import throttle
+    from beffroi.accounts import throttle
     browser = platform.browser(HOST)
     browser.extra_environ["REMOTE_ADDR"] = "203.0.113.8"
     with platform.tx() as app:

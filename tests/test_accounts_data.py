@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from beffroi.testing import PASSWORD
+from beffroi.devkit.testing import PASSWORD
 
 
 def _load_plugin():
@@ -63,7 +63,7 @@ def test_anonymous_visitors_cannot_download_anything(platform, camille):
 
 
 def test_deleting_the_account_keeps_contributions_as_from_a_deleted_participant(platform, camille):
-    from beffroi.follows import follow, followed_by
+    from beffroi.services.follows.model import follow, followed_by
     with platform.tx() as app:
         org = app.organisation_for_host(HOST)
         follow(org, camille, org.spaces["place"])

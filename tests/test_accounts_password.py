@@ -1,8 +1,8 @@
 """Passwords: forgotten password by mail, invitation links, change, and the policy."""
 import pytest
 
-from beffroi.testing import PASSWORD
-from beffroi.tokens import issue_token
+from beffroi.devkit.testing import PASSWORD
+from beffroi.accounts.tokens import issue_token
 
 HOST = "test.localhost"
 URL = "http://test.localhost"

@@ -1,7 +1,7 @@
 """Tokens: single use, expiring, per purpose, per organisation, stored hashed."""
 import time
 
-from beffroi.tokens import consume_token, issue_token, peek_token, revoke_tokens
+from beffroi.accounts.tokens import consume_token, issue_token, peek_token, revoke_tokens
 
 
 def test_a_token_is_single_use_and_bound_to_its_purpose(platform):

@@ -3,7 +3,7 @@ roles, the action log."""
 import io
 
 import pytest
-from beffroi.testing import csrf_of
+from beffroi.devkit.testing import csrf_of
 
 HOST = "test.localhost"
 
@@ -268,7 +268,7 @@ def test_admin_pages_do_not_write_on_get(org):
 
 def test_action_log_reads_newest_first_across_days_and_filters():
     from datetime import datetime, timedelta, timezone
-    from beffroi.actionlog import ActionLog, LogEntry
+    from beffroi.services.actionlog.model import ActionLog, LogEntry
     log = ActionLog()
     start = datetime(2026, 1, 1, 23, 0, tzinfo=timezone.utc)
     for i in range(300):                          # 300 acts over ~12 days, some days empty

@@ -1,13 +1,13 @@
 """Every administration page passes the static accessibility check (labels, headings,
 unique ids, no inline script or style, balanced HTML)."""
-from beffroi.a11y import accessibility_problems
-from beffroi.testing import PASSWORD, csrf_of
+from beffroi.devkit.a11y import accessibility_problems
+from beffroi.devkit.testing import PASSWORD, csrf_of
 
 HOST = "test.localhost"
 
 
 def test_administration_pages_are_accessible(platform):
-    from beffroi.cli_system import add_system_admin
+    from beffroi.cli.system import add_system_admin
     from beffroi_pages.content import add_page
     platform.add_org("Commune de Test", HOST)
     platform.add_space(HOST, "place", "La place", modules=["pages"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from beffroi.testing import csrf_of
+from beffroi.devkit.testing import csrf_of
 
 HOST = "test.localhost"
 NO_BOUNDARY = "multipart/form-data"

@@ -25,7 +25,7 @@ def _crashing_plugin():
 
 def test_a_bug_gives_a_friendly_500_and_saves_nothing(beffroi_db):
     from beffroi.app import make_config
-    from beffroi.testing import Platform
+    from beffroi.devkit.testing import Platform
     settings = {"beffroi.db": beffroi_db, "beffroi.secret": "s" * 40,
                 "beffroi.extra_plugins": [("crashing", _crashing_plugin())]}
     site = Platform(make_config(settings).make_wsgi_app(), beffroi_db)

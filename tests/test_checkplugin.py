@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from beffroi.checkplugin import check_plugin
+from beffroi.devkit.checkplugin import check_plugin
 from beffroi.cli import main
 
 
@@ -35,7 +35,7 @@ def run(name, tmp_path):
 
 
 def test_a_plugin_keeping_the_contract_passes_with_every_check_ticked(tmp_path, monkeypatch):
-    from beffroi.scaffold import create_plugin
+    from beffroi.devkit.scaffold import create_plugin
     before = set(sys.modules)
     target = create_plugin("almanac", tmp_path / "beffroi-almanac", out=lambda *a: None)
     monkeypatch.syspath_prepend(str(target))
@@ -159,7 +159,7 @@ def test_a_template_that_does_not_compile_is_named(write_plugin):
 
 
 def test_the_module_entry_point_reports_without_starting_beffroi(write_plugin, capsys):
-    from beffroi.checkplugin import main as check_main
+    from beffroi.devkit.checkplugin import main as check_main
     name = write_plugin("beffroi_broken_again", BROKEN)
     assert check_main([name]) == 2
     assert "✗ permissions namespaced (1)" in capsys.readouterr().out

@@ -1,7 +1,7 @@
 """Comments on a commentable content type, through the browser."""
 from __future__ import annotations
 
-from beffroi.testing import csrf_of
+from beffroi.devkit.testing import csrf_of
 
 import pathlib
 import sys
@@ -125,7 +125,7 @@ def test_only_the_author_edits_or_deletes_and_replies_survive_deletion(site):
     assert "Second version" not in page.text
     assert "An answer" in page.text
     with site.tx() as app:
-        from beffroi.comments import comment_count
+        from beffroi.services.comments.model import comment_count
         assert comment_count(app.organisation_for_host(HOST).spaces["place"]["ideas"]["bench"]) == 1
 
 
@@ -194,7 +194,7 @@ def _bench(conn):
 def test_two_people_commenting_one_item_at_once_do_not_conflict(site):
     import transaction
 
-    from beffroi.comments import add_comment, comment_count
+    from beffroi.services.comments.model import add_comment, comment_count
     post_comment(browse_as(site, "alice@example.org"), "The folder exists")
     uids = []
     with site.tx() as app:
@@ -215,7 +215,7 @@ def test_two_people_commenting_one_item_at_once_do_not_conflict(site):
 
 
 def test_comment_folders_of_older_databases_are_counted_without_writing(site):
-    from beffroi.comments import comment_count, delete_comment
+    from beffroi.services.comments.model import comment_count, delete_comment
     alice = browse_as(site, "alice@example.org")
     names = [name_of(post_comment(alice, f"Old comment {i}")) for i in range(3)]
     with site.tx() as app:

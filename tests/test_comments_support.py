@@ -38,7 +38,7 @@ def idea_view(context, request):
 def add_idea_view(context, request):
     """POST a title: the idea is created and the space's followers told."""
     from pyramid.httpexceptions import HTTPFound
-    from beffroi.notifications import publish
+    from beffroi.services.notifications.model import publish
     idea = Idea(request.POST["title"], creator=request.user.id)
     context.add(context.unique_name(request.POST["name"]), idea)
     publish(request, "ideas.published", idea)
@@ -98,8 +98,8 @@ _HASH = []
 
 def _password_hash():
     if not _HASH:
-        from beffroi.passwords import hash_password
-        from beffroi.testing import PASSWORD
+        from beffroi.accounts.passwords import hash_password
+        from beffroi.devkit.testing import PASSWORD
         _HASH.append(hash_password(PASSWORD))
     return _HASH[0]
 

@@ -1,6 +1,6 @@
 """Follow every link of the demo platform, as a visitor, a participant and an admin:
 no server error, no traceback, no broken link, HTML whose tags balance, no problem the
-static accessibility check sees (beffroi.a11y), and no error
+static accessibility check sees (beffroi.devkit.a11y), and no error
 from the W3C Nu HTML checker (vnu.jar from the ``vnu-jar`` npm package, run on Java)."""
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
-from beffroi.a11y import accessibility_problems
-from beffroi.nu_checker import nu_checker_unavailable, nu_html_errors, require_nu_checker
-from beffroi.demo import ADMIN_PASSWORD, ORGANISATIONS, USER_PASSWORD, create_demo
+from beffroi.devkit.a11y import accessibility_problems
+from beffroi.devkit.nu_checker import nu_checker_unavailable, nu_html_errors, require_nu_checker
+from beffroi.devkit.demo import ADMIN_PASSWORD, ORGANISATIONS, USER_PASSWORD, create_demo
 
 MAX_PAGES = 300
 # Links that change state or leave the role being crawled; GET-only crawling never posts.
@@ -179,7 +179,7 @@ def vnu():
 def demo(tmp_path_factory):
     """The demo platform, built once: crawling only reads, which the tests check."""
     from beffroi.app import make_config
-    from beffroi.testing import Platform, _file_db
+    from beffroi.devkit.testing import Platform, _file_db
     db = _file_db(tmp_path_factory.mktemp("crawl-db"))
     app = make_config({"beffroi.db": db, "beffroi.secret": "crawl-secret-" + "x" * 40,
                        "pyramid.default_locale_name": "fr"}).make_wsgi_app()

@@ -3,7 +3,7 @@ e-mail changes are throttled and carry no text chosen by the sender; administrat
 with a short password choose a longer one before the administration."""
 import pytest
 
-from beffroi.testing import PASSWORD
+from beffroi.devkit.testing import PASSWORD
 
 HOST = "test.localhost"
 SHORT = "Tilleul-3-marche"[:13]          # 13 characters: enough for a participant only

@@ -1,6 +1,6 @@
 """`beffroi demo` shows every kind of space: a metropolitan process run commune by
 commune, a process group, an assembly with its roster and a debate with arguments."""
-from beffroi.demo import create_demo
+from beffroi.devkit.demo import create_demo
 
 
 def test_the_demo_shows_a_metropolitan_process_an_assembly_and_a_debate(platform):

@@ -14,7 +14,7 @@ from test_comments_support import (  # noqa: E402,F401  (fixtures)
 
 def test_digest_links_carry_the_configured_scheme_and_port(site, mail_outbox):
     from beffroi.cli import Env, build_parser
-    from beffroi.cli_notify import _send_digests
+    from beffroi.cli.notify import _send_digests
     bob = browse_as(site, "bob@example.org")
     page = bob.get("/place/ideas/bench")
     next(f for f in page.forms.values() if f.action.endswith("/-/follow")).submit()

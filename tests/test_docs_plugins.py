@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from beffroi.cli_plugins import END_MARKER, START_MARKER, hook_specs, hooks_markdown
+from beffroi.cli.plugins import END_MARKER, START_MARKER, hook_specs, hooks_markdown
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "plugins.md"
 FIX = "run `beffroi hooks --write docs/plugins.md`"
@@ -76,6 +76,6 @@ def test_the_skin_example_overrides_only_the_footer(request, tmp_path, monkeypat
     assert "Log in" in civic.text or "Se connecter" in civic.text        # account-nav kept
     other = platform.browser("test.localhost").get("/place/pages/")
     assert "legal notice" not in other.text
-    from beffroi.testing import assert_accessible
+    from beffroi.devkit.testing import assert_accessible
     assert_accessible(civic)
     monkeypatch.delitem(sys.modules, "beffroi_skin_civic", raising=False)

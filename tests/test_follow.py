@@ -6,7 +6,7 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))   # the shared test plugin module
 
-from beffroi.testing import csrf_of  # noqa: E402
+from beffroi.devkit.testing import csrf_of  # noqa: E402
 from test_comments_support import (  # noqa: E402,F401  (fixtures)
     HOST, beffroi_settings, browse_as, post_comment, site,
 )
@@ -55,14 +55,14 @@ def test_unknown_or_foreign_targets_are_refused(site):
     for target in ("/nowhere", "/place/ideas/bench/comments/1", "/-/admin", "/secret",
                    "/hidden", "@nobody"):
         bob.post("/-/follow", {"csrf_token": token, "target": target}, status=404)
-    from beffroi import follows
+    from beffroi.services.follows import model as follows
     with site.tx() as app:
         org = app.organisation_for_host(HOST)
         assert follows.followed_by(org, _uid(org, "bob@example.org")) == []
 
 
 def test_a_participant_can_be_followed_and_follows_are_kept_per_organisation(site):
-    from beffroi import follows
+    from beffroi.services.follows import model as follows
     from beffroi.views.layout import Helpers  # noqa: F401  (the button is tested through h)
     bob = browse_as(site, "bob@example.org")
     with site.tx() as app:

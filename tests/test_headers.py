@@ -4,8 +4,8 @@ import io
 import pytest
 from PIL import Image
 
-from beffroi.testing import accessibility_problems, csrf_of
-from beffroi.tokens import issue_token
+from beffroi.devkit.testing import accessibility_problems, csrf_of
+from beffroi.accounts.tokens import issue_token
 
 HOST = "test.localhost"
 
@@ -134,7 +134,7 @@ def test_static_files_have_versioned_urls_cached_for_a_year(platform, logged_in)
 def test_the_session_cookie_follows_the_secure_setting(beffroi_settings, beffroi_db):
     import webtest
     from beffroi.app import make_config
-    from beffroi.testing import Platform
+    from beffroi.devkit.testing import Platform
     settings = dict(beffroi_settings, **{"beffroi.secure_cookies": "true"})
     platform = Platform(make_config(settings).make_wsgi_app(), beffroi_db)
     platform.add_org("Commune de Test", HOST)
@@ -164,7 +164,7 @@ def test_flash_messages_pile_up_without_a_500_after_the_write(platform, logged_i
 
 
 def test_a_flash_message_too_long_for_a_cookie_never_breaks_the_answer():
-    from beffroi.session_cookie import session_factory
+    from beffroi.accounts.session_cookie import session_factory
     from pyramid.response import Response
     from pyramid.testing import DummyRequest
     factory = session_factory("s" * 40, {})

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from beffroi.i18n_tools import find_domains, incomplete, untranslated_attributes
+from beffroi.devkit.i18n_tools import find_domains, incomplete, untranslated_attributes
 
 REPO = Path(__file__).resolve().parents[1]
 DOMAINS = sorted(find_domains(REPO))
-FIX = ("run `.venv/bin/python -m beffroi.i18n_tools extract`, translate with "
+FIX = ("run `.venv/bin/python -m beffroi.devkit.i18n_tools extract`, translate with "
        "`... i18n_tools fill --domain D --locale fr --json FILE`, then `... i18n_tools compile`")
 
 

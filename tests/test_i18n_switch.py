@@ -61,7 +61,7 @@ def test_the_language_cookie_follows_the_secure_setting(beffroi_settings, beffro
     import webtest
 
     from beffroi.app import make_config
-    from beffroi.testing import Platform
+    from beffroi.devkit.testing import Platform
     settings = dict(beffroi_settings, **{"beffroi.secure_cookies": "true"})
     platform = Platform(make_config(settings).make_wsgi_app(), beffroi_db)
     platform.add_org("Commune", "test.localhost")

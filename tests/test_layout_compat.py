@@ -13,7 +13,7 @@ from ZODB.FileStorage import FileStorage
 
 from beffroi.app import make_config
 from beffroi.persistence import Database
-from beffroi.testing import Platform
+from beffroi.devkit.testing import Platform
 
 DATA = Path(__file__).with_name("data") / "layout1"
 
@@ -40,6 +40,9 @@ def test_a_database_of_the_previous_layout_opens_and_serves(tmp_path):
         assert not is_hidden(comment)             # one report: under the threshold
         for part in org.__dict__.values():        # every store made by a moved module loads
             getattr(part, "_p_activate", lambda: None)()
+        from beffroi.services.mail.queue import get_outbox
+        outbox = get_outbox(app._p_jar, create=False)      # the queued mail is still there
+        assert [m.subject for m in outbox.pending.values()] == ["Bienvenue"]
     page = site.browser("commune.localhost").get(
         "/place-du-marche/proposals/" + commented[0].__name__)
     assert "avec des arbres" in page.text

@@ -1,7 +1,7 @@
 """Logging in: throttling, isolation between organisations, CSRF, the demo account."""
 import pytest
 
-from beffroi.testing import PASSWORD, csrf_of
+from beffroi.devkit.testing import PASSWORD, csrf_of
 
 HOST = "test.localhost"
 OTHER = "autre.localhost"
@@ -45,7 +45,7 @@ def test_login_is_throttled_per_account_without_revealing_it_exists(platform, tw
 
 
 def test_login_is_throttled_per_client_address(platform, two_orgs):
-    from beffroi import throttle
+    from beffroi.accounts import throttle
     platform.add_user(HOST, "dominique@example.org")
     browser = platform.browser(HOST)
     browser.extra_environ["REMOTE_ADDR"] = "203.0.113.7"
@@ -111,7 +111,7 @@ def test_unconfirmed_and_blocked_accounts_cannot_log_in(platform, two_orgs):
 
 
 def test_the_demo_participant_can_log_in(platform):
-    from beffroi.demo import USER_PASSWORD, create_demo
+    from beffroi.devkit.demo import USER_PASSWORD, create_demo
     with platform.tx() as app:
         create_demo(app, platform.plugins)
     browser = platform.browser("commune.localhost")

@@ -2,7 +2,7 @@
 concurrent requests count failures on the same account."""
 import transaction
 
-from beffroi import throttle
+from beffroi.accounts import throttle
 
 HOST = "test.localhost"
 RULE = throttle.Rule("test", 3, 900)

@@ -1,8 +1,10 @@
 """The mail outbox: kept in the database, sent by SMTP after commit, never on abort."""
 import transaction
 
-from beffroi.mail import deliver_pending, get_outbox, queue_mail
-from beffroi.testing_mail import free_port
+from beffroi.services.mail.queue import get_outbox, queue_mail
+
+from beffroi.services.mail.delivery import deliver_pending
+from beffroi.devkit.testing_mail import free_port
 
 
 def _org(app, host="test.localhost"):
@@ -76,7 +78,7 @@ def test_a_failed_delivery_is_retried_later_and_counted(platform):
 
 def test_header_injection_is_refused(platform):
     import pytest
-    from beffroi.mail import MailError
+    from beffroi.services.mail.queue import MailError
     platform.add_org("Commune de Test", "test.localhost")
     with platform.tx() as app:
         with pytest.raises(MailError):
@@ -117,8 +119,8 @@ def test_the_background_thread_delivers_when_enabled(beffroi_db, smtp_server):
     import time
 
     from beffroi.app import make_config
-    from beffroi.mail import stop_background
-    from beffroi.testing import Platform
+    from beffroi.services.mail.delivery import stop_background
+    from beffroi.devkit.testing import Platform
     settings = {"beffroi.db": beffroi_db, "beffroi.secret": "s" * 40, "mail.background": "true",
                 "mail.background_interval": "0.1", "mail.host": "127.0.0.1",
                 "mail.port": str(smtp_server.port), "mail.default_sender": "noreply@beffroi.test"}
@@ -137,7 +139,7 @@ def test_the_background_thread_delivers_when_enabled(beffroi_db, smtp_server):
 
 def test_unsubscribe_headers_are_readable_and_one_click_works(platform, mail_outbox):
     """RFC 2369 + RFC 8058: mailbox providers read the address and POST to it."""
-    from beffroi.notifications import unsubscribe_url
+    from beffroi.services.notifications.model import unsubscribe_url
     platform.add_org("Commune de Test", "test.localhost")
     uid = platform.add_user("test.localhost", "ana@example.org")
     with platform.tx() as app:
@@ -164,7 +166,7 @@ def test_a_message_sent_again_after_a_worker_died_keeps_its_message_id(platform,
     Message-ID, so receiving systems can drop the duplicate."""
     from datetime import timedelta
 
-    from beffroi import mail
+    from beffroi.services.mail import delivery as mail
     platform.add_org("Commune de Test", "test.localhost")
     with platform.tx() as app:
         key = queue_mail(_org(app), "f@example.org", "Once", "text")
@@ -191,7 +193,7 @@ def test_a_message_sent_again_after_a_worker_died_keeps_its_message_id(platform,
 def test_a_recorded_delivery_is_never_sent_again(platform, smtp_server):
     """The delivery is written on the message first; if moving it to ``sent`` fails,
     the next round files it without sending it again."""
-    from beffroi import mail
+    from beffroi.services.mail import delivery as mail
     platform.add_org("Commune de Test", "test.localhost")
     with platform.tx() as app:
         key = queue_mail(_org(app), "g@example.org", "Recorded", "text")

@@ -28,7 +28,7 @@ def test_a_forged_port_in_the_host_header_does_not_reach_the_mailed_link(platfor
 
 def test_links_use_the_configured_scheme_and_port(beffroi_settings, beffroi_db, mail_outbox):
     from beffroi.app import make_config
-    from beffroi.testing import Platform
+    from beffroi.devkit.testing import Platform
     settings = dict(beffroi_settings, **{"beffroi.url_scheme": "https", "beffroi.url_port": "8443"})
     platform = Platform(make_config(settings).make_wsgi_app(), beffroi_db)
     platform.add_org("Commune de Test", HOST)

@@ -1,6 +1,6 @@
 """Moderation: reports, automatic hiding, the moderators' queue, hide and restore."""
 import pytest
-from beffroi.testing import csrf_of
+from beffroi.devkit.testing import csrf_of
 
 HOST = "test.localhost"
 
@@ -60,7 +60,7 @@ def test_one_report_per_person_and_reasons_checked(site):
     flash = report(browser, PAGE, reason="boring").follow()
     assert "Choose a reason" in flash.text or "Choisissez un motif" in flash.text
     with site.tx() as app:
-        from beffroi.moderation import case_of
+        from beffroi.services.moderation.model import case_of
         page = app.organisation_for_host(HOST).spaces["place"]["pages"]["bancs-publics"]
         assert case_of(page).count() == 1
 
@@ -93,7 +93,7 @@ def test_moderator_hides_and_restores_in_own_space_only(site):
     modo.get("/-/admin/moderation", status=403)
     # a case of another space cannot be decided through this space's queue
     with site.tx() as app:
-        from beffroi.moderation import case_of
+        from beffroi.services.moderation.model import case_of
         other = case_of(app.organisation_for_host(HOST).spaces["parc"]["pages"]["arbres"]).id
     modo.post("/-/admin/spaces/place/moderation",
               {"csrf_token": csrf_of(queue), "case": other, "decision": "hide"}, status=404)
@@ -107,7 +107,7 @@ def test_organisation_admin_sees_every_space_and_decisions_are_logged(site):
     queue = admin.get("/-/admin/moderation")
     assert "Bancs publics" in queue.text and "Arbres" in queue.text
     with site.tx() as app:
-        from beffroi.moderation import case_of
+        from beffroi.services.moderation.model import case_of
         case = case_of(app.organisation_for_host(HOST).spaces["parc"]["pages"]["arbres"]).id
     admin.post("/-/admin/moderation", {"csrf_token": csrf_of(queue), "case": case,
                                        "decision": "hide"}, status=302)
@@ -156,7 +156,7 @@ def test_report_form_helper_is_for_logged_in_participants_only(site):
 def test_listings_leave_hidden_content_out_except_for_moderators(site):
     from pyramid.request import Request
     from pyramid.scripting import prepare
-    from beffroi import moderation
+    from beffroi.services.moderation import model as moderation
     from beffroi.resources.user import User
     for i in range(3):
         report(logged_in(site, f"p{i}@example.org"), PAGE)

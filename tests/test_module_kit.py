@@ -11,7 +11,7 @@ import pytest
 
 from beffroi import ModuleInfo, hookimpl, hookspecs
 from beffroi.api import PUBLIC_MODULES, TOOLKIT
-from beffroi.checkplugin import private_imports
+from beffroi.devkit.checkplugin import private_imports
 from beffroi.kit import containers_of, spreadsheet_safe
 from beffroi.plugins import load_plugins
 
@@ -19,7 +19,7 @@ REPO = pathlib.Path(__file__).resolve().parents[1]
 
 
 def test_the_demo_pages_are_open_data_in_json_and_csv(platform):
-    from beffroi.demo import create_demo
+    from beffroi.devkit.demo import create_demo
     with platform.tx() as app:
         create_demo(app, platform.plugins)
     browser = platform.browser("commune.localhost")

@@ -2,7 +2,7 @@
 import pytest
 
 from beffroi.app import make_config
-from beffroi.testing import Platform, csrf_of
+from beffroi.devkit.testing import Platform, csrf_of
 
 ADMIN = "admin@test.localhost"
 
@@ -137,7 +137,7 @@ def test_organisation_defaults_apply_to_spaces_until_a_space_changes_them(site):
     assert "/-/admin/modules/" in browser.get("/-/admin/").text
     assert "/-/admin/modules/pages" in browser.get("/-/admin/modules/").text
     page = browser.get("/-/admin/modules/pages")
-    from beffroi.testing import assert_accessible
+    from beffroi.devkit.testing import assert_accessible
     assert_accessible(page)
     form = next(f for f in page.forms.values() if "order" in f.fields)
     form["order"] = "title"

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from beffroi.cli import main
-from beffroi.mail import deliver_pending, get_outbox
-from beffroi.testing_mail import URL_RE
+from beffroi.services.mail.queue import get_outbox
+from beffroi.services.mail.delivery import deliver_pending
+from beffroi.devkit.testing_mail import URL_RE
 
 REPO = Path(__file__).resolve().parents[1]
 HOST = "test.localhost"
@@ -91,7 +92,7 @@ def read_until(proc, predicate, timeout=20):
 
 
 def start_sink(ini):
-    proc = subprocess.Popen([sys.executable, "-m", "beffroi.devmail", "-c", ini],
+    proc = subprocess.Popen([sys.executable, "-m", "beffroi.devkit.devmail", "-c", ini],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return proc
 

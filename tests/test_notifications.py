@@ -6,7 +6,7 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))   # the shared test plugin module
 
-from beffroi.testing import csrf_of  # noqa: E402
+from beffroi.devkit.testing import csrf_of  # noqa: E402
 from test_comments_support import (  # noqa: E402,F401  (fixtures)
     HOST, Idea, beffroi_settings, browse_as, name_of, post_comment, site,
 )
@@ -76,7 +76,7 @@ def test_followers_who_cannot_see_a_private_space_are_not_told(site):
         alice = org.users.find_by_email("alice@example.org")
         bob = org.users.find_by_email("bob@example.org")
         org.spaces["club"].set_space_roles(alice.id, ["member"])
-        from beffroi import follows
+        from beffroi.services.follows import model as follows
         follows.follow(org, bob.id, "/club/ideas/plan")       # followed before losing access
     alice = browse_as(site, "alice@example.org")
     post_comment(alice, "Members only", url="/club/ideas/plan")
@@ -143,7 +143,7 @@ def test_a_forged_unsubscribe_link_changes_nothing(site):
 
 def test_a_daily_digest_groups_the_events_in_one_mail(site, mail_outbox):
     from beffroi.cli import Env, build_parser
-    from beffroi.cli_notify import _send_digests
+    from beffroi.cli.notify import _send_digests
     bob = browse_as(site, "bob@example.org")
     _follow(bob)                                        # daily digest is the default choice
     with site.tx() as app:
@@ -200,7 +200,7 @@ def test_mail_speaks_the_recipients_language(site, mail_outbox):
     _follow(bob)
     name = name_of(post_comment(browse_as(site, "alice@example.org"), "Un banc !"))
     from beffroi.cli import Env, build_parser
-    from beffroi.cli_notify import _send_digests
+    from beffroi.cli.notify import _send_digests
     env = Env("unused.ini", out=lambda line: None)
     env._settings, env._plugins, env._db = {}, site.plugins, site.db
     _send_digests(env, build_parser(site.plugins).parse_args(["send-digests", "--daily"]))

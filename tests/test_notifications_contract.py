@@ -23,7 +23,7 @@ class _Kinds:
 
 
 def test_plugin_kinds_are_listed_with_the_core_ones():
-    from beffroi.notifications import notification_kinds
+    from beffroi.services.notifications.model import notification_kinds
     plugins = load_plugins(extra=[("kinds", _Kinds("meetings.cancelled"))], load_entrypoints=False)
     kinds = notification_kinds(plugins)
     assert {"comments.new", "meetings.cancelled"} <= set(kinds)
@@ -50,8 +50,9 @@ def test_concurrent_votes_follows_and_notifications_do_not_conflict(beffroi_db):
     """Two requests voting on one comment, following one idea and notifying one person at
     the same moment both commit: nothing is lost and no retry is needed."""
     from persistent.mapping import PersistentMapping
-    from beffroi import follows, notifications
-    from beffroi.comments import add_comment, comment_folder
+    from beffroi.services.follows import model as follows
+    from beffroi.services.notifications import model as notifications
+    from beffroi.services.comments.model import add_comment, comment_folder
     from beffroi.resources.organisation import Organisation
 
     from test_comments_support import Idea

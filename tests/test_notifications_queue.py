@@ -11,8 +11,10 @@ import transaction
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))   # the shared test plugin module
 
-from beffroi import notification_queue, notifications  # noqa: E402
-from beffroi.testing import csrf_of  # noqa: E402
+from beffroi.services.notifications import queue as notification_queue
+
+from beffroi.services.notifications import model as notifications
+from beffroi.devkit.testing import csrf_of  # noqa: E402
 from test_comments_support import (  # noqa: E402,F401  (fixtures)
     HOST, IdeasPlugin, browse_as, post_comment, site,
 )
@@ -46,7 +48,7 @@ def test_the_request_queues_one_job_and_the_worker_fills_the_inboxes(site, mail_
     mail_outbox.deliver()                    # the worker: fan-out, then mail
     assert notification_queue.waiting(site.db) == 0
     with site.tx() as app:                   # done jobs left the queue
-        from beffroi.mail import get_outbox
+        from beffroi.services.mail.queue import get_outbox
         assert len(notification_queue.jobs_of(get_outbox(app._p_jar))) == 0
     for browser in (bob, carol):
         assert "A library" in browser.get("/-/notifications").text
@@ -95,7 +97,7 @@ def _report(site, path, emails):
 
 def test_hidden_content_leaves_notifications_and_digests(site, mail_outbox):
     from beffroi.cli import Env, build_parser
-    from beffroi.cli_notify import _send_digests
+    from beffroi.cli.notify import _send_digests
     site.add_user(HOST, "dan@example.org", "Dan")
     bob = browse_as(site, "bob@example.org")
     _follow_space(bob)
@@ -127,7 +129,7 @@ def test_a_misspelt_setting_fails_at_start_up(beffroi_db, setting):
 
 
 def test_an_outbox_of_an_older_database_gets_its_queue(site, mail_outbox):
-    from beffroi.mail import ensure_outbox, get_outbox
+    from beffroi.services.mail.queue import ensure_outbox, get_outbox
     with site.tx() as app:
         outbox = get_outbox(app._p_jar)
         del outbox.events                      # as saved before the notification queue

@@ -12,8 +12,8 @@ from ZODB.blob import Blob
 from zodburi import resolve_uri
 
 from beffroi.app import make_config
-from beffroi.backup import BackupError, backup, restore
-from beffroi.organisations import create_organisation
+from beffroi.ops.backup import BackupError, backup, restore
+from beffroi.system.organisations import create_organisation
 from beffroi.resources.root import get_app_root
 
 

@@ -5,7 +5,7 @@ import tempfile
 
 import pytest
 
-from beffroi.database import (
+from beffroi.ops.database import (
     DatabaseUnavailable, file_storage_location, open_database, socket_path,
 )
 

@@ -9,7 +9,7 @@ from ZODB import DB
 from zodburi import resolve_uri
 
 from beffroi.app import make_config
-from beffroi.testing import PASSWORD, Platform
+from beffroi.devkit.testing import PASSWORD, Platform
 
 HOST = "test.localhost"
 INTERNAL = "10.20.0.0/16"
@@ -31,7 +31,7 @@ def open_db(uri):
 def site(storage_uri):
     """An app over ``storage_uri`` as ``pserve`` opens it: a FileStorage is served to
     other processes (embedded ZEO) and used through that server."""
-    from beffroi.database import open_database
+    from beffroi.ops.database import open_database
     db, server = open_database(storage_uri, serve=True)
     settings = {"beffroi.db": db, "beffroi.secret": "s" * 40,
                 "beffroi.health_details_from": f"127.0.0.2 {INTERNAL}"}
@@ -72,13 +72,13 @@ def test_an_internal_address_gets_real_figures_that_move(site):
     assert db["storage"] == ("RelStorage" if uri.startswith("postgres") else "ZEO")
     assert db["organisations"] == 1 and db["objects"] > 10
     # another process writes (a second app server, a command): the figures follow
-    from beffroi.database import open_database
+    from beffroi.ops.database import open_database
     other, _ = open_database(uri)                 # through the socket for a FileStorage
     try:
         tm = transaction.TransactionManager()
         conn = other.open(transaction_manager=tm)
         with tm:
-            from beffroi.organisations import create_organisation
+            from beffroi.system.organisations import create_organisation
             from beffroi.resources.root import get_app_root
             create_organisation(get_app_root(conn), "Autre", "autre.localhost")
         conn.close()
@@ -92,9 +92,9 @@ def test_an_internal_address_gets_real_figures_that_move(site):
 
 
 def test_details_tell_the_mail_backlog_and_the_last_run_of_each_job(site):
-    from beffroi.jobs import JobContext, run_due
-    from beffroi.jobs_core import core_jobs
-    from beffroi.mail import queue_mail
+    from beffroi.ops.jobs import JobContext, run_due
+    from beffroi.ops.jobs_core import core_jobs
+    from beffroi.services.mail.queue import queue_mail
     platform, _ = site
     with platform.tx() as app:
         queue_mail(app.organisation_for_host(HOST), "a@example.org", "Bonjour", "texte")
@@ -113,7 +113,7 @@ def test_details_tell_the_mail_backlog_and_the_last_run_of_each_job(site):
 
 @pytest.mark.parametrize("storage_uri", ["filestorage"], indirect=True)
 def test_a_system_admin_gets_details_from_anywhere(site):
-    from beffroi.cli_system import add_system_admin
+    from beffroi.cli.system import add_system_admin
     platform, _ = site
     with platform.tx() as app:
         add_system_admin(app, "root@platform.example", PASSWORD)

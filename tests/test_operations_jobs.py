@@ -5,9 +5,9 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from beffroi.database import open_database
-from beffroi.jobs import JobContext, JobRegistry, PeriodicJob, job_records, run_due
-from beffroi.jobs_core import core_jobs
+from beffroi.ops.database import open_database
+from beffroi.ops.jobs import JobContext, JobRegistry, PeriodicJob, job_records, run_due
+from beffroi.ops.jobs_core import core_jobs
 
 NOON = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 
@@ -74,7 +74,7 @@ def test_a_failing_job_is_recorded_and_runs_again_next_period(two_processes):
 
 
 def test_the_mail_job_delivers_the_outbox(platform, smtp_server):
-    from beffroi.mail import queue_mail
+    from beffroi.services.mail.queue import queue_mail
     platform.add_org("Commune", "test.localhost")
     with platform.tx() as app:
         queue_mail(app.organisation_for_host("test.localhost"), "a@example.org", "Par le job", "t")
@@ -112,7 +112,7 @@ def test_a_misspelt_job_name_stops_the_start():
 
 
 def test_a_frequent_job_runs_every_period_but_writes_a_claim_once_a_minute(beffroi_db):
-    from beffroi.jobs import ProcessState
+    from beffroi.ops.jobs import ProcessState
     runs = []
     registry = JobRegistry()
     registry.add(PeriodicJob("test.often", "Often", timedelta(seconds=10),

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from beffroi.requestlog import Formatter
+from beffroi.ops.requestlog import Formatter
 
 
 def test_every_request_has_an_id_in_its_answer_and_its_log_lines(platform, caplog):
@@ -72,7 +72,7 @@ def test_a_retried_attempt_shows_in_the_access_log_and_the_retry_log_carries_its
     assert response.text == "written"
     access = [r for r in caplog.records if r.name == "beffroi.access"]
     assert [r.getMessage().split('" ')[1].split()[0] for r in access] == ["retried", "200"]
-    retries = [r for r in caplog.records if r.name == "beffroi.retries"]
+    retries = [r for r in caplog.records if r.name == "beffroi.ops.retries"]
     assert retries and "beffroi.resources.organisation.Organisation" in retries[0].getMessage()
     ids = {r.request_id for r in access + retries}
     assert len(ids) == 1 and ids != {"-"}          # one request id across the retry and its log

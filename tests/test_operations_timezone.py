@@ -4,14 +4,14 @@ import json
 from datetime import datetime, timezone
 
 from beffroi.cli import main
-from beffroi.testing import PASSWORD
+from beffroi.devkit.testing import PASSWORD
 
 HOST = "test.localhost"
 SYSADMIN = "root@platform.example"
 
 
 def system_browser(platform):
-    from beffroi.cli_system import add_system_admin
+    from beffroi.cli.system import add_system_admin
     with platform.tx() as app:
         add_system_admin(app, SYSADMIN, PASSWORD)
     browser = platform.browser(HOST)

@@ -7,7 +7,7 @@ import pathlib
 import re
 
 import pytest
-from beffroi.testing import PASSWORD, csrf_of
+from beffroi.devkit.testing import PASSWORD, csrf_of
 
 HOST = "test.localhost"
 ROLES = ("anonymous", "participant", "member", "collaborator", "evaluator", "moderator",
@@ -47,7 +47,7 @@ MATRIX = {
 
 @pytest.fixture
 def world(platform):
-    from beffroi.cli_system import add_system_admin
+    from beffroi.cli.system import add_system_admin
     from beffroi_pages.content import add_page
     platform.add_org("Commune de Test", HOST)
     platform.add_space(HOST, "place", "La place", modules=["pages"])

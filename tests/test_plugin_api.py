@@ -58,7 +58,7 @@ def test_every_installed_plugin_declares_a_compatible_api():
         assert getattr(record.module, "beffroi_api", None), f"{name} declares no beffroi_api"
 
 
-# -- the beffroi.testing fixtures ------------------------------------------------------
+# -- the beffroi.devkit.testing fixtures ------------------------------------------------------
 
 @pytest.mark.beffroi_modules("pages")
 def test_beffroi_space_makes_a_published_space_with_the_module(beffroi_space, beffroi_browser):

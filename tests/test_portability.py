@@ -7,7 +7,7 @@ from zodburi import resolve_uri
 
 from beffroi.app import make_config
 from beffroi.cli import main
-from beffroi.testing import PASSWORD, Platform
+from beffroi.devkit.testing import PASSWORD, Platform
 
 
 def make_ini(folder):

@@ -16,7 +16,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))   # the shared test plugi
 from beffroi import hookimpl  # noqa: E402
 from test_comments_support import HOST, IdeasPlugin, browse_as, site  # noqa: E402,F401
 
-from beffroi.testing import csrf_of  # noqa: E402
+from beffroi.devkit.testing import csrf_of  # noqa: E402
 
 
 def collide_view(context, request):
@@ -55,21 +55,21 @@ def _bumps(site):
 
 
 def test_a_conflict_is_retried_and_logged_with_the_object_class(site, caplog):
-    caplog.set_level(logging.DEBUG, logger="beffroi.retries")
+    caplog.set_level(logging.DEBUG, logger="beffroi.ops.retries")
     browser = browse_as(site, "alice@example.org")
     token = csrf_of(browser.get("/-/notifications"))
     page = browser.post("/place/ideas/bench/collide", {"csrf_token": token, "collide": "1"})
     assert page.text == "bumped"
     assert _bumps(site) == 2                         # the other write and the retried one
-    messages = [r.getMessage() for r in caplog.records if r.name == "beffroi.retries"]
+    messages = [r.getMessage() for r in caplog.records if r.name == "beffroi.ops.retries"]
     assert any(m.startswith("conflict on test_comments_support.Idea (attempt 1 of 3) POST")
                for m in messages), messages
     assert not any(r.levelno >= logging.WARNING for r in caplog.records
-                   if r.name == "beffroi.retries")
+                   if r.name == "beffroi.ops.retries")
 
 
 def test_a_request_that_conflicts_on_every_attempt_is_told_to_try_again_and_logged(site, caplog):
-    caplog.set_level(logging.DEBUG, logger="beffroi.retries")
+    caplog.set_level(logging.DEBUG, logger="beffroi.ops.retries")
     browser = browse_as(site, "alice@example.org")
     token = csrf_of(browser.get("/-/notifications"))
     page = browser.post("/place/ideas/bench/collide", {"csrf_token": token, "collide": "9"},
@@ -78,6 +78,6 @@ def test_a_request_that_conflicts_on_every_attempt_is_told_to_try_again_and_logg
     assert page.headers["Retry-After"] == "1"
     assert _bumps(site) == 3                         # only the other connection's writes
     warnings = [r.getMessage() for r in caplog.records
-                if r.name == "beffroi.retries" and r.levelno == logging.WARNING]
+                if r.name == "beffroi.ops.retries" and r.levelno == logging.WARNING]
     assert warnings == ["conflict on test_comments_support.Idea after 3 attempts, giving up: "
                         "POST /place/ideas/bench/collide"]

@@ -3,9 +3,9 @@ import sys
 
 import pytest
 
-from beffroi.checkplugin import check_plugin
+from beffroi.devkit.checkplugin import check_plugin
 from beffroi.cli import main
-from beffroi.scaffold import ScaffoldError, check_name, create_plugin
+from beffroi.devkit.scaffold import ScaffoldError, check_name, create_plugin
 
 
 def cli(tmp_path, *args):

@@ -15,7 +15,7 @@ import venv
 
 import pytest
 
-from beffroi.scaffold import create_plugin
+from beffroi.devkit.scaffold import create_plugin
 
 NAME = "commons_probe"
 DIST = "beffroi-commons-probe"
@@ -67,7 +67,7 @@ def test_a_scaffolded_plugin_installs_passes_its_tests_and_serves_its_page(tmp_p
         # this process: see the overlay's entry points, as a restarted server would
         sys.path[:0] = added_paths
         from beffroi.app import make_config
-        from beffroi.testing import Platform, assert_accessible
+        from beffroi.devkit.testing import Platform, assert_accessible
         app = make_config({"beffroi.db": beffroi_db, "beffroi.secret": "s" * 40}).make_wsgi_app()
         platform = Platform(app, beffroi_db)
         assert NAME in platform.plugins.modules

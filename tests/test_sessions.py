@@ -4,7 +4,7 @@ import pytest
 import transaction
 import webtest
 
-from beffroi.testing import PASSWORD, csrf_of
+from beffroi.devkit.testing import PASSWORD, csrf_of
 
 HOST = "test.localhost"
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
@@ -112,7 +112,7 @@ def test_a_password_change_ends_the_other_sessions_but_keeps_this_one(org):
 
 
 def test_a_system_admin_cookie_copied_before_logout_is_refused_afterwards(org):
-    from beffroi.cli_system import add_system_admin
+    from beffroi.cli.system import add_system_admin
     with org.tx() as app:
         add_system_admin(app, "root@platform.example", PASSWORD)
     browser = org.browser(HOST)
@@ -129,7 +129,7 @@ def test_a_system_admin_cookie_copied_before_logout_is_refused_afterwards(org):
 
 
 def test_reading_pages_touches_the_session_at_most_every_few_minutes(org):
-    from beffroi.sessions import TOUCH_INTERVAL
+    from beffroi.accounts.sessions import TOUCH_INTERVAL
     camille = browser_as(org, "camille@example.org")
     camille.get("/-/account")
     before = org.db.lastTransaction()
@@ -154,7 +154,7 @@ def test_reading_pages_touches_the_session_at_most_every_few_minutes(org):
 
 
 def test_a_session_idle_past_the_timeout_is_over(org):
-    from beffroi.sessions import TOUCH_INTERVAL
+    from beffroi.accounts.sessions import TOUCH_INTERVAL
     camille = browser_as(org, "camille@example.org")
     with org.tx() as app:
         user = app.organisation_for_host(HOST).users.find_by_email("camille@example.org")

@@ -5,7 +5,7 @@ import pytest
 
 from beffroi import ModuleInfo, NavItem, hookimpl
 from beffroi.app import make_config
-from beffroi.testing import Platform
+from beffroi.devkit.testing import Platform
 
 
 def ideas_plugin():

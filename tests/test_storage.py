@@ -4,7 +4,7 @@ from beffroi.persistence import Database as DB
 from zodburi import resolve_uri
 
 from beffroi.app import make_config
-from beffroi.testing import Platform
+from beffroi.devkit.testing import Platform
 
 
 @pytest.fixture(params=["filestorage", "postgresql"])

@@ -1,6 +1,6 @@
 """System administration: login outside organisations, organisations, first admin invite."""
 import pytest
-from beffroi.testing import PASSWORD, csrf_of
+from beffroi.devkit.testing import PASSWORD, csrf_of
 
 HOST = "test.localhost"
 SYSADMIN = "root@platform.example"
@@ -8,7 +8,7 @@ SYSADMIN = "root@platform.example"
 
 @pytest.fixture
 def sysplatform(platform):
-    from beffroi.cli_system import add_system_admin
+    from beffroi.cli.system import add_system_admin
     platform.add_org("Commune de Test", HOST)
     with platform.tx() as app:
         add_system_admin(app, SYSADMIN, PASSWORD)
@@ -51,7 +51,7 @@ def test_participants_and_organisation_admins_cannot_enter_the_system_area(syspl
 def test_unknown_host_gets_a_neutral_404_and_the_dedicated_host_works(sysplatform, beffroi_settings):
     sysplatform.browser("nowhere.localhost").get("/-/system/login", status=404)
     from beffroi.app import make_config
-    from beffroi.testing import Platform
+    from beffroi.devkit.testing import Platform
     settings = dict(beffroi_settings, **{"beffroi.system_host": "admin.platform.localhost"})
     other = Platform(make_config(settings).make_wsgi_app(), sysplatform.db)
     browser, response = system_login(other, host="admin.platform.localhost")
@@ -123,7 +123,7 @@ def test_invite_first_admin_sends_a_set_password_link(sysplatform, mail_outbox):
     assert link.startswith("http://test.localhost/-/password/set?token=")
     token = link.split("token=")[1]
     with sysplatform.tx() as app:
-        from beffroi.tokens import peek_token
+        from beffroi.accounts.tokens import peek_token
         org = app.organisation_for_host(HOST)
         user = org.users.find_by_email("maire@test.example")
         assert not user.confirmed and org.org_roles(user.id) == ("admin",)

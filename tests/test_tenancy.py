@@ -45,7 +45,7 @@ def test_accounts_of_one_organisation_do_not_exist_on_another(platform):
 
 def test_hosts_are_validated_and_unique(platform):
     import pytest
-    from beffroi.organisations import OrganisationError, create_organisation
+    from beffroi.system.organisations import OrganisationError, create_organisation
     platform.add_org("Commune", "test.localhost")
     with platform.tx() as app:
         with pytest.raises(OrganisationError, match="already used"):

@@ -1,7 +1,7 @@
 """The public toolkit: everything a plugin may import from Beffroi, in one table.
 
 A plugin imports from ``beffroi`` (the hook marker and the declaration types) and from
-here, nothing else (tests may also use ``beffroi.testing``)::
+here, nothing else (tests may also use ``beffroi.devkit.testing``)::
 
     from beffroi.api import ModuleContainer, form_view, index_content, publish
 
@@ -50,7 +50,7 @@ TOOLKIT = {
     "has_control_characters": "beffroi.forms:has_control_characters",
     # text
     "sanitise_html": "beffroi.sanitise:sanitise_html",
-    "render_markdown": "beffroi.comments:render_markdown",
+    "render_markdown": "beffroi.services.comments.model:render_markdown",
     # search
     "index_content": "beffroi.catalog:index_content",
     "unindex_content": "beffroi.catalog:unindex_content",
@@ -72,12 +72,12 @@ TOOLKIT = {
     "clean_image": "beffroi.uploads:clean_image",
     "content_disposition": "beffroi.uploads:content_disposition",
     # services: comments, moderation, follows, notifications
-    "comment_count": "beffroi.comments:comment_count",
-    "author_name": "beffroi.accounts_core:author_name",
-    "comment_summary": "beffroi.comments:comment_summary",
-    "is_hidden": "beffroi.moderation:is_hidden",
-    "hidden_in_space": "beffroi.moderation:hidden_in_space",
-    "visible_to": "beffroi.moderation:visible_to",
+    "comment_count": "beffroi.services.comments.model:comment_count",
+    "author_name": "beffroi.accounts.users:author_name",
+    "comment_summary": "beffroi.services.comments.model:comment_summary",
+    "is_hidden": "beffroi.services.moderation.model:is_hidden",
+    "hidden_in_space": "beffroi.services.moderation.model:hidden_in_space",
+    "visible_to": "beffroi.services.moderation.model:visible_to",
     # what a visitor may see: hidden, deleted, unpublished, withdrawn
     "ContentState": "beffroi.visibility:ContentState",
     "content_state": "beffroi.visibility:content_state",
@@ -86,10 +86,10 @@ TOOLKIT = {
     "is_public_to": "beffroi.visibility:is_public_to",
     "public_items": "beffroi.visibility:public_items",
     "count_public": "beffroi.visibility:count_public",
-    "follow": "beffroi.follows:follow",
-    "unfollow": "beffroi.follows:unfollow",
-    "is_following": "beffroi.follows:is_following",
-    "publish": "beffroi.notifications:publish",
+    "follow": "beffroi.services.follows.model:follow",
+    "unfollow": "beffroi.services.follows.model:unfollow",
+    "is_following": "beffroi.services.follows.model:is_following",
+    "publish": "beffroi.services.notifications.model:publish",
     # at most N per person / per object, holding under concurrent requests
     "LimitReached": "beffroi.limits:LimitReached",
     "take_within_limit": "beffroi.limits:take",
@@ -98,7 +98,7 @@ TOOLKIT = {
     "held_within_limit": "beffroi.limits:held",
 }
 
-#: Modules a plugin's package may import from (tests may also import beffroi.testing).
+#: Modules a plugin's package may import from (tests may also import beffroi.devkit.testing).
 PUBLIC_MODULES = ("beffroi", "beffroi.api")
 
 __all__ = sorted(TOOLKIT)

@@ -11,16 +11,16 @@ from pyramid.tweens import INGRESS
 
 from beffroi.catalog import register_discriminators
 from beffroi.evolve import sync_indexes
-from beffroi.health import parse_networks
+from beffroi.ops.health import parse_networks
 from beffroi.i18n import locale_negotiator
-from beffroi.jobs_core import core_jobs
+from beffroi.ops.jobs_core import core_jobs
 from beffroi.plugins import PluginSet, load_plugins
 from beffroi.resources.root import bootstrap
 from beffroi.security import SecurityPolicy, load_user
-from beffroi.session_cookie import session_factory
+from beffroi.accounts.session_cookie import session_factory
 from beffroi.tenancy import request_organisation, root_factory
 from beffroi.urls import public_base
-from beffroi.views.headers import add_cache_busters
+from beffroi.tweens import add_cache_busters
 
 
 def _extra_plugins(value):
@@ -44,12 +44,12 @@ def open_database(settings, serve=False):
     """The ZODB database named by ``zodbconn.uri`` (or a DB object given by tests).
 
     With ``serve`` (app processes), a FileStorage is also served to the commands
-    (``beffroi.database``) and closed at shutdown. Raises ``DatabaseUnavailable``."""
+    (``beffroi.ops.database``) and closed at shutdown. Raises ``DatabaseUnavailable``."""
     if settings.get("beffroi.db") is not None:
         return settings["beffroi.db"]
-    from beffroi.database import DatabaseUnavailable
-    from beffroi.database import open_database as open_uri
-    from beffroi.serving import at_shutdown
+    from beffroi.ops.database import DatabaseUnavailable
+    from beffroi.ops.database import open_database as open_uri
+    from beffroi.ops.serving import at_shutdown
     uri = settings.get("zodbconn.uri")
     if not uri:
         raise DatabaseUnavailable(
@@ -89,10 +89,10 @@ def make_config(settings, serve_database=False) -> Configurator:
     register_discriminators(plugins)
     sync_indexes(db)
 
-    config.add_tween("beffroi.requestlog.request_log_tween_factory", under=INGRESS)
+    config.add_tween("beffroi.ops.requestlog.request_log_tween_factory", under=INGRESS)
     config.include("pyramid_tm")
     config.include("pyramid_retry")
-    config.include("beffroi.retries")
+    config.include("beffroi.ops.retries")
     config.include("pyramid_chameleon")
     config.add_request_method(request_organisation, "organisation", reify=True)
     config.add_request_method(load_user, "user", reify=True)
@@ -116,9 +116,9 @@ def make_config(settings, serve_database=False) -> Configurator:
 
 def main(global_config=None, **settings):
     """PasteDeploy entry point (``pserve development.ini``): an app process, which
-    serves a FileStorage to the commands, runs the periodic jobs (``beffroi.jobs``,
-    default true) and closes the database when it stops (``beffroi.serving``)."""
-    from beffroi.database import DatabaseUnavailable
+    serves a FileStorage to the commands, runs the periodic jobs (setting ``beffroi.jobs``,
+    default true) and closes the database when it stops (``beffroi.ops.serving``)."""
+    from beffroi.ops.database import DatabaseUnavailable
     here = (global_config or {}).get("here", os.getcwd())
     settings.setdefault("here", here)
     try:
@@ -127,7 +127,7 @@ def main(global_config=None, **settings):
     except DatabaseUnavailable as exc:       # what to do, not a traceback
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
-    from beffroi.precompile import precompile_from_settings
+    from beffroi.ops.precompile import precompile_from_settings
     precompile_from_settings(config.registry, settings)    # no first visit waits on Chameleon
     # a server process runs the jobs; an app made on a given database (tests, embedding)
     # runs them only when asked
@@ -137,13 +137,13 @@ def main(global_config=None, **settings):
 
 
 def start_jobs(registry):
-    """Run the periodic jobs of ``registry.beffroi_jobs`` (``beffroi.jobs_core`` and
+    """Run the periodic jobs of ``registry.beffroi_jobs`` (``beffroi.ops.jobs_core`` and
     those added since) in a thread of this process until shutdown."""
-    import beffroi.mail
-    from beffroi.jobs import Scheduler
-    from beffroi.serving import at_shutdown
+    import beffroi.services.mail.queue
+    from beffroi.ops.jobs import Scheduler
+    from beffroi.ops.serving import at_shutdown
     jobs = registry.beffroi_jobs
-    stop_thread = getattr(beffroi.mail, "stop_background", None)
+    stop_thread = getattr(beffroi.services.mail.queue, "stop_background", None)
     if "mail.deliver" in jobs.jobs and stop_thread is not None:
         stop_thread()              # the job replaces mail.background's own thread
     scheduler = Scheduler(registry._zodb_databases[""], registry.settings, registry.beffroi, jobs)

@@ -10,7 +10,7 @@ beffroi_api = ">=2.0,<3"
 
 @hookimpl
 def register_notifications():
-    from beffroi.notifications import CORE_NOTIFICATIONS
+    from beffroi.services.notifications.model import CORE_NOTIFICATIONS
     return list(CORE_NOTIFICATIONS)
 
 
@@ -18,9 +18,9 @@ def register_notifications():
 def on_account_deleted(request, user):
     """Follows and outstanding tokens of a deleted account go; so does what every
     module keeps about them (``ModuleInfo.on_account_deleted``)."""
-    from beffroi.follows import forget_user
+    from beffroi.services.follows.model import forget_user
     from beffroi.kit import account_deleted_in_modules
-    from beffroi.tokens import revoke_tokens
+    from beffroi.accounts.tokens import revoke_tokens
     org = request.organisation
     account_deleted_in_modules(request, user)
     forget_user(org, user.id)

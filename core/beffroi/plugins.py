@@ -39,7 +39,7 @@ class PluginSet:
     skins: dict[str, SkinInfo]
     permissions: dict[str, object]
     evolve_steps: list[EvolveStep]
-    #: kind → NotificationInfo declared by plugins (the core's kinds are in beffroi.notifications)
+    #: kind → NotificationInfo declared by plugins (the core's kinds are in beffroi.services.notifications.model)
     notifications: dict = field(default_factory=dict)
 
     def describe(self) -> list[dict]:

@@ -1,5 +1,5 @@
 """One security policy: identity from the signed session (valid while its server-side
-record lives, see ``beffroi.sessions``), permissions from one table.
+record lives, see ``beffroi.accounts.sessions``), permissions from one table.
 
 Who may do what is decided by ``PERMISSIONS`` (core) plus the permissions plugins
 declare, each granted to roles. Roles come from three places: the organisation
@@ -58,8 +58,8 @@ class SecurityPolicy:
         return user.id if user is not None else None
 
     def remember(self, request, userid, **kw):
-        """Open a server-side session record (``beffroi.sessions``) and a fresh cookie."""
-        from beffroi.sessions import open_session
+        """Open a server-side session record (``beffroi.accounts.sessions``) and a fresh cookie."""
+        from beffroi.accounts.sessions import open_session
         request.session.invalidate()              # new session id on login: no fixation
         user = request.organisation.users.get(userid)
         if user is None:
@@ -71,7 +71,7 @@ class SecurityPolicy:
 
     def forget(self, request, **kw):
         """End this browser's session on the server too: a copy of the cookie is worthless."""
-        from beffroi.sessions import end_session
+        from beffroi.accounts.sessions import end_session
         user = request.user
         if user is not None:
             end_session(user, request.session.get("sid"))
@@ -97,7 +97,7 @@ def load_user(request):
     if user is None or user.blocked or user.deleted:
         return None
     # a session ended by logout, "log out everywhere", a password change or a block
-    from beffroi.sessions import check_session, session_timeout
+    from beffroi.accounts.sessions import check_session, session_timeout
     if not check_session(user, request.session.get("sid"), session_timeout(request.registry.settings)):
         return None
     return user
@@ -130,7 +130,7 @@ def module_available(request, container):
 
 
 SYSTEM_SESSION_KEY = "system_admin"      # distinct from participants' "uid"
-SYSTEM_SESSION_ID_KEY = "system_sid"     # its server-side session record (beffroi.sessions)
+SYSTEM_SESSION_ID_KEY = "system_sid"     # its server-side session record (beffroi.accounts.sessions)
 
 
 def current_system_admin(request):
@@ -149,7 +149,7 @@ def current_system_admin(request):
         from pyramid_zodbconn import get_connection
 
         from beffroi.resources.root import get_app_root
-        from beffroi.sessions import check_session, session_timeout
+        from beffroi.accounts.sessions import check_session, session_timeout
         admin = get_app_root(get_connection(request)).system.admins.get(email)
         if admin is not None and (getattr(admin, "blocked", False) or not check_session(
                 admin, request.session.get(SYSTEM_SESSION_ID_KEY),
@@ -206,7 +206,7 @@ def weak_admin_password(request, user):
         return False
     cache = request.__dict__.setdefault("_beffroi_weak_admin", {})
     if user.id not in cache:
-        from beffroi.accounts_core import needs_longer_password
+        from beffroi.accounts.users import needs_longer_password
         cache[user.id] = needs_longer_password(request.organisation, user)
     return cache[user.id]
 

@@ -3,7 +3,7 @@
 Content can be out of sight for four reasons, each an attribute the core or a module
 sets on the object or on one of its ancestors:
 
-- **hidden** by moderation (``hidden_by_moderation``, set by ``beffroi.moderation``);
+- **hidden** by moderation (``hidden_by_moderation``, set by ``beffroi.services.moderation.model``);
 - **deleted** by its author (``deleted``, e.g. a comment that keeps its place);
 - **unpublished**: ``published`` is False (a space not yet published, a draft);
 - **withdrawn** by its author (``withdrawn``): still readable, but closed to new

@@ -120,7 +120,7 @@ def test_an_organisation_admin_changes_the_look_of_the_commune_only(world, live,
 
 @pytest.fixture
 def system_admin(world):
-    from beffroi.passwords import hash_password
+    from beffroi.accounts.passwords import hash_password
     from beffroi.resources.user import User
     with world.tx() as app:
         admin = User("systeme@beffroi.localhost", "Administration système", hash_password(PASSWORD))

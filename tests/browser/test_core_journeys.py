@@ -6,7 +6,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from beffroi.testing import PASSWORD
+from beffroi.devkit.testing import PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -28,15 +28,15 @@ def with_proposals(world):
                                 "La place manque d'endroits où s'asseoir **à l'ombre**.",
                                 "markdown", neighbour)
         if notifications_available():
-            from beffroi import follows
+            from beffroi.services.follows import model as follows
             follows.follow(org, neighbour, proposal)     # the author hears about comments
     return world
 
 
 def notifications_available():
     try:
-        import beffroi.follows  # noqa: F401
-        import beffroi.notifications  # noqa: F401
+        import beffroi.services.follows.model  # noqa: F401
+        import beffroi.services.notifications.model  # noqa: F401
     except ImportError:
         return False
     return True

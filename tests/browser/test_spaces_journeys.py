@@ -15,7 +15,7 @@ METRO = "metropole.localhost"
 
 @pytest.fixture
 def demo(platform):
-    from beffroi.demo import create_demo
+    from beffroi.devkit.demo import create_demo
     with platform.tx() as app:
         create_demo(app, platform.plugins)
     return platform
@@ -44,7 +44,7 @@ def test_a_visitor_finds_the_metropolitan_process_and_its_communes(demo, live, p
 
 
 def test_a_resident_argues_in_a_debate_of_the_assembly_with_the_keyboard(demo, live, page, axe):
-    from beffroi.demo import USER_PASSWORD
+    from beffroi.devkit.demo import USER_PASSWORD
     page.goto(live.url(METRO, "/conseil-de-developpement/members/"))
     expect(page.locator("table.roster tbody tr")).to_have_count(3)
     axe(page, "assembly roster")

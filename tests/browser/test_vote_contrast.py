@@ -33,7 +33,7 @@ CONTRAST = """() => {
 
 
 def test_vote_glyphs_have_enough_contrast_in_every_state(world, live, page):
-    from beffroi.comments import add_comment
+    from beffroi.services.comments.model import add_comment
     from beffroi_proposals.models import add_proposal
     world.add_space(COMMUNE, "idees", "Idées", modules=["proposals"])
     habitant = world.add_user(COMMUNE, "voisin@commune.localhost", "Voisin")

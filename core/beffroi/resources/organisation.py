@@ -24,7 +24,7 @@ class SiteTools:
             from beffroi.resources.admin import AdminArea
             return AdminArea(self, name, self.organisation)
         if name == "account":
-            from beffroi.accounts_core import AccountArea
+            from beffroi.accounts.users import AccountArea
             return AccountArea(self, self.organisation)
         raise KeyError(name)
 
@@ -62,10 +62,10 @@ class Organisation(Persistent):
     __parent__ = None
     __name__ = None
     smtp_settings = None     # dict (host, port, username, password, starttls, sender) or None
-    tokens = None            # OOBTree sha256(token) → Token (beffroi.tokens), made on first use
-    throttle = None          # OOBTree (window, kind, key) → Length (beffroi.throttle)
-    moderation = None        # beffroi.moderation.Moderation, made on first report
-    action_log = None        # beffroi.actionlog.ActionLog, made on first admin act
+    tokens = None            # OOBTree sha256(token) → Token (beffroi.accounts.tokens), made on first use
+    throttle = None          # OOBTree (window, kind, key) → Length (beffroi.accounts.throttle)
+    moderation = None        # beffroi.services.moderation.model.Moderation, made on first report
+    action_log = None        # beffroi.services.actionlog.model.ActionLog, made on first admin act
     moderation_threshold = 3                 # reports that hide content automatically
     upload_max_bytes = 10 * 1024 * 1024      # largest accepted upload (system admin sets it)
 

@@ -11,9 +11,9 @@ from beffroi.resources.folder import now
 class User(Persistent):
     __parent__ = None
     __name__ = None
-    #: Kept for databases written before session records (``beffroi.sessions``); unused.
+    #: Kept for databases written before session records (``beffroi.accounts.sessions``); unused.
     session_version = 0
-    #: Server-side session records (``beffroi.sessions``): OOBTree, made at first login.
+    #: Server-side session records (``beffroi.accounts.sessions``): OOBTree, made at first login.
     sessions = None
     #: Is the password long enough for an administrator (15 characters)? Learnt when it
     #: is set or typed at login; None until then. Admin pages ask for a longer one when False.

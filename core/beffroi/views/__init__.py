@@ -3,14 +3,16 @@
 
 def includeme(config):
     config.add_view_predicate("module", ModulePredicate)
-    config.add_tween("beffroi.views.headers.security_headers_tween_factory")
+    config.add_tween("beffroi.tweens.security_headers_tween_factory")
     config.include("beffroi.views.layout")
-    config.include("beffroi.views.system")      # the /-/system/ route, on any host
+    config.include("beffroi.system.views")      # the /-/system/ route, on any host
     config.include("beffroi.views.favicon")
     config.include("beffroi.views.compression")
     config.add_route("health", "/-/health", factory="beffroi.views.site.Platform")
     config.add_route("plugins", "/-/plugins.json", factory="beffroi.views.site.Platform")
-    config.scan("beffroi.views")
+    for package in ("beffroi.views", "beffroi.accounts", "beffroi.admin", "beffroi.services",
+                    "beffroi.system"):
+        config.scan(package)
 
 
 class ModulePredicate:

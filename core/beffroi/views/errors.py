@@ -53,7 +53,7 @@ def forbidden(exc, request):
     if _in_hidden_private_space(request):
         # a private space does not exist for those who may not see it: 404, not 403
         return not_found(exc, request)
-    from beffroi.views.password import longer_password_redirect
+    from beffroi.accounts.views_password import longer_password_redirect
     redirect = longer_password_redirect(request)      # an admin with a short password
     if redirect is not None:
         return redirect

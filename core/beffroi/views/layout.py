@@ -85,26 +85,26 @@ class Helpers:
 
     def comments(self, content):
         """The comment thread of a commentable ``content`` and its form (empty otherwise)."""
-        from beffroi.comments import is_commentable
+        from beffroi.services.comments.model import is_commentable
         if not is_commentable(content):
             return Markup("")
-        from beffroi.views.comments import thread_markup
+        from beffroi.services.comments.views import thread_markup
         return thread_markup(self.request, content)
 
     def follow_button(self, obj):
         """A "Follow"/"Unfollow" button for a space, a content object or a participant."""
-        from beffroi.views.follows import follow_button
+        from beffroi.services.follows.views import follow_button
         return follow_button(self.request, obj)
 
     def unread_notifications(self):
         """How many notifications the logged-in participant has not read (0 for visitors)."""
-        from beffroi.notifications import unread_count
+        from beffroi.services.notifications.model import unread_count
         user = self.request.user
         return unread_count(self.request.organisation, user.id) if user is not None else 0
 
     def report_form(self, content):
         """A small accessible form to report ``content`` to moderators (logged-in only)."""
-        from beffroi.moderation import REASON_TITLES
+        from beffroi.services.moderation.model import REASON_TITLES
         request = self.request
         if request.user is None:
             return Markup("")

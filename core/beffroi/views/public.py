@@ -50,7 +50,7 @@ def space_view(context, request):
 def space_figures(request, space) -> dict:
     """What a space's page counts: contributions (items in its usable modules) and
     the people following it. Cheap: container lengths and one follower count."""
-    from beffroi.follows import follower_count
+    from beffroi.services.follows.model import follower_count
     from beffroi.security import module_available
     contributions = sum(len(c) for c in space.modules.values()
                         if c.enabled and module_available(request, c))

@@ -32,9 +32,9 @@ class Platform:
 
 @view_config(route_name="health", renderer="json", request_method="GET")
 def health(request):
-    """``{"status": "ok"}`` (or 503 ``"error"``) to anyone; details (``beffroi.health``)
+    """``{"status": "ok"}`` (or 503 ``"error"``) to anyone; details (``beffroi.ops.health``)
     to system admins and to the addresses of ``beffroi.health_details_from``."""
-    from beffroi.health import address_in, health_details
+    from beffroi.ops.health import address_in, health_details
     from beffroi.security import current_system_admin
     started = time.perf_counter()
     conn = get_connection(request)
@@ -46,7 +46,7 @@ def health(request):
             status.update(health_details(conn))
             status["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 2)
     except Exception:  # health must answer, not raise, and tell nothing to strangers
-        logging.getLogger("beffroi.health").warning("health check failed", exc_info=True)
+        logging.getLogger("beffroi.ops.health").warning("health check failed", exc_info=True)
         request.response.status_int = 503
         status = {"status": "error"}
     request.response.cache_control = "no-store"

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from beffroi.testing import csrf_of
+from beffroi.devkit.testing import csrf_of
 
 HOST = "test.localhost"
 

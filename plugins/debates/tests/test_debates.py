@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from beffroi.testing import csrf_of
+from beffroi.devkit.testing import csrf_of
 
 pytestmark = pytest.mark.beffroi_modules("debates")
 
@@ -101,7 +101,7 @@ def test_open_data_lists_public_debates_without_naming_people(platform, beffroi_
 
 
 def test_the_listing_and_a_debate_are_accessible(platform, beffroi_space, beffroi_browser):
-    from beffroi.testing import assert_accessible
+    from beffroi.devkit.testing import assert_accessible
     space = beffroi_space()
     platform.login_as(beffroi_browser, role="admin", space=space.slug)
     url = open_debate(beffroi_browser, space).follow().request.path

@@ -1,7 +1,7 @@
 """The pages module: written by the space's team, read by everyone, searchable."""
 import pytest
 
-from beffroi.testing import csrf_of
+from beffroi.devkit.testing import csrf_of
 
 ADMIN = "espace@test.localhost"
 

@@ -22,7 +22,7 @@ from datetime import date, timedelta  # noqa: E402
 import pytest  # noqa: E402
 
 from beffroi.resources.space import Phase  # noqa: E402
-from beffroi.testing import csrf_of  # noqa: E402
+from beffroi.devkit.testing import csrf_of  # noqa: E402
 
 HOST = "test.localhost"
 

@@ -67,7 +67,7 @@ class Amendment(Content):
     """A changed version of a proposal, suggested by another participant.
 
     Participant text like any other: it is reached at ``<proposal>/<id>/`` so that it
-    can be reported and hidden by moderators (``beffroi.moderation``). Older databases
+    can be reported and hidden by moderators (``beffroi.services.moderation.model``). Older databases
     stored amendments without ``__parent__``: evolve step
     ``proposals.0002_amendment_location`` gives them one."""
     modified = None

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from beffroi.testing import csrf_of
+from beffroi.devkit.testing import csrf_of
 
 HOST = "test.localhost"
 SPACE = "budget"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from beffroi.testing import csrf_of
+from beffroi.devkit.testing import csrf_of
 
 BASE = "/budget/proposals/"
 
@@ -54,7 +54,7 @@ def test_hidden_and_deleted_comments_are_not_counted_nor_answerable(site):
     assert visitor.get(first).html.find(id="comments-title").find(class_="badge").text == "2"
     # restoring the hidden comment counts it again
     with site.platform.tx() as app:
-        from beffroi import moderation
+        from beffroi.services.moderation import model as moderation
         proposal = site.container(app)["1"]
         comment = proposal.comments[names[1]]
         case = moderation.case_of(comment)

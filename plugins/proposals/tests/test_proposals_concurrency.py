@@ -9,7 +9,7 @@ import urllib.parse
 import pytest
 import waitress
 
-from beffroi.testing import csrf_of
+from beffroi.devkit.testing import csrf_of
 
 HOST = "test.localhost"
 BASE = "/budget/proposals/"

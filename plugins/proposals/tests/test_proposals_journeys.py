@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from PIL import Image
 
-from beffroi.testing import csrf_of
+from beffroi.devkit.testing import csrf_of
 
 BASE = "/budget/proposals/"
 

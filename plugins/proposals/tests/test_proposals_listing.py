@@ -9,7 +9,7 @@ import threading
 import transaction
 from ZODB.POSException import ConflictError
 
-from beffroi.comments import add_comment
+from beffroi.services.comments.model import add_comment
 from beffroi.resources.root import get_app_root
 from beffroi_proposals.models import add_proposal
 from beffroi_proposals.supports import cast_support
@@ -185,7 +185,7 @@ def test_concurrent_supports_from_separate_connections_are_all_counted(site):
 
 
 def test_most_commented_follows_comments_as_they_come_and_go(site):
-    from beffroi.comments import delete_comment
+    from beffroi.services.comments.model import delete_comment
     from beffroi_proposals import _build_comment_order
     uid = site.user("camille@example.org")
     _seed(site, 3)
@@ -272,7 +272,7 @@ def test_proposals_created_at_once_through_a_server_get_unique_numbers(site, bef
     import waitress
 
     from beffroi.app import make_config
-    from beffroi.testing import csrf_of
+    from beffroi.devkit.testing import csrf_of
     settings = {k: v for k, v in beffroi_settings.items() if k != "retry.attempts"}
     app = make_config(settings).make_wsgi_app()          # the shipped retry count
     clients = []

@@ -6,7 +6,7 @@ import io
 import json
 from types import SimpleNamespace
 
-from beffroi.testing import csrf_of
+from beffroi.devkit.testing import csrf_of
 
 BASE = "/budget/proposals/"
 
@@ -116,8 +116,8 @@ def test_phase_settings_close_creation_and_block_or_hide_supports(site):
 
 
 def test_followers_are_notified_of_new_proposals_answers_and_amendments(site):
-    from beffroi import follows
-    from beffroi.notifications import inbox_events
+    from beffroi.services.follows import model as follows
+    from beffroi.services.notifications.model import inbox_events
     site.user("admin@example.org", org_roles=["admin"])
     site.user("ana@example.org")
     bob = site.user("bob@example.org")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 
-from beffroi.testing import csrf_of
+from beffroi.devkit.testing import csrf_of
 
 BASE = "/budget/proposals/"
 
 
 def _kinds(site, email):
-    from beffroi.notifications import inbox_events
+    from beffroi.services.notifications.model import inbox_events
     with site.platform.tx() as app:
         org = app.organisation_for_host("test.localhost")
         user = org.users.find_by_email(email)
@@ -116,7 +116,7 @@ def test_an_answer_published_at_once_is_notified_at_once(site):
 
 
 def test_the_threshold_reached_is_notified_once_whatever_supports_come_and_go(site):
-    from beffroi import follows
+    from beffroi.services.follows import model as follows
     site.settings(support_threshold=2)
     site.user("ana@example.org")
     fan = site.user("fan@example.org")
@@ -296,7 +296,7 @@ def test_a_withdrawn_or_hidden_proposal_can_be_neither_supported_nor_followed(si
     page = bob.post("/-/follow", {"csrf_token": csrf_of(page), "target": key, "action": "follow",
                                   "came_from": url}).follow()
     assert "flash-error" in page.text
-    from beffroi import follows
+    from beffroi.services.follows import model as follows
     with site.platform.tx() as app:
         assert not follows.is_following(app.organisation_for_host("test.localhost"), bob_id, key)
         assert bob_id not in site.container(app)["1"].supporters

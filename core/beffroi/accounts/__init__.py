@@ -1,0 +1,1 @@
+"""Accounts: participants' registration, login, passwords, tokens, profile, data."""

@@ -1,0 +1,1 @@
+"""Organisation and space administration pages (/-/admin/)."""

@@ -1,0 +1,1 @@
+"""Tools for plugin authors and contributors: scaffold, check-plugin, pytest plugin, a11y, i18n."""

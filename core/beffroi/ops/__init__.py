@@ -1,0 +1,1 @@
+"""Running an installation: database access, periodic jobs, health, request log, serving, backups, retries."""

@@ -1,0 +1,1 @@
+"""Core services every module uses: comments, follows, notifications, moderation, mail, action log."""

@@ -1,0 +1,1 @@
+"""Comments on any commentable content: model and views."""

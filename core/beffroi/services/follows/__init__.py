@@ -1,0 +1,1 @@
+"""Following spaces, content and participants: model and views."""

@@ -1,0 +1,1 @@
+"""Outgoing mail: a queue joined to the transaction, delivered by a worker."""

@@ -1,0 +1,1 @@
+"""Reports, hiding and restoring content: model and views."""

@@ -1,0 +1,190 @@
+"""The notification fan-out, out of the request, through the mail queue.
+
+``publish`` (``beffroi.services.notifications.model``) writes one ``NotificationJob`` — the event and
+the ids of its recipients — into ``Outbox.events`` of the mail outbox, under the key
+``<shard>:<event key>`` with a random shard of ``SHARDS``: concurrent requests add
+distinct keys in different parts of the tree, which BTrees merge (time-ordered keys
+alone would all land in the last bucket and conflict whenever it splits). The worker
+takes them oldest first by their event key. A job's transaction marks the job done
+(its own object: two workers on one job conflict there, so nobody is told twice)
+without touching the tree; done jobs leave the tree in one short transaction per
+round, so the long fan-out transactions never collide with requests adding jobs.
+``fan_out_pending`` then writes each job's inbox entries, digest entries and
+immediate e-mails in a transaction of its own and removes the job; a conflict there
+retries the job, never the participant's request.
+
+Who runs ``fan_out_pending``, by the setting ``notifications.fan_out``:
+
+- ``after_request`` (default; development and tests): right after the request that
+  published commits, in the same thread, for that request's jobs only; leftovers
+  (a fan-out that kept conflicting) wait for the worker.
+- ``worker`` (``production.ini``): only the mail delivery worker —
+  ``beffroi send-mail --loop N`` or the ``mail.background`` thread of each app
+  process — which fans out every waiting job before sending mail.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+
+import transaction
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from ZODB.POSException import ConflictError
+
+log = logging.getLogger(__name__)
+
+MODES = ("after_request", "worker")
+ATTEMPTS = 5
+SHARDS = 64
+
+
+class NotificationJob(Persistent):
+    """One published event waiting to be written into its recipients' inboxes."""
+
+    done = False
+
+    def __init__(self, organisation_id, event, recipients, base_url):
+        self.organisation_id = organisation_id
+        self.event = event
+        self.recipients = tuple(recipients)
+        self.base_url = base_url          # links in immediate e-mails ("https://host")
+
+
+def fan_out_mode(settings) -> str:
+    """The ``notifications.fan_out`` setting; raises ``ValueError`` on another value."""
+    mode = (settings or {}).get("notifications.fan_out", "after_request") or "after_request"
+    if mode not in MODES:
+        raise ValueError(f"notifications.fan_out must be one of {', '.join(MODES)}, not {mode!r}")
+    return mode
+
+
+def jobs_of(outbox, create=False):
+    """The ``events`` tree of the mail outbox (made at start-up by ``ensure_outbox``)."""
+    events = getattr(outbox, "events", None)
+    if events is None and create:
+        events = outbox.events = OOBTree()
+    return events
+
+
+def mail_base(request, organisation):
+    """``scheme://host[:port]`` of links in mail, from the configuration (``beffroi.urls``)."""
+    from beffroi.urls import public_base
+    return public_base(request.registry.settings, organisation.host)
+
+
+def enqueue(request, organisation, event, recipients):
+    """Queue ``event`` for ``recipients`` in the request's transaction; in
+    ``after_request`` mode, fan it out once the request has committed."""
+    from beffroi.services.mail.queue import _jar_of, get_outbox
+    outbox = get_outbox(_jar_of(organisation))
+    key = f"{secrets.randbelow(SHARDS):02d}:{event.key}"
+    jobs_of(outbox, create=True)[key] = NotificationJob(
+        organisation.id, event, recipients, mail_base(request, organisation))
+    registry = request.registry
+    if fan_out_mode(registry.settings) != "after_request":
+        return
+    keys = request.__dict__.setdefault("_beffroi_notification_jobs", [])
+    if not keys:
+        db = registry._zodb_databases[""]
+        request.tm.get().addAfterCommitHook(_after_commit, args=(db, registry.beffroi, keys))
+    keys.append(key)
+
+
+def _after_commit(committed, db, plugins, keys):
+    if committed:
+        try:
+            fan_out_pending(db, plugins, keys=list(keys))
+        except Exception:                 # the worker will find the jobs still queued
+            log.exception("notification fan-out after the request failed")
+
+
+def fan_out_pending(db, plugins=None, keys=None, out=None) -> int:
+    """Write the waiting notification jobs (or only ``keys``), oldest first, one
+    transaction each; return how many were delivered. A job that keeps conflicting
+    stays queued for the next round."""
+    from beffroi.services.mail.queue import get_outbox
+    from beffroi.services.notifications.model import (
+        deliver, make_localizer_for, notification_kinds, translation_dirs,
+    )
+    from beffroi.resources.root import ROOT_KEY
+    if keys is None:
+        conn = db.open()
+        try:
+            outbox = get_outbox(conn, create=False)
+            jobs = jobs_of(outbox) if outbox is not None else None
+            keys = sorted((k for k, job in jobs.items() if not job.done),
+                          key=lambda k: k.split(":", 1)[-1]) if jobs is not None else []
+        finally:
+            conn.close()
+    if not keys:
+        return 0
+    kinds = notification_kinds(plugins)
+    dirs = translation_dirs(plugins)
+    localizers = {}
+
+    def localizer(locale):
+        if locale not in localizers:
+            localizers[locale] = make_localizer_for(locale, dirs)
+        return localizers[locale]
+
+    done = 0
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    try:
+        for key in keys:
+            for attempt in range(ATTEMPTS):
+                try:
+                    with tm:
+                        jobs = jobs_of(get_outbox(conn, create=False))
+                        job = jobs.get(key) if jobs is not None else None
+                        if job is None or job.done:
+                            break                  # done by another worker
+                        app = conn.root().get(ROOT_KEY)
+                        org = app.organisations.get(job.organisation_id) if app else None
+                        if org is not None:
+                            deliver(org, job.event, job.recipients, kinds, job.base_url,
+                                    localizer)
+                        job.done = True
+                    done += 1
+                    break
+                except ConflictError as exc:
+                    log.debug("notification fan-out of %s conflicted on %s (attempt %d)",
+                              key, exc.get_class_name() if hasattr(exc, "get_class_name")
+                              else "?", attempt + 1)
+                    time.sleep(0.005 * (attempt + 1))
+            else:
+                if out is not None:
+                    out(f"notification {key} stays queued (conflicts)")
+        if done:
+            _purge_done(conn, tm)
+    finally:
+        tm.abort()
+        conn.close()
+    return done
+
+
+def _purge_done(conn, tm):
+    """Remove the jobs marked done, in one short transaction (the next round does it
+    after a conflict)."""
+    from beffroi.services.mail.queue import get_outbox
+    try:
+        with tm:
+            jobs = jobs_of(get_outbox(conn, create=False))
+            for key in [k for k, job in jobs.items() if job.done]:
+                del jobs[key]
+    except ConflictError:
+        tm.abort()
+
+
+def waiting(db) -> int:
+    """How many notification jobs wait for the worker (health pages, benchmarks)."""
+    from beffroi.services.mail.queue import get_outbox
+    conn = db.open()
+    try:
+        outbox = get_outbox(conn, create=False)
+        jobs = jobs_of(outbox) if outbox is not None else None
+        return sum(1 for job in jobs.values() if not job.done) if jobs is not None else 0
+    finally:
+        conn.close()

@@ -1,0 +1,1 @@
+"""The platform's system administration: organisations, their export and import."""
