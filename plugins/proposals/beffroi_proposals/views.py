@@ -14,9 +14,10 @@ from pyramid.traversal import resource_path_tuple
 from BTrees.IIBTree import IITreeSet, difference, intersection
 from markupsafe import Markup, escape
 
-from beffroi.api import content_disposition, find_listing_page, is_open, is_public_to, text_search_paths
-from beffroi.api import ModuleContainer
-from beffroi.api import hidden_in_space
+from beffroi.api import (
+    ModuleContainer, author_name, content_disposition, find_listing_page, hidden_in_space, is_open,
+    is_public_to, text_search_paths,
+)
 from beffroi_proposals import rules
 from beffroi_proposals.index import SORTS, readable
 from beffroi_proposals.models import Proposal, proposal_index
@@ -225,13 +226,6 @@ def listing(context, request):
             "can_create": rules.can_create(request, context, settings),
             "can_evaluate": bool(request.has_permission("proposals.evaluate", context)),
             "can_export_full": bool(request.has_permission("proposals.answer", context))}
-
-
-def author_name(request, user_id):
-    user = request.organisation.users.get(user_id) if user_id else None
-    if user is None or getattr(user, "deleted", False):
-        return None
-    return user.display_name
 
 
 def proposal_view(context, request):

@@ -315,16 +315,6 @@ def recipient_locale(organisation, user) -> str:
     return user.locale if user.locale in organisation.locales else organisation.default_locale
 
 
-def localizer_for(request, user, organisation):
-    """A localizer in the recipient's language (their choice, else the organisation's)."""
-    from pyramid.interfaces import ITranslationDirectories
-    locale = recipient_locale(organisation, user)
-    if locale == request.locale_name:
-        return request.localizer
-    dirs = request.registry.queryUtility(ITranslationDirectories) or translation_dirs()
-    return make_localizer_for(locale, dirs)
-
-
 def _kind_title(kinds, kind, t):
     info = kinds.get(kind)
     return t(info.title) if info is not None else kind
