@@ -3,7 +3,7 @@ an element without the attribute that gave it a meaning (issue 12, item 8)."""
 import pytest
 
 from beffroi.devkit.a11y import accessibility_problems
-from beffroi.services.comments.model import render_markdown
+from beffroi.sanitise import render_markdown
 from beffroi.sanitise import sanitise_html
 
 

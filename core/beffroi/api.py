@@ -50,7 +50,7 @@ TOOLKIT = {
     "has_control_characters": "beffroi.forms:has_control_characters",
     # text
     "sanitise_html": "beffroi.sanitise:sanitise_html",
-    "render_markdown": "beffroi.services.comments.model:render_markdown",
+    "render_markdown": "beffroi.sanitise:render_markdown",
     # search
     "index_content": "beffroi.catalog:index_content",
     "unindex_content": "beffroi.catalog:unindex_content",

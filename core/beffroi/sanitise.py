@@ -81,3 +81,38 @@ def sanitise_html(html: str, tags: set[str] = TAGS, attributes: dict = ATTRIBUTE
     cleaned = nh3.clean(html or "", tags=tags, attributes=attributes, url_schemes=URL_SCHEMES,
                         link_rel=link_rel)
     return _drop_hollow_elements(cleaned)
+
+
+# --- Markdown, in two profiles ---------------------------------------------------------------
+
+#: What participants' short texts (comments) may hold: no headings, tables or images.
+COMMENT_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre"}
+COMMENT_ATTRIBUTES = {"a": {"href", "title"}}
+#: Links written by participants tell search engines they are user content (``ugc``).
+UGC_REL = "noopener noreferrer nofollow ugc"
+PROFILES = ("comment", "body")
+
+_PARSERS = __import__("threading").local()
+
+
+def _parser(profile):
+    # building a Markdown parser costs ~5 ms; one per thread and profile is reused
+    parser = getattr(_PARSERS, profile, None)
+    if parser is None:
+        import markdown
+        parser = markdown.Markdown(extensions=["sane_lists"] if profile == "comment" else [],
+                                   output_format="html")
+        setattr(_PARSERS, profile, parser)
+    return parser.reset()
+
+
+def render_markdown(text: str, profile: str = "comment") -> str:
+    """Markdown → sanitised HTML. ``profile`` is ``"comment"`` (a small allow-list, links
+    marked ``ugc``) or ``"body"`` (the rich-text allow-list of ``sanitise_html``; raw HTML
+    typed in the Markdown is shown as text). Raises ``ValueError`` on another profile."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown Markdown profile {profile!r}; use one of {PROFILES}")
+    if profile == "comment":
+        return sanitise_html(_parser(profile).convert(text or ""), tags=COMMENT_TAGS,
+                             attributes=COMMENT_ATTRIBUTES, link_rel=UGC_REL)
+    return sanitise_html(_parser(profile).convert((text or "").replace("<", "&lt;")))

@@ -2,18 +2,14 @@
 from __future__ import annotations
 
 import re
-import threading
 from types import MappingProxyType
 
-import markdown
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from persistent.list import PersistentList
 
-from beffroi.api import index_content
-from beffroi.api import Content, now
-from beffroi.api import sanitise_html
+from beffroi.api import Content, index_content, now, render_markdown, sanitise_html
 from beffroi_proposals.index import ProposalIndex
 
 TAG_RE = re.compile(r"<[^>]+>")
@@ -21,22 +17,11 @@ TAG_RE = re.compile(r"<[^>]+>")
 BASE_STATES = ("evaluating", "accepted", "rejected")
 
 
-_MARKDOWN = threading.local()
-
-
-def _markdown():
-    # building a Markdown parser costs ~5 ms; one per thread is reused (not thread-safe)
-    parser = getattr(_MARKDOWN, "parser", None)
-    if parser is None:
-        parser = _MARKDOWN.parser = markdown.Markdown(extensions=[], output_format="html")
-    return parser.reset()
-
-
 def render_body(source, body_format):
     """Sanitised HTML of a body typed as a Markdown subset or as HTML."""
     if body_format == "markdown":
         # raw HTML inside Markdown is escaped, then the result is sanitised anyway
-        return sanitise_html(_markdown().convert(source.replace("<", "&lt;")))
+        return render_markdown(source, profile="body")
     return sanitise_html(source)
 
 

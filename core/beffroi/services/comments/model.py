@@ -22,23 +22,17 @@ from __future__ import annotations
 
 import secrets
 
-import markdown
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 
 from beffroi.i18n import _
 from beffroi.resources.folder import Content, Folder, now
-from beffroi.sanitise import sanitise_html
+from beffroi.sanitise import render_markdown
 
 FOLDER_ATTR = "comments"
 MAX_DEPTH = 3                      # a comment, a reply, a reply to the reply
 DEFAULT_MAX_LENGTH = 1000
 ALIGNMENTS = {1: _("In favour"), 0: _("Neutral"), -1: _("Against")}
-
-# Stricter than beffroi.sanitise: no headings, tables or images in comments.
-TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre"}
-ATTRIBUTES = {"a": {"href", "title"}}
-
 
 class CommentError(ValueError):
     """A comment that cannot be accepted; ``field`` names the form field at fault."""
@@ -46,13 +40,6 @@ class CommentError(ValueError):
     def __init__(self, message, field="body", mapping=None):
         super().__init__(message)
         self.message, self.field, self.mapping = message, field, mapping
-
-
-def render_markdown(text: str) -> str:
-    """Markdown → HTML restricted to a small allow-list (no scripts, styles, images)."""
-    html = markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")
-    return sanitise_html(html, tags=TAGS, attributes=ATTRIBUTES,
-                         link_rel="noopener noreferrer nofollow ugc")
 
 
 class Comment(Content):
