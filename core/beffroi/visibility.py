@@ -39,10 +39,8 @@ class ContentState:
 
 
 def _lineage(content):
-    node = content
-    while node is not None:
-        yield node
-        node = getattr(node, "__parent__", None)
+    from pyramid.location import lineage
+    return lineage(content) if content is not None else ()
 
 
 def content_state(content) -> ContentState:

@@ -28,12 +28,10 @@ class FollowStore(Persistent):
 
 def organisation_of(obj):
     """The organisation holding ``obj`` (walking up its lineage), or None."""
+    from pyramid.traversal import find_interface
+
     from beffroi.resources.organisation import Organisation
-    while obj is not None:
-        if isinstance(obj, Organisation):
-            return obj
-        obj = getattr(obj, "__parent__", None)
-    return None
+    return find_interface(obj, Organisation) if obj is not None else None
 
 
 def target_key(obj) -> str:

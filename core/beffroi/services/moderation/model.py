@@ -98,12 +98,10 @@ def threshold_of(organisation):
 
 
 def space_slug_of(content):
-    node = content
-    while node is not None:
-        if isinstance(node, Space):
-            return node.__name__ or ""
-        node = getattr(node, "__parent__", None)
-    return ""
+    """The slug of the space holding ``content``, or "" outside every space."""
+    from pyramid.traversal import find_interface
+    space = find_interface(content, Space) if content is not None else None
+    return (space.__name__ or "") if space is not None else ""
 
 
 def case_of(content, organisation=None, create=False):
@@ -153,12 +151,9 @@ def visible_to(request, items):
 def is_hidden_in_lineage(context):
     """The nearest hidden content in the lineage of ``context`` (a hidden proposal hides
     its comments and sub-pages too), or None."""
-    node = context
-    while node is not None:
-        if is_hidden(node):
-            return node
-        node = getattr(node, "__parent__", None)
-    return None
+    from pyramid.location import lineage
+    return next((node for node in lineage(context) if is_hidden(node)), None) \
+        if context is not None else None
 
 
 def report(request, content, reason, details=""):
