@@ -38,7 +38,7 @@ def idea_view(context, request):
 def add_idea_view(context, request):
     """POST a title: the idea is created and the space's followers told."""
     from pyramid.httpexceptions import HTTPFound
-    from beffroi.services.notifications.model import publish
+    from beffroi.services.notifications.queue import publish
     idea = Idea(request.POST["title"], creator=request.user.id)
     context.add(context.unique_name(request.POST["name"]), idea)
     publish(request, "ideas.published", idea)

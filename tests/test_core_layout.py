@@ -12,27 +12,24 @@ def _module_name(path):
     return ".".join(parts)
 
 
-def _top_level_imports(path, known):
-    """Modules of the core imported when ``path`` is imported (function-level imports,
-    made on first use, do not count)."""
+def _imports(path, known):
+    """Modules of the core that ``path`` imports, at its top or inside a function (a
+    function-level import hides a loop, it does not remove it)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = set()
-    for node in tree.body:
-        if isinstance(node, ast.If):                       # TYPE_CHECKING blocks don't run
-            continue
-        for sub in ast.walk(node) if isinstance(node, (ast.Try,)) else (node,):
-            if isinstance(sub, ast.Import):
-                found |= {a.name for a in sub.names}
-            elif isinstance(sub, ast.ImportFrom) and sub.level == 0 and sub.module:
-                found.add(sub.module)
-                found |= {f"{sub.module}.{a.name}" for a in sub.names}
+    for sub in ast.walk(tree):
+        if isinstance(sub, ast.Import):
+            found |= {a.name for a in sub.names}
+        elif isinstance(sub, ast.ImportFrom) and sub.level == 0 and sub.module:
+            found.add(sub.module)
+            found |= {f"{sub.module}.{a.name}" for a in sub.names}
     return {m for m in found if m in known}
 
 
 def import_graph():
     paths = [p for p in CORE.rglob("*.py") if "scaffold" not in p.parts]
     known = {_module_name(p) for p in paths}
-    return {_module_name(p): _top_level_imports(p, known) - {_module_name(p)} for p in paths}
+    return {_module_name(p): _imports(p, known) - {_module_name(p)} for p in paths}
 
 
 def find_cycle(graph):

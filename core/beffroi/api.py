@@ -89,7 +89,7 @@ TOOLKIT = {
     "follow": "beffroi.services.follows.model:follow",
     "unfollow": "beffroi.services.follows.model:unfollow",
     "is_following": "beffroi.services.follows.model:is_following",
-    "publish": "beffroi.services.notifications.model:publish",
+    "publish": "beffroi.services.notifications.queue:publish",
     # at most N per person / per object, holding under concurrent requests
     "LimitReached": "beffroi.limits:LimitReached",
     "take_within_limit": "beffroi.limits:take",

@@ -18,7 +18,7 @@ from beffroi.services.follows import model as follows
 from beffroi.services.moderation import model as moderation
 from beffroi.accounts.users import author_name
 from beffroi.i18n import _
-from beffroi.services.notifications.model import publish
+from beffroi.services.notifications.queue import publish
 from beffroi.resources.folder import Content
 
 TEMPLATES = "beffroi:templates/comments/"

@@ -74,6 +74,60 @@ def mail_base(request, organisation):
     return public_base(request.registry.settings, organisation.host)
 
 
+def publish(request, kind, target, actor=None, title=None, url=None, space=None):
+    """Record an event about ``target`` for its followers.
+
+    ``actor`` (default: the logged-in participant) is the one who acted: their own
+    followers are told, they are not. ``title`` defaults to the target's title, ``url``
+    to its URL, ``space`` to the space in its lineage. Kinds ending in ``.created`` or
+    ``.published`` make the actor follow the target: authors hear about what they made.
+    The recipients are chosen now (followers who may see the target and did not mute
+    the kind); their inboxes, digests and e-mails are written by the delivery worker
+    after this request commits (``fan_out_pending`` below). Returns the
+    ``Event``, or None when nobody is to be told. Raises ``ValueError`` on a kind
+    nobody declared with ``register_notifications()``."""
+    from beffroi.resources.space import Space
+    from beffroi.security import lineage_of, permits
+    from beffroi.services.follows import model as follows
+    from beffroi.services.notifications.model import (
+        Event, _event_key, _relative_path, notification_kinds, recipients_of,
+    )
+    kinds = notification_kinds(request.registry.beffroi)
+    if kind not in kinds:
+        raise ValueError(f"unknown notification kind {kind!r}: declare it with "
+                         f"register_notifications()")
+    organisation = request.organisation
+    actor = actor if actor is not None else request.user
+    if space is None:
+        space = lineage_of(target, Space)
+    actor_id = getattr(actor, "id", None)
+    if actor_id and kind.endswith((".created", ".published")) and not isinstance(target, Space):
+        follows.follow(organisation, actor_id, target)
+    recipients = []
+    for uid in sorted(recipients_of(organisation, target, space, actor_id)):
+        user = organisation.users.get(uid)
+        if user is None or user.blocked or user.deleted:
+            continue
+        if kind in (getattr(user, "muted_notification_kinds", ()) or ()):
+            continue
+        if not permits(request, user, target, "view"):
+            continue                   # a follower who lost access to a private space
+        recipients.append(uid)
+    if not recipients:
+        return None
+    title = title if title is not None else str(getattr(target, "title", "") or "")
+    url = url or request.resource_url(target)
+    try:
+        key = follows.target_key(target)
+    except ValueError:
+        key = None
+    event = Event(_event_key(), kind, title, _relative_path(request, url), actor_id,
+                  getattr(actor, "name", "") if actor is not None else "",
+                  getattr(space, "title", "") if space is not None else "", key)
+    enqueue(request, organisation, event, recipients)
+    return event
+
+
 def enqueue(request, organisation, event, recipients):
     """Queue ``event`` for ``recipients`` in the request's transaction; in
     ``after_request`` mode, fan it out once the request has committed."""
