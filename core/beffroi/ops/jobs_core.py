@@ -30,18 +30,12 @@ def queue_digests(db, settings, plugins, frequency, out=print) -> int:
     """Queue the ``frequency`` ("daily" or "weekly") digests of every organisation, one
     transaction per organisation; returns how many e-mails were queued."""
     from beffroi.services.notifications.model import (
-        make_localizer_for, notification_kinds, send_digests, translation_dirs,
+        localizer_cache, notification_kinds, send_digests,
     )
     from beffroi.resources.root import get_app_root
     from beffroi.urls import public_base
     kinds = notification_kinds(plugins)
-    dirs = translation_dirs(plugins)
-    localizers = {}
-
-    def localizer(locale):
-        if locale not in localizers:
-            localizers[locale] = make_localizer_for(locale, dirs)
-        return localizers[locale]
+    localizer = localizer_cache(plugins)
 
     tm = transaction.TransactionManager()
     conn = db.open(transaction_manager=tm)

@@ -160,7 +160,7 @@ def fan_out_pending(db, plugins=None, keys=None, out=None) -> int:
     stays queued for the next round."""
     from beffroi.services.mail.queue import get_outbox
     from beffroi.services.notifications.model import (
-        deliver, make_localizer_for, notification_kinds, translation_dirs,
+        deliver, localizer_cache, notification_kinds,
     )
     from beffroi.resources.root import ROOT_KEY
     if keys is None:
@@ -175,13 +175,7 @@ def fan_out_pending(db, plugins=None, keys=None, out=None) -> int:
     if not keys:
         return 0
     kinds = notification_kinds(plugins)
-    dirs = translation_dirs(plugins)
-    localizers = {}
-
-    def localizer(locale):
-        if locale not in localizers:
-            localizers[locale] = make_localizer_for(locale, dirs)
-        return localizers[locale]
+    localizer = localizer_cache(plugins)
 
     done = 0
     tm = transaction.TransactionManager()
