@@ -20,7 +20,8 @@ def log_in(page, live, email, password=PASSWORD, host=COMMUNE):
     page.goto(live.url(host, "/-/login"))
     page.get_by_label(EMAIL_LABEL).fill(email)
     page.get_by_label(PASSWORD_LABEL).fill(password)
-    page.locator("form button[type=submit]").last.click()
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
 
 
 def test_a_visitor_reads_a_space_and_its_pages(world, live, page, axe):
@@ -48,17 +49,16 @@ def test_a_participant_logs_in_after_a_wrong_password(world, live, page, axe):
     page.get_by_role("link", name=re.compile("^(Se connecter|Connexion|Log in)$")).click()
     axe(page, "login")
     log_in(page, live, "habitant@commune.localhost", "not the password")
-    alert = page.get_by_role("alert")
-    assert alert.is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     # what the person typed is kept, so only the password needs typing again
     assert page.get_by_label(EMAIL_LABEL).input_value() \
         == "habitant@commune.localhost"
     axe(page, "login: error")
     log_in(page, live, "habitant@commune.localhost")
     account = page.get_by_role("navigation", name=re.compile("compte|account", re.I))
-    assert account.get_by_role("link", name="Camille Habitant").is_visible()
+    expect(account.get_by_role("link", name="Camille Habitant")).to_be_visible()
     account.get_by_role("button", name=re.compile("Se déconnecter|Déconnexion|Log out")).click()
-    assert page.get_by_role("link", name=re.compile("^(Se connecter|Connexion|Log in)$")).is_visible()
+    expect(page.get_by_role("link", name=re.compile("^(Se connecter|Connexion|Log in)$"))).to_be_visible()
 
 
 def test_the_language_switch_turns_the_interface_between_french_and_english(world, live, page, axe):
@@ -67,17 +67,17 @@ def test_the_language_switch_turns_the_interface_between_french_and_english(worl
     assert page.get_by_role("heading", name="Phases").count() + \
         page.get_by_text("Accueil").count() >= 1
     page.get_by_role("button", name="English").click()
-    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     # back on the same page, now in English
-    assert page.locator("h1").inner_text() == "Réaménagement de la place du marché"
-    assert page.get_by_role("link", name="Home").is_visible()
-    assert page.get_by_role("link", name="Log in").is_visible()
+    expect(page.locator("h1")).to_have_text("Réaménagement de la place du marché")
+    expect(page.get_by_role("link", name="Home")).to_be_visible()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
     axe(page, "space (English)")
     page.goto(live.url(COMMUNE, "/"))
-    assert page.get_by_role("heading", name="Participation spaces").is_visible()
+    expect(page.get_by_role("heading", name="Participation spaces")).to_be_visible()
     page.get_by_role("button", name="Français").click()
-    assert page.locator("html").get_attribute("lang") == "fr"
-    assert page.get_by_role("heading", name="Espaces de participation").is_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", name="Espaces de participation")).to_be_visible()
 
 
 def header_colour(page):
