@@ -29,18 +29,18 @@ def test_a_visitor_reads_a_space_and_its_pages(world, live, page, axe):
     assert page.locator("h1").inner_text() == "Commune de Démo"
     axe(page, "home")
     page.get_by_role("link", name="Réaménagement de la place du marché").click()
-    assert page.locator("h1").inner_text() == "Réaménagement de la place du marché"
-    assert "Comment voulez-vous que la place évolue ?" in page.locator("main").inner_text()
+    expect(page.locator("h1")).to_have_text("Réaménagement de la place du marché")
+    expect(page.locator("main")).to_contain_text("Comment voulez-vous que la place évolue ?")
     axe(page, "space")
     page.locator(".module-nav").get_by_role("link", name="Pages").click()
-    assert page.locator("h1").inner_text() == "Pages"
+    expect(page.locator("h1")).to_have_text("Pages")
     axe(page, "pages: listing")
     page.get_by_role("link", name="Calendrier de la démarche").click()
-    assert "Les ateliers ont lieu en mars." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Les ateliers ont lieu en mars.")
     axe(page, "pages: page")
     page.get_by_role("navigation", name=re.compile("fil d'ariane|breadcrumb", re.I)) \
         .get_by_role("link", name="Réaménagement de la place du marché").click()
-    assert page.locator("h1").inner_text() == "Réaménagement de la place du marché"
+    expect(page.locator("h1")).to_have_text("Réaménagement de la place du marché")
     assert not page.problems, page.problems
 
 
