@@ -7,7 +7,7 @@ DISTS   = $(wildcard plugins/*/setup.cfg) $(wildcard skins/*/setup.cfg)
 CONFIG ?= development.ini
 # The installer's chatter goes to this file; the terminal gets one line per step.
 LOG     = $(VENV)/install.log
-PKGS    = -e '.[dev,test]' $(foreach d,$(dir $(DISTS)),-e ./$(d))
+PKGS    = 'setuptools<81' wheel -e '.[dev,test]' $(foreach d,$(dir $(DISTS)),-e ./$(d))
 say     = @printf 'beffroi: %s\n'
 
 .PHONY: install serve demo database test test-fast bench bench-load i18n i18n-check clean
