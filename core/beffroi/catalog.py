@@ -173,16 +173,23 @@ def unindex_content(obj):
         cat.unindex(obj)
 
 
-def text_search(organisation, index_name, text, within=None):
-    """Objects whose ``index_name`` text matches ``text``, optionally inside ``within``."""
+def _text_matches(organisation, index_name, text):
+    """(catalog, matching docids) of a text query, or (None, ()) when nothing can match."""
     cat = get_catalog(organisation)
     if cat is None or index_name not in cat.catalog or not text.strip():
-        return []
+        return None, ()
     try:
-        result = hypatia.query.Contains(cat.catalog[index_name], text).execute()
+        return cat, hypatia.query.Contains(cat.catalog[index_name], text).execute().ids
     except Exception:       # a query the text parser refuses finds nothing
+        return None, ()
+
+
+def text_search(organisation, index_name, text, within=None):
+    """Objects whose ``index_name`` text matches ``text``, optionally inside ``within``."""
+    cat, ids = _text_matches(organisation, index_name, text)
+    if cat is None:
         return []
-    found = cat.resolve(organisation, result.ids)
+    found = cat.resolve(organisation, ids)
     if within is not None:
         found = (o for o in found if inside(o, within))
     return list(found)
@@ -192,15 +199,11 @@ def text_search_paths(organisation, index_name, text):
     """Paths (from the organisation, "/"-joined, e.g. ``"spaces/budget/proposals/12"``)
     of the documents whose ``index_name`` text matches ``text``, without loading them:
     a listing keeps the ones of its container and loads only those it shows."""
-    cat = get_catalog(organisation)
-    if cat is None or index_name not in cat.catalog or not text.strip():
-        return []
-    try:
-        result = hypatia.query.Contains(cat.catalog[index_name], text).execute()
-    except Exception:       # a query the text parser refuses finds nothing
+    cat, ids = _text_matches(organisation, index_name, text)
+    if cat is None:
         return []
     paths = cat.docid_to_path
-    return [path for path in (paths.get(docid) for docid in result.ids) if path is not None]
+    return [path for path in (paths.get(docid) for docid in ids) if path is not None]
 
 
 def _organisation_of(obj):

@@ -3,10 +3,7 @@
 command modules import it without importing the whole command line."""
 from __future__ import annotations
 
-import contextlib
 import os
-
-import transaction
 
 
 class CommandError(Exception):
@@ -53,17 +50,10 @@ class Env:
             register_discriminators(self.plugins)
         return self._db
 
-    @contextlib.contextmanager
     def app_root(self):
         """The application root inside one transaction, committed on success."""
-        from beffroi.resources.root import get_app_root
-        tm = transaction.TransactionManager()
-        conn = self.db.open(transaction_manager=tm)
-        try:
-            with tm:
-                yield get_app_root(conn)
-        finally:
-            conn.close()
+        from beffroi.resources.root import app_root_of
+        return app_root_of(self.db)
 
     def close(self):
         if self._db is not None:

@@ -19,7 +19,6 @@ Installed with Beffroi, so a plugin's tests get these fixtures without a conftes
 """
 from __future__ import annotations
 
-import contextlib
 import importlib
 import os
 import re
@@ -28,7 +27,6 @@ import warnings
 from dataclasses import dataclass
 
 import pytest
-import transaction
 
 from beffroi.devkit.a11y import AccessibilityError, accessibility_problems, assert_accessible
 
@@ -160,17 +158,10 @@ class Platform:
         self.db = db
         self.plugins = app.registry.beffroi
 
-    @contextlib.contextmanager
     def tx(self):
         """The application root inside a committed transaction."""
-        from beffroi.resources.root import get_app_root
-        tm = transaction.TransactionManager()
-        conn = self.db.open(transaction_manager=tm)
-        try:
-            with tm:
-                yield get_app_root(conn)
-        finally:
-            conn.close()
+        from beffroi.resources.root import app_root_of
+        return app_root_of(self.db)
 
     def add_org(self, name="Commune de Test", host="test.localhost", secondary=(),
                 allow=None, **kw):

@@ -1,6 +1,8 @@
 """The application root kept in the ZODB root mapping, and its bootstrap."""
 from __future__ import annotations
 
+import contextlib
+
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 
@@ -32,6 +34,21 @@ class AppRoot(Persistent):
 
 def get_app_root(conn):
     return conn.root()[ROOT_KEY]
+
+
+@contextlib.contextmanager
+def app_root_of(db):
+    """The application root of ``db`` inside one transaction of its own (a connection
+    and transaction manager apart from any request's), committed on success, aborted
+    when the block raises."""
+    import transaction
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    try:
+        with tm:
+            yield get_app_root(conn)
+    finally:
+        conn.close()
 
 
 def bootstrap(db, evolve_steps=()):
