@@ -4,9 +4,14 @@
 (participants, spaces, modules' content, catalog, blobs such as logos and attachments)
 plus ``manifest.json`` and a readable ``open-data.json`` built from the plugins'
 ``export_organisation`` hook. ``import`` loads such a file into another installation
-(running the same plugins) under new or the same host names. The organisation is a
-closed subtree — nothing inside points back at the platform — which is what makes
-this a plain ZODB export.
+(running the plugins it needs: ``requires`` in the manifest) under new or the same host
+names. The organisation is a closed subtree — nothing inside points back at the
+platform — which is what makes this a plain ZODB export.
+
+An import never runs what the file holds: every record is read first by the inert
+unpickler of ``beffroi.system.safe_import`` against the classes of the core and the
+installed plugins, and ZODB loads only the records that passed. A refusal names the
+class or the missing plugins and leaves the database untouched.
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from datetime import datetime, timezone
 from beffroi.system.organisations import OrganisationError, check_host
 from beffroi.persistence import old_module_names
 from beffroi.resources.organisation import Organisation
+from beffroi.system.safe_import import UnsafeExport, allowed_globals, checked_export
 
 FORMAT = "beffroi-organisation/1"
 
@@ -37,12 +43,35 @@ def export_organisation(conn, plugins, organisation, path):
     with tempfile.TemporaryDirectory() as tmp:
         dump = os.path.join(tmp, "organisation.zexp")
         conn.exportFile(organisation._p_oid, dump)
+        manifest["requires"] = required_plugins(plugins, organisation, dump)
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
             z.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
             z.writestr("open-data.json", json.dumps(open_data, indent=2, ensure_ascii=False,
                                                     default=str))
             z.write(dump, "organisation.zexp")
     return manifest
+
+
+def required_plugins(plugins, organisation, dump) -> dict:
+    """``{plugin: version}`` of the plugins an import of ``dump`` needs: those whose
+    classes the export holds and those providing a module enabled in a space."""
+    allowed = allowed_globals(plugins)
+    with open(dump, "rb") as source:
+        classes, _first = checked_export(source, _Discard(), allowed)
+    tops = {module.split(".")[0] for module, _name in classes}
+    needed = {allowed.owners[top] for top in tops if top in allowed.owners}
+    for space in organisation.spaces.values():
+        for container in space.modules.values():
+            owner = plugins.module_plugin.get(container.module_name)
+            if owner:
+                needed.add(owner)
+    return {name: plugins.plugins[name].version for name in sorted(needed)
+            if name in plugins.plugins}
+
+
+class _Discard:
+    def write(self, data):
+        pass
 
 
 def read_manifest(path):
@@ -59,16 +88,30 @@ def read_manifest(path):
 def import_organisation(conn, app_root, plugins, path, host=None, secondary_hosts=None):
     """Load an export into ``app_root``; hosts may be replaced. Returns the organisation."""
     manifest = read_manifest(path)
-    missing = sorted(set(manifest["plugins"]) - set(plugins.plugins))
+    required = manifest.get("requires", manifest.get("plugins")) or {}
+    missing = sorted(set(required) - set(plugins.plugins))
     if missing:
-        raise OrganisationError(f"install these plugins first: {', '.join(missing)}")
+        named = ", ".join(f"{name} ({required[name]})" if isinstance(required, dict)
+                          and required[name] else name for name in missing)
+        raise OrganisationError(f"this export needs plugins that are not installed here: "
+                                f"{named}; install them first, then import again")
     host = host or manifest["host"]
     secondary = manifest["secondary_hosts"] if secondary_hosts is None else secondary_hosts
     hosts = [check_host(app_root, h) for h in (host, *secondary)]
+    allowed = allowed_globals(plugins)
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(path) as z:
-        dump = z.extract("organisation.zexp", tmp)
+        checked = os.path.join(tmp, "checked.zexp")
+        try:
+            with z.open("organisation.zexp") as source, open(checked, "wb") as out:
+                _classes, first = checked_export(source, out, allowed)
+        except KeyError:
+            raise OrganisationError(f"{path} holds no organisation.zexp") from None
+        except UnsafeExport as exc:
+            raise OrganisationError(f"{path}: {exc}; nothing was imported") from None
+        if first != ("beffroi.resources.organisation", "Organisation"):
+            raise OrganisationError(f"{path} does not hold an organisation")
         with old_module_names():        # an export made before a class moved
-            org = conn.importFile(dump)
+            org = conn.importFile(checked)
     if not isinstance(org, Organisation):
         raise OrganisationError(f"{path} does not hold an organisation")
     oid = app_root.organisations.unique_name(manifest["id"])
