@@ -43,6 +43,10 @@ TOOLKIT = {
     "csv_response": "beffroi.kit:csv_response",
     "translated_rows": "beffroi.kit:translated_rows",
     "json_response": "beffroi.kit:json_response",
+    # the JSON API (/-/api/v1/): a module declares ModuleInfo(api=ApiInfo(...))
+    "ApiInfo": "beffroi.infos:ApiInfo",
+    "ApiError": "beffroi.services.webapi.problems:ApiError",
+    "api_validate": "beffroi.services.webapi.problems:validate",
     "module_settings": "beffroi.modulesettings:module_settings",
     "make_form": "beffroi.forms:make_form",
     "validate": "beffroi.forms:validate",

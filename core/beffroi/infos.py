@@ -46,6 +46,34 @@ class EvolveStep:
 
 
 @dataclass(frozen=True)
+class ApiInfo:
+    """What a module serves in the JSON API (``/-/api/v1/``, ``beffroi.services.webapi``).
+
+    - ``row(request, item)`` → a JSON object (dict of JSON values) for one item, or
+      ``None`` for an object that is not an item of the listing. The core has already
+      checked that the item is public (``beffroi.visibility.is_public``) and that the
+      person of ``request`` may view it; the row holds no personal data beyond what the
+      item's page shows. ``"id"`` (text) is the item's name in its container.
+    - ``schema``: the JSON Schema (2020-12, as OpenAPI 3.1 takes it) of a row; responses
+      are checked against it in the tests, and it is published in the document.
+    - ``items(request, container)`` → the container's items in a stable order (default:
+      ``container.values()``, name order): the cursor of the listing walks it.
+    - ``create(request, container, data)`` → the new item, from the JSON body ``data``
+      already checked against ``create_schema``; the same function as the module's add
+      form (rules, limits, notifications). Raise ``beffroi.api.ApiError`` to refuse
+      (``api_validate`` turns a colander schema's errors into a 422).
+    - ``support(request, item, on)``: cast (``on``) or withdraw the participant's
+      support, with the rules of the module's button; raise ``ApiError`` to refuse.
+    """
+    row: Callable[[Any, Any], dict | None]
+    schema: dict = field(default_factory=dict, compare=False, hash=False)
+    items: Callable[[Any, Any], Iterable] | None = None
+    create: Callable[[Any, Any, dict], Any] | None = None
+    create_schema: dict | None = field(default=None, compare=False, hash=False)
+    support: Callable[[Any, Any, bool], Any] | None = None
+
+
+@dataclass(frozen=True)
 class ModuleInfo:
     """A participation module an admin can enable in a space.
 
@@ -90,6 +118,8 @@ class ModuleInfo:
     demo_content: Callable[[Any], None] | None = None
     #: Space types the module fits (``("assembly",)``); empty: every type.
     space_types: tuple[str, ...] = ()
+    #: What the JSON API serves of the module's items (``ApiInfo``); None: nothing.
+    api: ApiInfo | None = None
 
     def fits(self, space_type: str) -> bool:
         """May the module be enabled in a space of ``space_type``?"""

@@ -8,7 +8,7 @@ import colander
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi import IndexInfo, ModuleInfo, NotificationInfo, PermissionInfo, hookimpl
-from beffroi.api import comment_count, is_hidden
+from beffroi.api import ApiInfo, comment_count, is_hidden
 from beffroi_debates.content import Debate, add_debate, debate_text
 
 beffroi_api = ">=2.0,<3"
@@ -40,6 +40,35 @@ def _row(debate):
             "official": debate.official,
             "closed": debate.closed.isoformat() if debate.closed else "",
             "conclusions_html": debate.conclusions, "comments": comment_count(debate),
+            "created": debate.created.isoformat()}
+
+
+_DATE_TIME = {"type": ["string", "null"], "format": "date-time"}
+API_ROW_SCHEMA = {
+    "type": "object", "additionalProperties": False,
+    "required": ["id", "title", "description_html", "instructions_html", "start", "end",
+                 "official", "closed", "conclusions_html", "comments", "url", "created"],
+    "properties": {
+        "id": {"type": "string"}, "title": {"type": "string"},
+        "description_html": {"type": "string"}, "instructions_html": {"type": "string"},
+        "start": _DATE_TIME, "end": _DATE_TIME, "official": {"type": "boolean"},
+        "closed": _DATE_TIME, "conclusions_html": {"type": "string"},
+        "comments": {"type": "integer"}, "url": {"type": "string"},
+        "created": {"type": "string", "format": "date-time"},
+    },
+}
+
+
+def _api_row(request, debate):
+    """A debate in the JSON API: what its page shows; arguments are its comments."""
+    if not isinstance(debate, Debate):
+        return None
+    iso = lambda value: value.isoformat() if value else None  # noqa: E731
+    return {"id": debate.__name__, "title": debate.title, "description_html": debate.description,
+            "instructions_html": debate.instructions or "", "start": iso(debate.start),
+            "end": iso(debate.end), "official": bool(debate.official),
+            "closed": iso(debate.closed), "conclusions_html": debate.conclusions or "",
+            "comments": comment_count(debate), "url": request.resource_url(debate),
             "created": debate.created.isoformat()}
 
 
@@ -84,6 +113,7 @@ def register_modules():
         organisation_export=lambda container: [_row(d) for d in public_debates(container)],
         portable_data=_portable_data,
         demo_content=_demo_content,
+        api=ApiInfo(row=_api_row, schema=API_ROW_SCHEMA),
     )]
 
 

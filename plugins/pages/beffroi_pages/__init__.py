@@ -6,8 +6,8 @@ import deform
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi import EvolveStep, IndexInfo, ModuleInfo, PermissionInfo, hookimpl
-from beffroi.api import containers_of, public_items
-from beffroi_pages.content import add_page, page_text
+from beffroi.api import ApiInfo, containers_of, public_items
+from beffroi_pages.content import Page, add_page, page_text
 
 beffroi_api = ">=2.0,<3"
 _ = TranslationStringFactory("beffroi_pages")
@@ -44,6 +44,22 @@ def _row(page):
             "modified": page.modified.isoformat()}
 
 
+API_ROW_SCHEMA = {
+    "type": "object", "additionalProperties": False,
+    "required": ["id", "title", "summary", "body_html", "created", "modified"],
+    "properties": {
+        "id": {"type": "string"}, "title": {"type": "string"}, "summary": {"type": "string"},
+        "body_html": {"type": "string"},
+        "created": {"type": "string", "format": "date-time"},
+        "modified": {"type": "string", "format": "date-time"},
+    },
+}
+
+
+def _api_row(request, page):
+    return dict(_row(page), summary=page.summary or "") if isinstance(page, Page) else None
+
+
 def _demo_content(container):
     add_page(container, "À propos de la démarche",
              "<p>Cette page présente le calendrier, les règles et l'équipe de la démarche.</p>",
@@ -74,6 +90,7 @@ def register_modules():
         open_data_columns=("id", "title", "summary", "body_html", "created", "modified"),
         organisation_export=lambda container: [_row(p) for p in container.values()],
         demo_content=_demo_content,
+        api=ApiInfo(row=_api_row, schema=API_ROW_SCHEMA),
     )]
 
 

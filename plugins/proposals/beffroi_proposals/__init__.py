@@ -20,6 +20,13 @@ def _export(request, container):
     return rows(request, container)
 
 
+def _api():
+    from beffroi.api import ApiInfo
+    from beffroi_proposals import webapi
+    return ApiInfo(row=webapi.row, schema=webapi.ROW_SCHEMA, create=webapi.create,
+                   create_schema=webapi.INPUT_SCHEMA, support=webapi.support)
+
+
 def _on_enable(request, container):
     ensure_index(container)
 
@@ -54,6 +61,7 @@ def register_modules():
         organisation_export=_organisation_export,
         portable_data=_portable_data,
         demo_content=_demo_content,
+        api=_api(),
         evolve_steps=(EvolveStep("proposals.0001_comment_order", _build_comment_order,
                                  "order proposals by their number of comments"),
                       EvolveStep("proposals.0002_amendment_location", _locate_amendments,

@@ -275,32 +275,43 @@ def evaluators_of(request, space):
 def support_view(context, request):
     """Cast (``support``) or withdraw (``unsupport``) the participant's support. Refusals
     are shown as errors; followers hear once that the proposal reached its threshold."""
-    container = context.container
+    queue = ""
+    try:
+        message = change_support(request, context, request.view_name == "support")
+    except SupportRefused as refused:
+        message, queue = refused.message, "error"
+        from beffroi_proposals.views_staff import publish_pending_answers
+        publish_pending_answers(request, context.container)
+    request.session.flash(request.localizer.translate(message), queue)
+    return HTTPFound(location=request.resource_url(context, anchor="supports"))
+
+
+def change_support(request, proposal, on):
+    """Cast (``on``) or withdraw the support of the person of ``request`` (the support
+    button and the JSON API); followers hear once that the proposal reached its
+    threshold. Returns the message to show; raises ``HTTPForbidden`` when supports are
+    closed in this phase and ``SupportRefused`` when the rules refuse it."""
+    container = proposal.container
     settings = rules.settings_of(request, container)
     if rules.supports_mode(settings) != "open":
         raise HTTPForbidden(request.localizer.translate(_("Supports are closed in this phase.")))
-    queue = ""
-    try:
-        if request.view_name == "support":
-            if not is_open(context):
-                raise SupportRefused(_("This proposal no longer accepts supports."))
-            reached = cast_support(container, context, request.user.id, settings)
-            threshold = settings.get("support_threshold") or 0
-            if reached and threshold > context.threshold_notified:
-                # once per threshold: supports withdrawn and cast again do not repeat it
-                context.threshold_notified = threshold
-                from beffroi.api import publish
-                publish(request, "proposals.threshold_reached", context)
-            message = _("Your support has been recorded.")
-        else:
-            withdraw_support(container, context, request.user.id, settings)
-            message = _("Your support has been withdrawn.")
-    except SupportRefused as refused:
-        message, queue = refused.message, "error"
+    if on:
+        if not is_open(proposal):
+            raise SupportRefused(_("This proposal no longer accepts supports."))
+        reached = cast_support(container, proposal, request.user.id, settings)
+        threshold = settings.get("support_threshold") or 0
+        if reached and threshold > proposal.threshold_notified:
+            # once per threshold: supports withdrawn and cast again do not repeat it
+            proposal.threshold_notified = threshold
+            from beffroi.api import publish
+            publish(request, "proposals.threshold_reached", proposal)
+        message = _("Your support has been recorded.")
+    else:
+        withdraw_support(container, proposal, request.user.id, settings)
+        message = _("Your support has been withdrawn.")
     from beffroi_proposals.views_staff import publish_pending_answers
     publish_pending_answers(request, container)
-    request.session.flash(request.localizer.translate(message), queue)
-    return HTTPFound(location=request.resource_url(context, anchor="supports"))
+    return message
 
 
 def attachment_view(context, request):

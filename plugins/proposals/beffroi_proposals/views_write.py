@@ -31,6 +31,25 @@ def _flash(request, message):
     request.session.flash(request.localizer.translate(message))
 
 
+def create_proposal(request, container, appstruct, settings):
+    """Publish the proposal of the person of ``request`` from a valid ``appstruct`` of
+    ``proposal_schema`` (the add form and the JSON API): its author follows it, the
+    space's followers are told. Returns the proposal."""
+    proposal = add_proposal(
+        container, appstruct["title"], appstruct["body"], settings.get("body_format", "markdown"),
+        request.user.id, scope=appstruct.get("scope", ""),
+        category=appstruct.get("category", ""), address=appstruct.get("address", ""),
+        official=bool(appstruct.get("official")))
+    upload = appstruct.get("attachment")
+    if upload:
+        proposal.add_attachment(upload["attachment"])
+    # authors hear about comments, amendments and the answer to their proposal
+    follow(request.organisation, request.user.id, proposal)
+    publish(request, "proposals.created", proposal)
+    publish_pending_answers(request, container)
+    return proposal
+
+
 def create_view(context, request):
     settings = rules.settings_of(request, context)
     if not rules.can_create(request, context, settings):
@@ -42,18 +61,7 @@ def create_view(context, request):
     if request.method == "POST":
         appstruct, html = validate(request, form)
         if appstruct is not None:
-            proposal = add_proposal(
-                context, appstruct["title"], appstruct["body"], settings.get("body_format", "markdown"),
-                request.user.id, scope=appstruct.get("scope", ""),
-                category=appstruct.get("category", ""), address=appstruct.get("address", ""),
-                official=bool(appstruct.get("official")))
-            upload = appstruct.get("attachment")
-            if upload:
-                proposal.add_attachment(upload["attachment"])
-            # authors hear about comments, amendments and the answer to their proposal
-            follow(request.organisation, request.user.id, proposal)
-            publish(request, "proposals.created", proposal)
-            publish_pending_answers(request, context)
+            proposal = create_proposal(request, context, appstruct, settings)
             _flash(request, _("Your proposal has been published."))
             return HTTPFound(location=request.resource_url(proposal))
     else:

@@ -100,6 +100,21 @@ def reply_form_view(context, request):
                       parent=parent)
 
 
+def post_comment(request, content, body, alignment, reply_to=None):
+    """Publish a comment of the person of ``request`` on ``content`` (the form's POST and
+    the JSON API): comments must be open, the text and reply checked
+    (``model.add_comment``); the author follows ``content`` and its followers are told.
+    Returns the comment; raises ``model.CommentError``."""
+    if not core.comments_open(content, request):
+        raise core.CommentError(_("Comments are closed."))
+    comment = core.add_comment(content, request.organisation, request.user.id, body,
+                               alignment, reply_to)
+    follows.follow(request.organisation, request.user.id, content)
+    publish(request, "comments.new", content, actor=request.user,
+            title=str(getattr(content, "title", "") or ""), url=comment_url(request, comment))
+    return comment
+
+
 @view_config(context=Content, name="comment", permission="participate",
              request_method="POST")
 def add_comment_view(context, request):
@@ -113,15 +128,12 @@ def add_comment_view(context, request):
         form["error"], form["field"] = _("Comments are closed."), "body"
         return _form_page(request, content, form, title, request.resource_url(content, "comment"))
     try:
-        comment = core.add_comment(content, request.organisation, request.user.id,
-                                   form["body"], form["alignment"], form["reply_to"] or None)
+        comment = post_comment(request, content, form["body"], form["alignment"],
+                               form["reply_to"] or None)
     except core.CommentError as exc:
         form["error"] = request.localizer.translate(exc.message, mapping=exc.mapping)
         form["field"] = exc.field
         return _form_page(request, content, form, title, request.resource_url(content, "comment"))
-    follows.follow(request.organisation, request.user.id, content)
-    publish(request, "comments.new", content, actor=request.user,
-            title=str(getattr(content, "title", "") or ""), url=comment_url(request, comment))
     request.session.flash(request.localizer.translate(_("Your comment is published.")))
     return HTTPFound(location=comment_url(request, comment))
 
