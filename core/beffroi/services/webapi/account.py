@@ -30,7 +30,7 @@ def token_schema():
     schema.add(colander.SchemaNode(
         colander.String(), name="scope", title=_("Access"), default="read",
         validator=colander.OneOf([s for s, _t in SCOPE_TITLES]),
-        widget=deform.widget.RadioChoiceWidget(values=SCOPE_TITLES)))
+        widget=deform.widget.SelectWidget(values=SCOPE_TITLES)))
     schema.add(colander.SchemaNode(
         colander.String(), name="expires", title=_("Valid for"), default="90",
         validator=colander.OneOf([e for e, _t in EXPIRY_TITLES]),

@@ -33,11 +33,12 @@ class ApiRuntime:
     routes and the rate limiter (``registry.beffroi_webapi``)."""
 
     def __init__(self, registry):
-        from openapi_core import OpenAPI
+        from openapi_core import Config, OpenAPI
 
         from beffroi.services.webapi.document import all_operations, build_document
         self.document = build_document(registry.beffroi)
-        self.openapi = OpenAPI.from_dict(self.document)
+        self.openapi = OpenAPI.from_dict(self.document, config=Config(
+            extra_media_type_deserializers={"application/problem+json": json.loads}))
         self.routes = [(_compile(op.path), op) for op in all_operations(registry.beffroi)]
         self.limiter = limiter_from_settings(registry.settings)
         self.validate_responses = registry.settings.get(
