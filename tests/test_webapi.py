@@ -236,7 +236,7 @@ def test_lists_are_paged_by_an_opaque_cursor(platform, beffroi_org, beffroi_spac
             break
         assert "page" not in cursor.lower()            # opaque, not a page number
     assert pages == 3 and len(seen) == 45 and len(set(seen)) == 45
-    _problem(api.get("/-/api/v1/spaces/infos/pages", {"cursor": "n'importe quoi"}, status=400), 400)
+    _problem(api.get("/-/api/v1/spaces/infos/pages", {"cursor": "n'importe quoi"}, status=422), 422)
     _problem(api.get("/-/api/v1/spaces/infos/pages", {"limit": 1000}, status=400), 400)
 
 

@@ -245,7 +245,7 @@ PROBLEMS = {
     "409": ("Conflict", "The rules refuse it now (already done, limit reached)."),
     "413": ("TooLarge", "The body is too large."),
     "415": ("NotJson", "The body is not JSON."),
-    "422": ("Invalid", "The data breaks a rule; errors lists the fields."),
+    "422": ("Invalid", "The data (or a cursor) breaks a rule of the site; errors lists the fields."),
     "429": ("TooManyRequests", "Too many requests: wait for the time in Retry-After."),
 }
 HEADER_REFS = {name: {"$ref": f"#/components/headers/{name}"} for name in RATE_HEADERS}
@@ -288,7 +288,7 @@ def _operation(op: Operation) -> dict:
         out["responses"]["415"] = _problem("415")
     if op.write:
         out["responses"]["409"] = _problem("409")
-    if op.write or op.body:
+    if op.write or op.body or op.paged:
         out["responses"]["422"] = _problem("422")
     return out
 

@@ -29,7 +29,7 @@ def encode_cursor(name, position) -> str:
 
 
 def decode_cursor(cursor):
-    """``(name, position)`` of a cursor; 400 for anything else."""
+    """``(name, position)`` of a cursor; 422 for anything else (a text, but not one of ours)."""
     if not cursor:
         return None, 0
     try:
@@ -39,7 +39,8 @@ def decode_cursor(cursor):
             return name, position
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         pass
-    raise ApiError(400, "This cursor is not one the API gave: start again without it.")
+    message = "This cursor is not one the API gave: start again without it."
+    raise ApiError(422, message, errors=[{"field": "cursor", "message": message}])
 
 
 def paged(query, entries, render):

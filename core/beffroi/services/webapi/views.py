@@ -89,8 +89,7 @@ def document_page(context, request):
     return page_values(request, runtime(request))
 
 
-@view_config(context=SiteTools, name="api", require_csrf=False,
-             request_method=("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"))
+@view_config(context=SiteTools, name="api", require_csrf=False)
 def api_view(context, request):
     """Every request under ``/-/api/v1/``."""
     api = runtime(request)
