@@ -1,6 +1,7 @@
 """The JSON API (/-/api/v1/): tokens bound to one organisation and one person, scopes,
 revocation, rate limits, what never appears, pagination, writes with the site's rules.
 Every response here is checked against the OpenAPI document (openapi-core)."""
+import os
 import re
 
 import pytest
@@ -278,3 +279,20 @@ def test_comments_and_supports_follow_the_rules_of_the_buttons(platform, beffroi
         space["proposals"].phase_settings[space.active_phase.id] = {"supports": "blocked"}
     body = _problem(api.put(f"{base}/2/support", headers=auth(writer), status=403), 403)
     assert body["detail"]
+
+
+def test_the_api_pages_are_valid_html(platform, beffroi_org):
+    from beffroi.devkit.nu_checker import nu_checker_unavailable, nu_html_errors
+    reason = nu_checker_unavailable()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but the Nu checker cannot run: {reason}")
+        pytest.skip(reason)
+    browser, _email = participant(platform)
+    _secret, shown = make_token(platform, browser, scope="write")
+    pages = {"/-/account/api-tokens (made)": shown.text,
+             "/-/account/api-tokens": browser.get("/-/account/api-tokens").text,
+             "/-/api": browser.get("/-/api").text}
+    for text in pages.values():
+        assert_accessible(text)
+    assert nu_html_errors(pages) == []
