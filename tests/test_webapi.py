@@ -296,3 +296,27 @@ def test_the_api_pages_are_valid_html(platform, beffroi_org):
     for text in pages.values():
         assert_accessible(text)
     assert nu_html_errors(pages) == []
+
+
+def test_a_blocked_or_deleted_participants_token_is_refused(platform, beffroi_org):
+    browser, email = participant(platform)
+    secret, _ = make_token(platform, browser)
+    api = platform.browser()
+    with platform.tx() as app:
+        org = app.organisation_for_host("test.localhost")
+        org.users.find_by_email(email).blocked = True
+    _problem(api.get("/-/api/v1/me", headers=auth(secret), status=401), 401)
+    with platform.tx() as app:
+        org = app.organisation_for_host("test.localhost")
+        user = org.users.find_by_email(email)
+        user.blocked = False
+        from beffroi.builtins import on_account_deleted
+        from pyramid.testing import DummyRequest
+        request = DummyRequest()
+        request.organisation = org
+        request.registry = platform.app.registry
+        on_account_deleted(request, user)
+        assert list(org.api_tokens.values()) == []
+    _problem(api.get("/-/api/v1/me", headers=auth(secret), status=401), 401)
+    with platform.tx() as app:                     # even unblocked, the deleted token is gone
+        assert app.organisation_for_host("test.localhost").users.find_by_email(email).blocked is False

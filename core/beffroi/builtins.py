@@ -25,3 +25,5 @@ def on_account_deleted(request, user):
     account_deleted_in_modules(request, user)
     forget_user(org, user.id)
     revoke_tokens(org, user.id)
+    from beffroi.services.webapi.tokens import revoke_all
+    revoke_all(org, user)          # personal access tokens of the JSON API
