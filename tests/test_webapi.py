@@ -1,7 +1,6 @@
 """The JSON API (/-/api/v1/): tokens bound to one organisation and one person, scopes,
 revocation, rate limits, what never appears, pagination, writes with the site's rules.
 Every response here is checked against the OpenAPI document (openapi-core)."""
-import os
 import re
 
 import pytest
@@ -281,21 +280,13 @@ def test_comments_and_supports_follow_the_rules_of_the_buttons(platform, beffroi
     assert body["detail"]
 
 
-def test_the_api_pages_are_valid_html(platform, beffroi_org):
-    from beffroi.devkit.nu_checker import nu_checker_unavailable, nu_html_errors
-    reason = nu_checker_unavailable()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but the Nu checker cannot run: {reason}")
-        pytest.skip(reason)
+def test_the_api_pages_are_accessible(platform, beffroi_org):
+    """(The crawl of the demo runs the Nu HTML checker over both pages.)"""
     browser, _email = participant(platform)
     _secret, shown = make_token(platform, browser, scope="write")
-    pages = {"/-/account/api-tokens (made)": shown.text,
-             "/-/account/api-tokens": browser.get("/-/account/api-tokens").text,
-             "/-/api": browser.get("/-/api").text}
-    for text in pages.values():
+    for text in (shown.text, browser.get("/-/account/api-tokens").text, browser.get("/-/api").text):
         assert_accessible(text)
-    assert nu_html_errors(pages) == []
+    assert "/-/account/api-tokens" in browser.get("/-/account").text
 
 
 def test_a_blocked_or_deleted_participants_token_is_refused(platform, beffroi_org):
