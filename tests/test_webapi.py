@@ -236,6 +236,14 @@ def test_lists_are_paged_by_an_opaque_cursor(platform, beffroi_org, beffroi_spac
             break
         assert "page" not in cursor.lower()            # opaque, not a page number
     assert pages == 3 and len(seen) == 45 and len(set(seen)) == 45
+    # the item a cursor names is removed meanwhile: the next page neither repeats nor skips
+    first = api.get("/-/api/v1/spaces/infos/pages", {"limit": 10}).json
+    with platform.tx() as app:
+        container = app.organisation_for_host("test.localhost").spaces["infos"]["pages"]
+        container.remove(first["items"][-1]["id"])
+    second = api.get("/-/api/v1/spaces/infos/pages",
+                     {"limit": 10, "cursor": first["next_cursor"]}).json
+    assert second["items"][0]["title"] == seen[10]
     _problem(api.get("/-/api/v1/spaces/infos/pages", {"cursor": "n'importe quoi"}, status=422), 422)
     _problem(api.get("/-/api/v1/spaces/infos/pages", {"limit": 1000}, status=400), 400)
 

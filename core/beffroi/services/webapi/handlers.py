@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import json
 
 from beffroi.i18n import _
@@ -29,7 +30,8 @@ def encode_cursor(name, position) -> str:
 
 
 def decode_cursor(cursor):
-    """``(name, position)`` of a cursor; 422 for anything else (a text, but not one of ours)."""
+    """``(name, position)`` of a cursor (``(None, 0)`` without one); 422 for anything
+    else (a text, but not one of ours)."""
     if not cursor:
         return None, 0
     try:
@@ -43,27 +45,54 @@ def decode_cursor(cursor):
     raise ApiError(422, message, errors=[{"field": "cursor", "message": message}])
 
 
+def resume(make, after, position):
+    """The ``(name, object)`` pairs of ``make()`` after the one named ``after``; when it
+    has gone, those after ``position`` (its place when the cursor was given)."""
+    if after is None:
+        yield from make()
+        return
+    found = False
+    for name, obj in make():
+        if found:
+            yield name, obj
+        elif name == after:
+            found = True
+    if not found:
+        yield from itertools.islice(make(), position, None)
+
+
+def folder_entries(folder):
+    """``entries(after, position)`` over a core ``Folder`` in name order: resuming costs
+    a BTree lookup, not a walk from the start (the names are the keys)."""
+    def entries(after, position):
+        keys = folder._items.keys(min=after, excludemin=True) if after is not None \
+            else folder._items.keys()
+        return ((name, folder._items[name]) for name in keys)
+    return entries
+
+
+def list_entries(make):
+    """``entries(after, position)`` over any iterable of pairs (``make()`` makes it anew)."""
+    return lambda after, position: resume(make, after, position)
+
+
 def paged(query, entries, render):
-    """One page of ``entries`` (``(name, object)`` in a stable order) after the query's
-    cursor, each rendered by ``render(obj)`` (None: left out)."""
+    """One page after the query's cursor: ``entries(after, position)`` gives the
+    ``(name, object)`` pairs from there in a stable order, each rendered by
+    ``render(obj)`` (None: left out). Only the page's objects are rendered."""
     limit = query.get("limit") or PAGE_LIMIT_DEFAULT
     after, position = decode_cursor(query.get("cursor"))
-    entries = list(entries) if after is not None else entries
-    start = 0
-    if after is not None:
-        names = [name for name, _obj in entries]
-        start = names.index(after) + 1 if after in names else min(position, len(names))
-    items, last, index = [], None, start
-    iterator = iter(entries[start:] if after is not None else entries)
-    for name, obj in iterator:
-        index += 1
+    items, last, consumed = [], None, position
+    for name, obj in entries(after, position):
         row = render(obj)
         if row is None:
+            consumed += 1
             continue
         if len(items) == limit:
-            return {"items": items, "next_cursor": encode_cursor(last, index - 1)}
+            return {"items": items, "next_cursor": encode_cursor(last, consumed)}
         items.append(row)
         last = name
+        consumed += 1
     return {"items": items, "next_cursor": None}
 
 
@@ -123,7 +152,7 @@ def spaces(request, op, params, query, body):
 
     def render(space):
         return space_row(request, space) if request.has_permission("view", space) else None
-    return 200, paged(query, org.spaces.items(), render)
+    return 200, paged(query, folder_entries(org.spaces), render)
 
 
 def space(request, op, params, query, body):
@@ -161,8 +190,8 @@ def _row(request, api, item):
 
 def _entries(request, api, container):
     if api.items is not None:
-        return ((item.__name__, item) for item in api.items(request, container))
-    return ((name, container[name]) for name in container.keys())
+        return list_entries(lambda: ((item.__name__, item) for item in api.items(request, container)))
+    return folder_entries(container)
 
 
 def items(request, op, params, query, body):
@@ -229,7 +258,7 @@ def comments(request, op, params, query, body):
     item = _commentable(request, op, params)
     folder = comment_folder(item)
     found = sorted(folder.values(), key=lambda c: (c.created, c.__name__)) if folder is not None else []
-    return 200, paged(query, ((c.__name__, c) for c in found),
+    return 200, paged(query, list_entries(lambda: ((c.__name__, c) for c in found)),
                       lambda c: comment_row(request, c))
 
 
