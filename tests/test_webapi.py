@@ -91,7 +91,7 @@ def test_a_token_made_on_one_organisation_is_refused_on_another(platform, beffro
     assert platform.browser().get("/-/api/v1/me", headers=auth(secret)).status_int == 200
     other = platform.browser("autre.localhost")
     body = _problem(other.get("/-/api/v1/me", headers=auth(secret), status=401), 401)
-    assert "unknown on this host" in body["detail"]
+    assert "inconnu à cette adresse" in body["detail"]
     response = other.get("/-/api/v1/spaces", headers=auth(secret), status=401)
     assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
     other.post_json("/-/api/v1/spaces/x/proposals", {"title": "t", "body": "b"},
@@ -107,7 +107,7 @@ def test_read_scope_cannot_write_and_write_scope_writes_with_the_sites_rules(
     url = "/-/api/v1/spaces/place/proposals"
     good = {"title": "Des bancs au parc", "body": "Installer des bancs à l'ombre des tilleuls."}
     body = _problem(browser.post_json(url, good, headers=auth(reader), status=403), 403)
-    assert "read-only" in body["detail"]
+    assert "lecture seule" in body["detail"]          # in the reader's language
     # the form's rules: a title of 5 characters at least (colander), said per field
     body = _problem(browser.post_json(url, dict(good, title="Ban"), headers=auth(writer),
                                       status=422), 422)

@@ -41,7 +41,7 @@ def decode_cursor(cursor):
             return name, position
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         pass
-    message = "This cursor is not one the API gave: start again without it."
+    message = _("This cursor is not one the API gave: start again without it.")
     raise ApiError(422, message, errors=[{"field": "cursor", "message": message}])
 
 
@@ -114,7 +114,7 @@ def me(request, op, params, query, body):
 def _space(request, slug):
     space = request.organisation.spaces.get(slug)
     if space is None or not request.has_permission("view", space):
-        raise ApiError(404, "No space you may see has this slug.")
+        raise ApiError(404, _("No space you may see has this slug."))
     return space
 
 
@@ -174,7 +174,7 @@ def _container(request, op, params):
     if container is None or container.module_name != op.module or not container.enabled \
             or not module_available(request, container) \
             or not request.has_permission("view", container):
-        raise ApiError(404, "This space has no such module.")
+        raise ApiError(404, _("This space has no such module."))
     return container
 
 
@@ -207,7 +207,7 @@ def _item(request, op, params):
     item = container.get(params["item"])
     row = _row(request, api, item) if item is not None else None
     if row is None:
-        raise ApiError(404, "No item you may read has this id here.")
+        raise ApiError(404, _("No item you may read has this id here."))
     return api, item, row
 
 
@@ -221,7 +221,7 @@ def create(request, op, params, query, body):
     created = api.create(request, container, body)
     row = _row(request, api, created)
     if row is None:          # made, but not public (moderation before publication)
-        raise ApiError(409, "Created, but not visible yet.")
+        raise ApiError(409, _("Created, but not visible yet."))
     return 201, row
 
 
@@ -249,7 +249,7 @@ def _commentable(request, op, params):
     from beffroi.services.comments.model import is_commentable
     _api_, item, _row_ = _item(request, op, params)
     if not is_commentable(item):
-        raise ApiError(404, "This item takes no comments.")
+        raise ApiError(404, _("This item takes no comments."))
     return item
 
 

@@ -13,6 +13,8 @@ import json
 import colander
 from pyramid.response import Response
 
+from beffroi.i18n import _
+
 #: status → (type URI fragment, title)
 KINDS = {
     400: ("bad-request", "Bad request"),
@@ -66,7 +68,7 @@ def validate(request, schema, data) -> dict:
     from beffroi.forms import apply_field_rules
     bound = apply_field_rules(schema.clone().bind(request=request))
     if not isinstance(data, dict):
-        raise ApiError(422, "The body must be a JSON object.")
+        raise ApiError(422, _("The body must be a JSON object."))
     cstruct = {}
     for node in bound.children:
         if node.name in data:
@@ -81,4 +83,4 @@ def validate(request, schema, data) -> dict:
     except colander.Invalid as invalid:
         errors = [{"field": path.rpartition(".")[2] or "body", "message": message}
                   for path, message in invalid.asdict(translate=request.localizer.translate).items()]
-        raise ApiError(422, "Some fields are invalid.", errors=errors) from None
+        raise ApiError(422, _("Some fields are invalid."), errors=errors) from None

@@ -17,6 +17,8 @@ import re
 
 from pyramid.view import view_config
 
+from beffroi.i18n import _
+
 from beffroi.resources.organisation import SiteTools
 from beffroi.services.webapi import handlers
 from beffroi.services.webapi.problems import ApiError, problem_response
@@ -103,16 +105,17 @@ def api_view(context, request):
     except ApiError as error:
         return _finish(request, api, problem_response(request, error), None)
     if not quota.allowed:
-        error = ApiError(429, "Too many requests in this window: wait for the number of "
-                              "seconds in Retry-After.", headers={"Retry-After": str(quota.reset)})
+        error = ApiError(429, _("Too many requests in this window: wait for the number of "
+                                "seconds in Retry-After."),
+                         headers={"Retry-After": str(quota.reset)})
         return _finish(request, api, problem_response(request, error), quota)
     try:
         op, params = _operation(request, api)
         if (op.write or op.auth) and user is None:
-            raise ApiError(401, "This operation needs a personal access token.",
+            raise ApiError(401, _("This operation needs a personal access token."),
                            headers={"WWW-Authenticate": 'Bearer realm="beffroi"'})
         if op.write and not token.allows("write"):
-            raise ApiError(403, "This token is read-only: make a token with the write scope.",
+            raise ApiError(403, _("This token is read-only: make a token with the write scope."),
                            headers={"WWW-Authenticate": 'Bearer realm="beffroi", '
                                                         'error="insufficient_scope", scope="write"'})
         query, body = _validated(request, api, op)
@@ -145,7 +148,7 @@ def _identify(request):
     if scheme.lower() == "bearer":
         user, token = authenticate(request.organisation, secret.strip())
     if user is None:
-        raise ApiError(401, "The token is unknown on this host, expired or revoked.",
+        raise ApiError(401, _("The token is unknown on this host, expired or revoked."),
                        headers={"WWW-Authenticate": 'Bearer realm="beffroi", error="invalid_token"'})
     request.user = user
     request.api_token = token
@@ -155,11 +158,12 @@ def _identify(request):
 def _operation(request, api):
     found, params = api.match(request.path_info)
     if not found:
-        raise ApiError(404, "No operation at this address: see /-/api.")
+        raise ApiError(404, _("No operation at this address: see /-/api."))
     method = "GET" if request.method == "HEAD" else request.method
     if method not in found:
         allowed = ", ".join(sorted(found))
-        raise ApiError(405, f"This address accepts {allowed}.", headers={"Allow": allowed})
+        raise ApiError(405, _("This address accepts ${methods}.", mapping={"methods": allowed}),
+                       headers={"Allow": allowed})
     return found[method], params
 
 
@@ -171,13 +175,13 @@ def _validated(request, api, op):
     body = None
     if op.body:
         if request.content_length and request.content_length > MAX_BODY:
-            raise ApiError(413, f"The body is larger than {MAX_BODY} bytes.")
+            raise ApiError(413, _("The body is larger than ${size} bytes.", mapping={"size": MAX_BODY}))
         if request.content_type != "application/json":
-            raise ApiError(415, "Send the body as application/json.")
+            raise ApiError(415, _("Send the body as application/json."))
         try:
             body = json.loads(request.body or b"null")
         except (ValueError, UnicodeDecodeError):
-            raise ApiError(400, "The body is not valid JSON.") from None
+            raise ApiError(400, _("The body is not valid JSON.")) from None
     result = api.openapi.unmarshal_request(_OpenApiRequest(request))
     if result.errors:
         error = result.errors[0]
@@ -192,7 +196,7 @@ def _validated(request, api, op):
         if isinstance(error, RequestBodyValidationError) and op.body and body is not None:
             errors = [{"field": f, "message": m} for f, m in _schema_fields(error)] or \
                 [{"field": "body", "message": str(error)}]
-            raise ApiError(422, "The body does not follow the schema of this operation.",
+            raise ApiError(422, _("The body does not follow the schema of this operation."),
                            errors=errors)
         raise ApiError(400, str(error)[:300])
     query = dict(result.parameters.query or {})
