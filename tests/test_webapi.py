@@ -168,6 +168,10 @@ def test_the_rate_limit_is_in_the_headers_and_ends_in_429(beffroi_settings, beff
     assert refused.headers["RateLimit-Remaining"] == "0"
     # per token: anonymous requests from the same address have their own count
     assert api.get("/-/api/v1/organisation").status_int == 200
+    # guessing tokens spends the address's requests too
+    for _ in range(2):
+        _problem(api.get("/-/api/v1/me", headers=auth("bfr_guess"), status=401), 401)
+    _problem(api.get("/-/api/v1/me", headers=auth("bfr_guess"), status=429), 429)
 
 
 def _hide(platform, path):
@@ -319,3 +323,17 @@ def test_a_blocked_or_deleted_participants_token_is_refused(platform, beffroi_or
     _problem(api.get("/-/api/v1/me", headers=auth(secret), status=401), 401)
     with platform.tx() as app:                     # even unblocked, the deleted token is gone
         assert app.organisation_for_host("test.localhost").users.find_by_email(email).blocked is False
+
+
+def test_a_window_opens_with_the_first_request_and_ends_after_its_length():
+    from beffroi.services.webapi.ratelimit import RateLimiter
+    now = [1000.0]
+    limiter = RateLimiter(limit=2, window=60, clock=lambda: now[0])
+    assert [limiter.hit("a").remaining for _ in range(2)] == [1, 0]
+    refused = limiter.hit("a")
+    assert not refused.allowed and refused.reset == 60 and refused.headers()["Retry-After"] == "60"
+    assert limiter.hit("b").allowed                      # another client, its own window
+    now[0] += 59.5
+    assert not limiter.hit("a").allowed and limiter.hit("a").reset == 1
+    now[0] += 0.5
+    assert limiter.hit("a").remaining == 1               # a new window

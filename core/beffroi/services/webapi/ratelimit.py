@@ -1,7 +1,8 @@
 """Requests per client and window for the JSON API, with the limits in every response.
 
-A fixed window of ``window`` seconds allows ``limit`` requests per client: a token
-(by its digest), or the client address for requests without a token. Every API
+A window of ``window`` seconds, opened by a client's first request, allows ``limit``
+requests per client: a token, or the client address for requests without a token
+(and for guesses of tokens). Every API
 response carries the state of its client's window, in the headers of the IETF draft
 "RateLimit header fields for HTTP" and the older ``X-RateLimit-*`` ones clients know:
 
@@ -54,16 +55,17 @@ class RateLimiter:
 
     def hit(self, key) -> Quota:
         """Count one request of ``key``; return its ``Quota`` (``allowed`` False when
-        this request is beyond the limit: it is then not counted)."""
+        this request is beyond the limit: it is then not counted). A client's window
+        opens with its first request and lasts ``window`` seconds."""
         moment = self.clock()
-        start = int(moment // self.window) * self.window
-        reset = max(1, int(start + self.window - moment + 0.999))
         with self._lock:
             if len(self._counts) > 10_000:
-                self._counts = {k: v for k, v in self._counts.items() if v[0] == start}
-            window_start, count = self._counts.get(key, (start, 0))
-            if window_start != start:
-                count = 0
+                self._counts = {k: v for k, v in self._counts.items()
+                                if v[0] + self.window > moment}
+            start, count = self._counts.get(key, (moment, 0))
+            if start + self.window <= moment:
+                start, count = moment, 0
+            reset = max(1, int(start + self.window - moment + 0.999))
             if count >= self.limit:
                 return Quota(self.limit, 0, reset, False)
             count += 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 
 from pyramid.view import view_config
 
@@ -62,11 +63,19 @@ def _compile(path):
                              .replace(r"\}", "}")))
 
 
+_RUNTIME_LOCK = threading.Lock()
+
+
 def runtime(request) -> ApiRuntime:
+    """The ``ApiRuntime`` of the application, made by its first API request (one per
+    application: the rate limiter's counts live there)."""
     registry = request.registry
     found = getattr(registry, "beffroi_webapi", None)
     if found is None:
-        found = registry.beffroi_webapi = ApiRuntime(registry)
+        with _RUNTIME_LOCK:
+            found = getattr(registry, "beffroi_webapi", None)
+            if found is None:
+                found = registry.beffroi_webapi = ApiRuntime(registry)
     return found
 
 
@@ -97,13 +106,17 @@ def api_view(context, request):
     api = runtime(request)
     if not request.subpath or request.subpath[0] != "v1":
         return _finish(request, api, problem_response(request, ApiError(404)), None)
-    token = None
+    address = ("address", request.client_addr or "")
     try:
         user, token = _identify(request)
-        quota = api.limiter.hit(("token", token.key) if token is not None
-                                else ("address", request.client_addr or ""))
     except ApiError as error:
-        return _finish(request, api, problem_response(request, error), None)
+        # guesses of tokens count against the address: they are limited like the rest
+        quota = api.limiter.hit(address)
+        if quota.allowed:
+            return _finish(request, api, problem_response(request, error), quota)
+        user = token = None
+    else:
+        quota = api.limiter.hit(("token", token.key) if token is not None else address)
     if not quota.allowed:
         error = ApiError(429, _("Too many requests in this window: wait for the number of "
                                 "seconds in Retry-After."),
