@@ -8,6 +8,7 @@ account gets a mail instead), so the form cannot be used to find who is register
 from __future__ import annotations
 
 import colander
+import deform
 from pyramid.httpexceptions import HTTPFound
 from pyramid.security import remember
 from pyramid.view import view_config
@@ -35,6 +36,11 @@ def register_schema():
     schema.add(email_node())
     schema.add(new_password_node(_("Password")))
     schema.add(confirm_password_node())
+    schema.add(colander.SchemaNode(
+        colander.Boolean(), name="newsletter", title=_("Newsletters"), missing=False,
+        widget=deform.widget.CheckboxWidget(),
+        description=_("I want to receive the newsletters of this organisation by e-mail "
+                      "(optional; I can stop at any time).")))
     return schema
 
 
@@ -91,6 +97,9 @@ def _register(request, org, appstruct):
         return
     user = create_user(org, email, appstruct["name"], appstruct["password"],
                        confirmed=False, locale=request.locale_name)
+    if appstruct.get("newsletter"):
+        from beffroi.services.newsletters.model import set_consent
+        set_consent(user, True)
     send_confirmation(request, org, user)
 
 

@@ -24,6 +24,8 @@ class User(Persistent):
     notification_mail = "daily"
     #: notification kinds this participant does not want (neither in the app nor by mail)
     muted_notification_kinds = ()
+    #: when (UTC) the participant agreed to receive the organisation's newsletters; None: no
+    newsletter_consent = None
 
     def __init__(self, email, name, password_hash=None, locale=None):
         self.id = uuid.uuid4().hex
