@@ -24,6 +24,7 @@ TOOLKIT = {
     "ModuleInfo": "beffroi.infos:ModuleInfo",
     "NavItem": "beffroi.infos:NavItem",
     "NotificationInfo": "beffroi.infos:NotificationInfo",
+    "Participation": "beffroi.infos:Participation",
     "PermissionInfo": "beffroi.infos:PermissionInfo",
     "SkinInfo": "beffroi.infos:SkinInfo",
     "SpaceTypeInfo": "beffroi.infos:SpaceTypeInfo",
@@ -51,6 +52,7 @@ TOOLKIT = {
     # text
     "sanitise_html": "beffroi.sanitise:sanitise_html",
     "render_markdown": "beffroi.sanitise:render_markdown",
+    "bar_chart": "beffroi.charts:bar_chart",
     # search
     "index_content": "beffroi.catalog:index_content",
     "unindex_content": "beffroi.catalog:unindex_content",

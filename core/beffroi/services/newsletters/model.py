@@ -174,27 +174,11 @@ def _can_receive(user) -> bool:
             and bool(user.email))
 
 
-def _authors_within(obj, found: set, depth=0):
-    """Ids of the creators of every content object (comments included) under ``obj``."""
-    if depth > 12:
-        return
-    if isinstance(obj, Content) and obj.creator:
-        found.add(obj.creator)
-    if isinstance(obj, Folder):
-        for child in obj.values():
-            if isinstance(child, (Content, Folder)):
-                _authors_within(child, found, depth + 1)
-    comments = getattr(obj, "comments", None)
-    if isinstance(comments, Folder):
-        _authors_within(comments, found, depth + 1)
-
-
 def space_participants(space) -> set[str]:
     """Ids of the people who wrote something (content or comments) in ``space``'s modules."""
-    found: set[str] = set()
-    for container in space.modules.values():
-        _authors_within(container, found)
-    return found
+    from beffroi.services.statistics.model import contents_within
+    return {item.creator for container in space.modules.values()
+            for item in contents_within(container) if item.creator}
 
 
 def audience_ids(organisation, audience, spaces=()) -> list[str]:
