@@ -56,6 +56,16 @@ class Helpers:
             return None
         return value.isoformat(timespec="seconds")
 
+    def legal_links(self):
+        """``(title, url)`` of the organisation's pages for the footer (terms of use,
+        legal notice, privacy policy, accessibility statement)."""
+        from beffroi.services.orgpages.model import TITLES, written_pages
+        org = org_or_none(self.request)
+        if org is None:
+            return []
+        base = self.request.application_url + "/-/pages/"
+        return [(TITLES[page.slug], base + page.slug) for page in written_pages(org)]
+
     def datetime(self, value):
         """Date and time (hours and minutes) in the organisation's time zone."""
         if value is None:
