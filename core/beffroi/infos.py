@@ -95,6 +95,10 @@ class ModuleInfo:
     #: by the organisation's statistics beside the module's content objects (which the
     #: core counts by itself: every public ``Content`` with a ``creator``, comments included).
     statistics: Callable[[Any], Iterable[Any]] | None = None
+    #: What a participant can do in the container now, from its (phase) settings:
+    #: ``open_calls(request, container)`` → labels (translatable) such as "Submit a
+    #: proposal", shown on the organisation's home page in the "open calls" block.
+    open_calls: Callable[[Any, Any], Iterable[Any]] | None = None
 
     def fits(self, space_type: str) -> bool:
         """May the module be enabled in a space of ``space_type``?"""

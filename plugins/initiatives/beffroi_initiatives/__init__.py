@@ -99,6 +99,20 @@ def _statistics(container):
                                         initiative.territory or space.scope or "")
 
 
+def _open_calls(request, container):
+    """Initiatives collecting signatures, and starting one, for the home page."""
+    from beffroi.api import module_settings
+    settings = module_settings(request, container)
+    today = container.__parent__.today()
+    calls = []
+    if settings.get("signatures_open", True) and any(
+            i.collecting(today) for i in public_initiatives(container)):
+        calls.append(_("Sign an initiative"))
+    if settings.get("creation_open", True) and len(getattr(container, "initiative_types", ()) or ()):
+        calls.append(_("Start an initiative"))
+    return calls
+
+
 def _demo_content(container):
     space = container.__parent__
     today = space.today()
@@ -152,6 +166,7 @@ def register_modules():
         on_account_deleted=_account_deleted,
         demo_content=_demo_content,
         statistics=_statistics,
+        open_calls=_open_calls,
     )]
 
 
