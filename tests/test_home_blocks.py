@@ -89,3 +89,28 @@ def test_only_admins(platform, beffroi_org):
     browser = platform.browser(HOST)
     platform.login_as(browser, "participant")
     browser.get("/-/admin/home", status=403)
+
+
+def test_a_space_banner_on_its_page_and_cards(platform, admin, beffroi_space):
+    beffroi_space("pages", slug="quartier", title="Quartier nord")
+    page = admin.get("/-/admin/spaces/quartier/banner")
+    form = next(f for f in page.forms.values() if "alt" in f.fields)
+    form["upload"] = Upload("banner.png", _png(), "image/png")
+    assert "Describe the image" in form.submit("save").text      # alternative required
+    form = next(f for f in admin.get("/-/admin/spaces/quartier/banner").forms.values()
+                if "alt" in f.fields)
+    form["upload"] = Upload("banner.png", _png(), "image/png")
+    form["alt"] = "Les immeubles du quartier nord"
+    assert form.submit("save").status_int == 302
+    visitor = platform.browser(HOST)
+    space = visitor.get("/quartier/")
+    src = re.search(r'class="space-banner" src="http://test.localhost([^"]+)" alt="Les immeubles du quartier nord"',
+                    space.text).group(1)
+    assert visitor.get(src.replace("&amp;", "&")).content_type == "image/png"
+    home = visitor.get("/")
+    thumb = re.search(r'class="card-image" src="http://test.localhost([^"]+)"', home.text).group(1)
+    small = visitor.get(thumb.replace("&amp;", "&"))
+    assert "immutable" in small.headers["Cache-Control"]
+    participant = platform.browser(HOST)
+    platform.login_as(participant, "participant")
+    participant.get("/-/admin/spaces/quartier/banner", status=403)

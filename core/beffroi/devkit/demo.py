@@ -81,6 +81,8 @@ def create_demo(app, plugins, server: ServerAddress | None = None,
             if slug in org.spaces or space_type is None:
                 continue
             space = add_space(plugins, org, slug, title, space_type, description, scope=scope)
+            from beffroi.pictures import set_picture
+            set_picture(space, "banner", _demo_banner(spec["colour"]), "-")
             space.phases.clear()
             start = date.today() - timedelta(days=30)
             for i, phase_title in enumerate(phases):
@@ -180,7 +182,8 @@ def _demo_banner(colour: str) -> bytes:
 
 def _demo_home(org, spec):
     """A hero with a banner and a call to action, a free text and figures."""
-    from beffroi.services.homepage.model import get_home, set_image
+    from beffroi.pictures import set_picture
+    from beffroi.services.homepage.model import get_home
     home = get_home(org, create=True)
     home.hero_title = spec["name"]
     home.hero_text = ("Proposez, débattez, votez : les décisions de la collectivité se "
@@ -188,7 +191,7 @@ def _demo_home(org, spec):
     first = spec["spaces"][0][0] if spec["spaces"] else ""
     if first:
         home.cta_text, home.cta_url = "Participer maintenant", f"/{first}/"
-    set_image(home, _demo_banner(spec["colour"]), "image/png", "-")
+    set_picture(home, "hero_image", _demo_banner(spec["colour"]), "-")
     home.text_title = "Comment ça marche ?"
     home.text = ("1. Créez votre compte.\n2. Choisissez un espace de participation.\n"
                  "3. Proposez, soutenez, commentez, votez.")

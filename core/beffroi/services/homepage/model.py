@@ -30,7 +30,8 @@ DEFAULT_ORDER = ("hero", "promoted", "calls", "modules", "figures", "spaces")
 class HomePage(Persistent):
     hero_title = ""
     hero_text = ""             # Markdown
-    hero_image = None          # Blob (re-encoded by Pillow)
+    hero_image = None          # a picture (beffroi.pictures): hero_image_thumb, _type, _alt, _version
+    hero_image_thumb = None
     hero_image_type = None
     hero_image_alt = ""
     hero_image_version = 0
@@ -49,15 +50,6 @@ def blocks_of(organisation) -> tuple[str, ...]:
     """The blocks shown, in order (the default order when the admin never chose)."""
     home = get_home(organisation)
     return tuple(b for b in (home.blocks if home is not None else DEFAULT_ORDER) if b in BLOCKS)
-
-
-def set_image(home, data, media_type, alt):
-    from ZODB.blob import Blob
-    blob = Blob()
-    with blob.open("w") as f:
-        f.write(data)
-    home.hero_image, home.hero_image_type, home.hero_image_alt = blob, media_type, alt
-    home.hero_image_version += 1
 
 
 def figures(request, organisation, spaces) -> dict:

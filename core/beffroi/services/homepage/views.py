@@ -5,7 +5,6 @@ from __future__ import annotations
 import colander
 import deform
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
-from pyramid.response import FileResponse
 from pyramid.view import view_config
 
 from beffroi.admin.forms import field_error
@@ -17,9 +16,9 @@ from beffroi.resources.organisation import SiteTools
 from beffroi.sanitise import render_markdown
 from beffroi.services.actionlog import model as actionlog
 from beffroi.services.homepage import model
-from beffroi.uploads import UploadError, clean_image, read_upload
+from beffroi.pictures import clear_picture, picture_response, set_picture
+from beffroi.uploads import UploadError, check_image, read_upload
 
-HERO_MAX_SIDE = 1600
 POSITIONS = [("", _("Hidden"))] + [(str(i), str(i)) for i in range(1, len(model.BLOCKS) + 1)]
 
 
@@ -96,9 +95,10 @@ def _stored(home):
     order = home.blocks if home is not None else model.DEFAULT_ORDER
     values = {"pos_" + b: str(order.index(b) + 1) if b in order else "" for b in model.BLOCKS}
     if home is not None:
-        for name in ("hero_title", "hero_text", "hero_image_alt", "cta_text", "cta_url",
+        for name in ("hero_title", "hero_text", "cta_text", "cta_url",
                      "text_title", "text"):
             values[name] = getattr(home, name) or ""
+        values["hero_image_alt"] = home.hero_image_alt or ("-" if home.hero_image is not None else "")
     return values
 
 
@@ -114,8 +114,8 @@ def admin_home(context, request):
             image = None
             if data["hero_image"] is not None and not data["remove_image"]:
                 try:
-                    raw = read_upload(data["hero_image"]["fp"], org.upload_max_bytes)
-                    image = clean_image(raw, max_side=HERO_MAX_SIDE)
+                    image = read_upload(data["hero_image"]["fp"], org.upload_max_bytes)
+                    check_image(image)
                 except UploadError as exc:
                     html = field_error(form, dict(data, hero_image=colander.null),
                                        "hero_image", exc.message)
@@ -124,12 +124,12 @@ def admin_home(context, request):
                 for name in ("hero_title", "hero_text", "cta_text", "cta_url", "text_title", "text"):
                     setattr(home, name, data[name].strip())
                 if data["remove_image"]:
-                    home.hero_image = home.hero_image_type = None
-                    home.hero_image_alt = ""
+                    clear_picture(home, "hero_image")
                 elif image is not None:
-                    model.set_image(home, *image, data["hero_image_alt"].strip())
+                    set_picture(home, "hero_image", image, data["hero_image_alt"])
                 elif data["hero_image_alt"].strip() and home.hero_image is not None:
-                    home.hero_image_alt = data["hero_image_alt"].strip()
+                    alt = data["hero_image_alt"].strip()
+                    home.hero_image_alt = "" if alt == "-" else alt
                 chosen = sorted((int(data["pos_" + b]), i, b) for i, b in enumerate(model.BLOCKS)
                                 if data["pos_" + b])
                 home.blocks = tuple(b for _p, _i, b in chosen)
@@ -145,10 +145,6 @@ def admin_home(context, request):
 @view_config(context=SiteTools, name="home-image", request_method="GET")
 def home_image(context, request):
     home = model.get_home(context.organisation)
-    if home is None or home.hero_image is None:
+    if home is None:
         raise HTTPNotFound()
-    response = FileResponse(home.hero_image.committed(), request=request,
-                            content_type=home.hero_image_type or "application/octet-stream")
-    # the URL carries the image's version: a new image gets a new address
-    response.cache_control = "public, max-age=31536000, immutable"
-    return response
+    return picture_response(request, home, "hero_image")
