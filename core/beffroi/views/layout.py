@@ -17,6 +17,11 @@ def skin_for(request, organisation=None):
 
 
 def org_or_none(request):
+    """The organisation whose look and links a page wears: None outside organisations
+    and in the system administration (``/-/system``, neutral on every host: it belongs
+    to no commune)."""
+    if getattr(getattr(request, "matched_route", None), "name", None) == "system":
+        return None
     try:
         return request.organisation
     except Exception:
