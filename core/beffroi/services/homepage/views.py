@@ -32,7 +32,10 @@ def home_values(request, organisation, spaces) -> dict:
     if "figures" in order:
         values["figures"] = model.figures(request, organisation, spaces)
     if "calls" in order:
-        values["calls"] = model.open_calls(request, spaces)
+        grouped = {}
+        for call in model.open_calls(request, spaces):
+            grouped.setdefault(call["space"].__name__, (call["space"], []))[1].append(call)
+        values["calls"] = list(grouped.values())
     return values
 
 
