@@ -273,7 +273,7 @@ def write(request, container, rows, links) -> tuple[int, int]:
 
 
 def import_view(context, request):
-    form = make_form(request, import_schema(), buttons=("import",), action=request.url)
+    form = make_form(request, import_schema(), buttons=("send",), action=request.url)
     errors = []
     if request.method == "POST":
         data, html = validate(request, form)

@@ -77,8 +77,8 @@ def link_view(context, request):
                          "address": request.POST.get("address", "")}
     if request.method == "POST":
         chosen = [p for p in request.POST.getall("item") if p]
-        if typed["address"].strip():
-            path = path_of_address(request, typed["address"])
+        for address in typed["address"].split()[:SEARCH_LIMIT]:
+            path = path_of_address(request, address)
             if path is None:
                 errors.append(_("This address is not on this organisation's site: only items "
                                 "of the same organisation can be linked."))
