@@ -54,7 +54,8 @@ class ImportSchema(colander.MappingSchema):
 def import_schema():
     schema = ImportSchema()
     schema.add(upload_node("file", _("CSV file"), accept=".csv,text/csv",
-                           description=_("At most 2 MB and 5,000 rows.")))
+                           description=_("At most 2 MB and 5,000 rows."),
+                           missing=colander.required))
     return schema
 
 
