@@ -222,3 +222,21 @@ def test_deleting_a_result_moves_its_children_up_and_removes_the_label(site):
     tree = site.browser().get(RESULTS).html.select_one("ul.results-tree")
     assert [a.text for a in tree.select("h2 a")] == ["Enfant"]
     assert site.browser().get(child).status_int == 200
+
+
+def test_the_organisation_export_and_personal_data_carry_nothing_personal(site):
+    from beffroi_accountability import register_modules
+    info = register_modules()[0]
+    assert info.portable_data is None and info.on_account_deleted is None
+    admin = site.admin()
+    proposal = site.proposal("Des bancs")
+    url = site.add_result(admin, "Des bancs installés", budget_planned="1200")
+    site.link(admin, url, proposal)
+    with site.platform.tx() as app:
+        [row] = info.organisation_export(site.container(app))
+        store = site.org(app)._beffroi_links
+        keys = set(store.outcomes.keys()) | set(store.origins.keys())
+    assert row["title"] == "Des bancs installés" and row["budget_planned"] == "1200.00"
+    assert row["linked_items"] == "budget/proposals/1" and row["from_participation"] is True
+    assert not {"creator", "author", "email"} & set(row)
+    assert keys == {"budget/proposals/1", "budget/results/des-bancs-installes"}   # paths only

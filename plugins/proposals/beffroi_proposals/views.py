@@ -159,7 +159,7 @@ def cards_of(request, container, numbers, settings, index):
     # the « issu de la participation » label: one lookup per card, no linked object loaded
     labelled = participation_keys(request.organisation)
     prefix = item_key(container) + "/"
-    participation = participation_label_html(request) if len(labelled) else ""
+    participation = participation_label_html(request) if labelled else ""
     for number in numbers:
         p = container.get(str(number))
         if p is None:

@@ -278,7 +278,9 @@ def _reaches_result(store, key) -> bool:
 
 
 def _refresh(store, keys):
-    """Bring the label of ``keys``, and of what they came from, up to date."""
+    """Bring the label of ``keys`` (both ends of the links that changed) up to date, and
+    of what they came from when theirs changed: a link costs the items whose label
+    changes, not the size of the graph above them."""
     queue, done = list(keys), set()
     while queue:
         key = queue.pop()
@@ -286,12 +288,12 @@ def _refresh(store, keys):
             continue
         done.add(key)
         want, have = _reaches_result(store, key), key in store.participation
-        if want != have:
-            if want:
-                store.participation.add(key)
-            else:
-                store.participation.remove(key)
-        # what this item came from may change too (it is cheap: links are few per item)
+        if want == have:
+            continue        # unchanged: what it came from is unchanged too
+        if want:
+            store.participation.add(key)
+        else:
+            store.participation.remove(key)
         queue.extend(other for _rel, other in store.origins.get(key, ()))
 
 
