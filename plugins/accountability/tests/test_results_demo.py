@@ -1,8 +1,12 @@
 """The demo platform shows results linked to the demo proposals, with the label."""
 from __future__ import annotations
 
+import pytest
+
 from beffroi.devkit.demo import create_demo
 from beffroi.devkit.testing import assert_accessible
+
+pytestmark = pytest.mark.beffroi_db("memory")      # no blobs here: faster
 
 
 def test_the_demo_links_results_to_proposals_so_the_label_appears(platform):

@@ -1,7 +1,10 @@
 """CSV import of results: all or nothing, a message per bad line, an export imported back."""
 from __future__ import annotations
 
+import pytest
 from webtest import Upload
+
+pytestmark = pytest.mark.beffroi_db("memory")      # no blobs here: faster
 
 RESULTS = "/budget/results/"
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from beffroi.devkit.testing import assert_accessible, csrf_of
+
+pytestmark = pytest.mark.beffroi_db("memory")      # no blobs here: faster
 
 RESULTS = "/budget/results/"
 PROPOSALS = "/budget/proposals/"
