@@ -134,3 +134,18 @@ def test_a_read_of_the_label_never_writes(platform, debates):
     browser = platform.browser(space.host)
     browser.get(f"/{space.slug}/debates/{names[0]}/")
     assert platform.db.lastTransaction() == before
+
+
+def test_a_debate_page_shows_the_label_and_what_it_led_to(platform, debates):
+    space, names = debates
+    with platform.tx() as app:
+        first, second = _items(app, space, names)[:2]
+        link_items(first, second, "led_to_result")
+    visitor = platform.browser(space.host)
+    page = visitor.get(f"/{space.slug}/debates/{names[0]}/")
+    assert "Issu de la participation" in page.html.select_one("article .participation-label").text
+    assert [a.text for a in page.html.select(".item-links-outcomes a")] == ["Débat numéro 1"]
+    page = visitor.get(f"/{space.slug}/debates/{names[1]}/")
+    assert [a.text for a in page.html.select(".item-links-origins a")] == ["Débat numéro 0"]
+    plain = visitor.get(f"/{space.slug}/debates/{names[2]}/")
+    assert not plain.html.select(".participation-label") and not plain.html.select(".item-links")
