@@ -24,7 +24,7 @@ from pyramid.httpexceptions import HTTPFound
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi.api import (
-    UploadError, flash, has_control_characters, index_content, link_items, make_form,
+    UploadError, flash, has_control_characters, index_content, is_public, link_items, make_form,
     publish, read_upload, slugify, upload_node, validate,
 )
 from beffroi_accountability.content import TITLE_MAX, TEXT_MAX, Result, add_result, results_of
@@ -267,7 +267,7 @@ def write(request, container, rows, links) -> tuple[int, int]:
         parent = existing.get(row["parent_reference"]) if row["parent_reference"] else None
         result.parent = parent.__name__ if parent is not None else ""
         for obj in links.get(row["line"], ()):
-            if link_items(obj, result, "led_to_result"):
+            if link_items(obj, result, "led_to_result") and is_public(obj):
                 publish(request, "results.linked", obj, title=result.title,
                         url=request.resource_url(result))
     return created, updated

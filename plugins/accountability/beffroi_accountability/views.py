@@ -2,6 +2,8 @@
 delete forms, milestones."""
 from __future__ import annotations
 
+from datetime import date
+
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.i18n import TranslationStringFactory
 from markupsafe import Markup, escape
@@ -44,11 +46,14 @@ class Tree:
         return self._progress[result.__name__]
 
     def children(self, result=None):
-        return children_of(self.container, result, self.results)
+        """Sub-results of ``result`` (the first level when None), by start date and title."""
+        found = self.by_parent.get(result.__name__ if result is not None else "", [])
+        return sorted(found, key=lambda r: (r.start or date.max, r.title.lower()))
 
-    def html(self, parent=None, depth=0) -> Markup:
-        """Nested lists of results: title, label, status, progress bar, dates."""
-        children = self.children(parent)
+    def html(self, parent=None, depth=0, only=None) -> Markup:
+        """Nested lists of results: title, label, status, progress bar, dates; with
+        ``only`` (a list of results), one flat list of those."""
+        children = only if only is not None else self.children(parent)
         if not children or depth > 20:
             return Markup("")
         t = self.request.localizer.translate
@@ -75,7 +80,7 @@ class Tree:
                 if status else "",
                 label=label, uid=uid, progress_label=t(_("Progress")),
                 value=format_percent(self.progress(result)), percent=percent, dates=dates,
-                sub=self.html(result, depth + 1)))
+                sub=self.html(result, depth + 1) if only is None else ""))
         return Markup('<ul class="results-tree">{}</ul>').format(Markup("").join(items))
 
 
@@ -83,11 +88,43 @@ def can_manage(request, context) -> bool:
     return bool(request.has_permission("results.manage", context))
 
 
+FILTERS = ("status", "category", "territory")
+
+
+def listing_filters(request, tree):
+    """(choices, chosen): the values each filter offers (those the results have) and the
+    ones the request picked among them."""
+    choices = {
+        "status": [(s.key, request.localizer.translate(s.label)) for s in tree.statuses.values()
+                   if any(r.status == s.key for r in tree.results)],
+        "category": [(v, v) for v in sorted({r.category for r in tree.results if r.category},
+                                             key=str.lower)],
+        "territory": [(v, v) for v in sorted({r.territory for r in tree.results if r.territory},
+                                              key=str.lower)],
+    }
+    chosen = {}
+    for name in FILTERS:
+        value = request.params.get(name, "")
+        if value and value in {k for k, _label in choices[name]}:
+            chosen[name] = value
+    return choices, chosen
+
+
 def listing(context, request):
     tree = Tree(request, context)
     top = tree.children()
     overall = _weighted_mean([(tree.progress(r), float(r.weight or 0)) for r in top])
-    return {"page_title": context.title or _("Results"), "tree": tree.html(),
+    choices, chosen = listing_filters(request, tree)
+    if chosen:
+        matching = sorted((r for r in tree.results
+                           if all(getattr(r, k) == v for k, v in chosen.items())),
+                          key=lambda r: r.title.lower())
+        shown = tree.html(only=matching)
+    else:
+        matching, shown = None, tree.html()
+    return {"page_title": context.title or _("Results"), "tree": shown,
+            "choices": choices, "chosen": chosen,
+            "matching": len(matching) if matching is not None else None,
             "count": len(tree.results), "overall": format_percent(overall) if top else None,
             "settings": module_settings(request, context),
             "can_manage": can_manage(request, context)}

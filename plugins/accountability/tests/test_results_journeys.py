@@ -244,3 +244,23 @@ def test_the_organisation_export_and_personal_data_carry_nothing_personal(site):
     assert row["linked_items"] == "budget/proposals/1" and row["from_participation"] is True
     assert not {"creator", "author", "email"} & set(row)
     assert keys == {"budget/proposals/1", "budget/results/des-bancs-installes"}   # paths only
+
+
+def test_visitors_filter_the_results_by_status_category_and_territory(site):
+    admin = site.admin()
+    site.add_result(admin, "Pistes cyclables", category="Mobilités", territory="Nord",
+                    status="in-progress")
+    site.add_result(admin, "Bus de nuit", category="Mobilités", territory="Sud", status="done")
+    site.add_result(admin, "Jardins", category="Nature", territory="Nord", status="done")
+    visitor = site.browser()
+    page = visitor.get(RESULTS)
+    assert [o.text for o in page.html.select("#results-category option")] == [
+        "Tous", "Mobilités", "Nature"]
+    assert [o.text for o in page.html.select("#results-status option")] == [
+        "Tous", "En cours", "Terminé"]
+    page = visitor.get(RESULTS, {"category": "Mobilités", "status": "done"})
+    assert [a.text for a in page.html.select("ul.results-tree h2 a")] == ["Bus de nuit"]
+    assert "Résultats correspondant aux filtres : 1." in page.html.select_one("[role=status]").text
+    page = visitor.get(RESULTS, {"territory": "Nord", "category": "<script>"})  # unknown: ignored
+    assert [a.text for a in page.html.select("ul.results-tree h2 a")] == ["Jardins", "Pistes cyclables"]
+    assert_accessible(page.text)
