@@ -74,17 +74,21 @@ class Result(Content):
         """What another module's page says of this result in its ``item_links`` block."""
         from beffroi_accountability.settings import statuses_of
         statuses = statuses_of(request, self.__parent__)
-        return _("Progress: ${n} %", mapping={"n": format_percent(result_progress(self, statuses))})
+        return _("Progress: ${n} %", mapping={"n": format_percent(result_progress(self, statuses), request)})
 
 
 EDITABLE = ("title", "description", "parent", "status", "progress", "weight", "start", "end",
             "category", "territory", "budget_planned", "budget_spent", "reference")
 
 
-def format_percent(value) -> str:
-    """``42`` for 42.0, ``33.3`` for 33.333…"""
+def format_percent(value, request=None) -> str:
+    """``42`` for 42.0, ``33.3`` for 33.333… (``33,3`` for a French reader of ``request``;
+    without a request, the machine form that ``<progress value>`` needs)."""
     value = round(float(value), 1)
-    return str(int(value)) if value == int(value) else str(value)
+    text = str(int(value)) if value == int(value) else str(value)
+    if request is not None and getattr(request, "locale_name", "en") == "fr":
+        text = text.replace(".", ",")
+    return text
 
 
 def result_text(obj):

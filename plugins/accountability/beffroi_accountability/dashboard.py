@@ -55,13 +55,13 @@ class Bar(NamedTuple):
     text_x: float
 
 
-def bars(groups, unnamed) -> list[Bar]:
+def bars(groups, unnamed, request=None) -> list[Bar]:
     """Geometry of the chart: one bar per group, its length the progress."""
     scale = (CHART_WIDTH - LABEL_WIDTH - 60) / 100
     out = []
     for i, group in enumerate(groups):
         width = round(group.progress * scale, 1)
-        out.append(Bar(group.name or unnamed, format_percent(group.progress),
+        out.append(Bar(group.name or unnamed, format_percent(group.progress, request),
                        i * (BAR_HEIGHT + 8), width, LABEL_WIDTH + width + 6))
     return out
 
@@ -77,7 +77,7 @@ def dashboard_view(context, request):
         groups = figures(tree, attribute)
         if not groups:
             continue
-        chart = bars(groups, t(unnamed))
+        chart = bars(groups, t(unnamed), request)
         sections.append({
             "id": attribute, "title": title, "groups": groups, "unnamed": unnamed,
             "bars": chart, "height": len(chart) * (BAR_HEIGHT + 8),
@@ -86,8 +86,8 @@ def dashboard_view(context, request):
             "count": len(tree.results),
             "done": sum(1 for r in tree.results if tree.progress(r) >= 100),
             "overall": format_percent(_weighted_mean(
-                [(tree.progress(r), float(r.weight or 0)) for r in top])) if top else None,
-            "percent": format_percent, "money": money, "label_width": LABEL_WIDTH,
+                [(tree.progress(r), float(r.weight or 0)) for r in top]), request) if top else None,
+            "percent": lambda value: format_percent(value, request), "money": money, "label_width": LABEL_WIDTH,
             "bar_height": BAR_HEIGHT, "chart_width": CHART_WIDTH}
 
 

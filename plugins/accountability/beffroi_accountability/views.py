@@ -59,7 +59,7 @@ class Tree:
         t = self.request.localizer.translate
         items = []
         for result in children:
-            percent = format_percent(self.progress(result))
+            percent = format_percent(self.progress(result), self.request)
             status = status_label(self.request, self.statuses, result.status)
             uid = f"progress-{escape(result.__name__)}"
             label = participation_label_html(self.request) if from_participation(result) else ""
@@ -71,14 +71,15 @@ class Tree:
             items.append(Markup(
                 '<li class="result-node"><div class="card result-card">'
                 '<h{h}><a href="{url}">{title}</a></h{h}>'
-                '<p>{status}{label}</p>'
+                '{badges}'
                 '<p><label for="{uid}">{progress_label}</label> '
                 '<progress id="{uid}" max="100" value="{value}">{percent} %</progress> '
                 '<span>{percent} %</span> {dates}</p></div>{sub}</li>').format(
                 h=min(depth + 2, 6), url=self.request.resource_url(result), title=result.title,
-                status=Markup('<span class="badge result-status">{}</span> ').format(status)
-                if status else "",
-                label=label, uid=uid, progress_label=t(_("Progress")),
+                badges=Markup('<p>{}{}</p>').format(
+                    Markup('<span class="badge result-status">{}</span> ').format(status)
+                    if status else "", label) if status or label else "",
+                uid=uid, progress_label=t(_("Progress")),
                 value=format_percent(self.progress(result)), percent=percent, dates=dates,
                 sub=self.html(result, depth + 1) if only is None else ""))
         return Markup('<ul class="results-tree">{}</ul>').format(Markup("").join(items))
@@ -125,7 +126,7 @@ def listing(context, request):
     return {"page_title": context.title or _("Results"), "tree": shown,
             "choices": choices, "chosen": chosen,
             "matching": len(matching) if matching is not None else None,
-            "count": len(tree.results), "overall": format_percent(overall) if top else None,
+            "count": len(tree.results), "overall": format_percent(overall, request) if top else None,
             "settings": module_settings(request, context),
             "can_manage": can_manage(request, context)}
 
@@ -144,9 +145,11 @@ def result_view(context, request):
     return {"page_title": context.title, "result": context,
             "ancestors": ancestors_of(context),
             "status": status_label(request, tree.statuses, context.status),
-            "progress": format_percent(tree.progress(context)),
+            "progress": format_percent(tree.progress(context), request),
+            "progress_value": format_percent(tree.progress(context)),
             "computed": progress_is_computed(context, tree.by_parent),
-            "children": [(c, format_percent(tree.progress(c))) for c in tree.children(context)],
+            "children": [(c, format_percent(tree.progress(c), request))
+                         for c in tree.children(context)],
             "milestones": sorted(context.milestones, key=lambda m: m.on),
             "money": money, "can_manage": admin,
             "links": _admin_links(request, context) if admin else []}

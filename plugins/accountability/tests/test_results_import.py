@@ -44,7 +44,7 @@ def test_a_good_file_creates_the_tree_and_links_its_proposals(site):
         assert str(by_ref["ECOLE-TOIT"].budget_spent) == "45000.50"
     school_page = site.browser().get(RESULTS + "renover-l-ecole/")
     # (50 % × 3 + 100 % × 1) / 4
-    assert school_page.html.select_one(".result-progress strong").text == "62.5 %"
+    assert school_page.html.select_one(".result-progress strong").text == "62,5 %"
     for number in ("1", "2"):
         assert "Issu de la participation" in site.browser().get(f"/budget/proposals/{number}/").text
     # the same file again updates the three results (their references match)
