@@ -75,10 +75,14 @@ def _file_db(path):
     return DB(FileStorage(str(path / "Data.fs"), blob_dir=str(path / "blobs")))
 
 
-def _memory_db():
+def _memory_db(path):
+    """Records in memory, blobs (banners, attachments) in ``path``: as fast, and the
+    same features as the file storage."""
     from beffroi.persistence import Database as DB
+    from ZODB.blob import BlobStorage
     from ZODB.MappingStorage import MappingStorage
-    return DB(MappingStorage())
+    os.makedirs(path / "blobs", exist_ok=True)
+    return DB(BlobStorage(str(path / "blobs"), MappingStorage()))
 
 
 class _CompiledTemplates:
@@ -112,12 +116,12 @@ def beffroi_compiled_templates():
 @pytest.fixture
 def beffroi_db(request, tmp_path):
     """A real ZODB: temporary FileStorage with blobs, or in memory when the test is
-    marked ``beffroi_db("memory")`` (faster, but without blob support)."""
+    marked ``beffroi_db("memory")`` (records in memory, blobs in a temporary folder)."""
     marker = request.node.get_closest_marker("beffroi_db")
     kind = marker.args[0] if marker and marker.args else "file"
     if kind not in ("file", "memory"):
         raise ValueError(f"beffroi_db marker: kind {kind!r} is not 'file' or 'memory'")
-    db = _memory_db() if kind == "memory" else _file_db(tmp_path)
+    db = _memory_db(tmp_path) if kind == "memory" else _file_db(tmp_path)
     yield db
     db.close()
 
