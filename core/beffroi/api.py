@@ -90,6 +90,8 @@ TOOLKIT = {
     "unfollow": "beffroi.services.follows.model:unfollow",
     "is_following": "beffroi.services.follows.model:is_following",
     "publish": "beffroi.services.notifications.queue:publish",
+    # a message to one person through the outbox, sent only if the request commits
+    "queue_mail": "beffroi.services.mail.queue:queue_mail",
     # at most N per person / per object, holding under concurrent requests
     "LimitReached": "beffroi.limits:LimitReached",
     "take_within_limit": "beffroi.limits:take",
