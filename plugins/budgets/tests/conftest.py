@@ -73,7 +73,8 @@ class Site:
 
     @staticmethod
     def errors(page):
-        return [e.get_text(" ", strip=True) for e in page.html.select(".flash-error p")]
+        return [e.get_text(" ", strip=True).replace("\u202f", " ").replace("\xa0", " ")
+                for e in page.html.select(".flash-error p")]
 
 
 @pytest.fixture

@@ -17,23 +17,25 @@ def test_a_vote_outside_the_rules_is_refused_then_checked_out_and_confirmed_by_m
     site.vote(ana, url, 4)                                        # 5,000 €: 5 % of the budget
     page = site.checkout(ana, url).follow()
     assert any("au moins 50 %" in e and "50 000" in e for e in site.errors(page)), site.errors(page)
-    assert "Confirmer mon vote" in page.text                      # still open
+    assert "Valider mon vote" in page.text                      # still open
     assert mail_outbox.deliver() == []
     # more than the budget: refused when adding, with what is left
     site.vote(ana, url, 1)
-    page = site.vote(ana, url, 3).follow()                       # 35,000 + 60,000 > 100,000
-    assert any("coûte plus que ce qui reste" in e for e in site.errors(page)), site.errors(page)
-    site.vote(ana, url, 2)                                        # 60,000 € chosen: rule met
+    site.vote(ana, url, 3)                                        # 95,000 € chosen
+    page = site.vote(ana, url, 2).follow()                       # + 25,000 > 100,000
+    assert any("coûte plus que ce qui reste du budget (5 000 €)" in e
+               for e in site.errors(page)), site.errors(page)
     page = site.checkout(ana, url).follow()
-    assert "Votre vote est confirmé" in page.text
-    assert page.html.select_one("progress")["value"] == "60000"
+    assert "Votre vote est validé" in page.text
+    assert page.html.select_one("progress")["value"] == "95000"
     [msg] = mail_outbox.deliver()
     assert msg["To"] == "ana@example.org"
     text = mail_outbox.text(msg)
     assert "Budget du Centre" in msg["Subject"]
-    for title in ("Jardin partagé", "Fontaine", "Atelier vélo"):
+    for title in ("Jardin partagé", "Piste cyclable", "Atelier vélo"):
         assert title in text
-    assert site.read(url, lambda b: (b.voters(), b.votes.get(1), b.votes.get(3))) == (1, 1, 0)
+    assert "Fontaine" not in text
+    assert site.read(url, lambda b: (b.voters(), b.votes.get(3), b.votes.get(2))) == (1, 1, 0)
 
 
 def test_a_vote_can_be_changed_until_checkout_and_not_after(site):
@@ -49,7 +51,7 @@ def test_a_vote_can_be_changed_until_checkout_and_not_after(site):
     page = site.vote(bea, url, 3).follow()
     assert any("ne peut plus être modifié" in e for e in site.errors(page)), site.errors(page)
     page = site.checkout(bea, url).follow()
-    assert any("déjà confirmé" in e for e in site.errors(page))
+    assert any("déjà validé" in e for e in site.errors(page))
     assert not page.html.select(f'form[action$="checkout"]')
     assert site.read(url, lambda b: (b.voters(), b.votes.get(2), b.votes.get(3))) == (1, 1, 0)
 
@@ -65,7 +67,7 @@ def test_minimum_and_maximum_numbers_of_projects(site):
     site.vote(cy, url, 2)
     page = site.vote(cy, url, 4).follow()
     assert any("2 projets au plus" in e for e in site.errors(page)), site.errors(page)
-    assert "Votre vote est confirmé" in site.checkout(cy, url).follow().text
+    assert "Votre vote est validé" in site.checkout(cy, url).follow().text
 
 
 def test_ranking_orders_preferences_and_gives_points(site):
