@@ -63,7 +63,7 @@ def budget_schema():
     schema.add(colander.SchemaNode(
         colander.String(), name="vote_rule", title=_("How participants vote"), default="minimum",
         validator=colander.OneOf(VOTE_RULES),
-        widget=deform.widget.RadioChoiceWidget(values=tuple(RULE_TITLES.items()))))
+        widget=deform.widget.SelectWidget(values=tuple(RULE_TITLES.items()))))
     schema.add(_count("minimum_percent", _("Minimum to spend (percentage of the budget)"), 0, maximum=100,
                       description=_("With “spend at least a percentage”.")))
     schema.add(_count("minimum_projects", _("Minimum number of projects"), 0,
