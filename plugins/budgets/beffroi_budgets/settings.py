@@ -27,7 +27,7 @@ class BudgetsSettings(colander.MappingSchema):
 
 class BudgetsPhaseSettings(colander.MappingSchema):
     voting_open = colander.SchemaNode(
-        colander.Boolean(), title=_("Voting is open"), default=False, missing=False)
+        colander.Boolean(), title=_("Voting is open"), default=True, missing=False)
     show_votes = colander.SchemaNode(
         colander.Boolean(), title=_("Vote counts are shown on the projects during the vote"),
         default=False, missing=False)
