@@ -237,7 +237,7 @@ def image_view(context, request):
     response.app_iter = FileIter(image.blob.open("r"))
     response.content_length = image.size
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.cache_control = "public, max-age=3600"
+    response.cache_control = "private, max-age=3600"      # a private space's images stay private
     return response
 
 
