@@ -10,7 +10,7 @@ from __future__ import annotations
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi import IndexInfo, ModuleInfo, NotificationInfo, PermissionInfo, hookimpl
-from beffroi_budgets.models import Budget, budgets_of, project_text
+from beffroi_budgets.models import budgets_of, project_text
 from beffroi_budgets.settings import BudgetsPhaseSettings, BudgetsSettings
 
 beffroi_api = ">=2.0,<3"
@@ -140,6 +140,3 @@ def register_notifications():
 def on_configure(config):
     config.include("beffroi_budgets.views")
     config.include("beffroi_budgets.views_staff")
-
-
-__all__ = ["Budget"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-from beffroi.devkit.testing import csrf_of
 
 BASE = "/quartiers/budgets/"
 
