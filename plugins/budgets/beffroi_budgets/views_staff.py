@@ -147,6 +147,21 @@ def delete_project_view(context, request):
     return HTTPFound(location=request.resource_url(budget))
 
 
+def delete_budget_view(context, request):
+    """Delete a budget nobody has voted in yet (no ballot, no paper ballot)."""
+    if len(context.ballots) or len(context.paper):
+        flash(request, _("Participants have started voting in this budget: it cannot be deleted."),
+              "error")
+        return HTTPFound(location=request.resource_url(context))
+    container = context.container
+    for project in context.projects():
+        unindex_content(project)
+    container.remove(context.__name__)
+    actions.record(request, "budgets.budget_delete", context)
+    flash(request, _("The budget has been deleted."))
+    return HTTPFound(location=request.resource_url(container))
+
+
 # --- paper ballots ---------------------------------------------------------------------------
 
 def _paper_numbers(request, budget):
@@ -240,6 +255,8 @@ def includeme(config):
                     request_method=("GET", "POST"), renderer=TPL + "form.pt")
     config.add_view(delete_image_view, context=Project, name="delete-image",
                     permission="budgets.manage", request_method="POST")
+    config.add_view(delete_budget_view, context=Budget, name="delete", permission="budgets.manage",
+                    request_method="POST")
     config.add_view(delete_project_view, context=Project, name="delete",
                     permission="budgets.manage", request_method="POST")
     config.add_view(paper_view, context=Budget, name="paper", permission="budgets.paper",

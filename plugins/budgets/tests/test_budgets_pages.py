@@ -49,3 +49,21 @@ def test_a_project_with_votes_cannot_be_deleted_one_without_can(site):
     page = admin.post(url + "2/delete", {"csrf_token": csrf_of(page)}).follow()
     assert "Le projet a été supprimé." in page.text
     assert site.read(url, lambda b: sorted(b.keys())) == ["1"]
+
+
+def test_a_budget_is_deleted_only_before_anyone_votes(site):
+    empty = site.budget("Vide", projects=(("Bancs", 1_000),))
+    voted = site.budget("Voté", projects=(("Bancs", 1_000),))
+    site.user("ana@example.org")
+    site.vote(site.browser("ana@example.org"), voted, 1)
+    site.staff("admin@example.org")
+    admin = site.browser("admin@example.org")
+    page = admin.get(voted)
+    assert not page.html.select('form[action$="delete"]')
+    page = admin.post(voted + "delete", {"csrf_token": csrf_of(page)}).follow()
+    assert "ne peut pas être supprimé" in page.text
+    page = admin.get(empty)
+    page = admin.post(empty + "delete", {"csrf_token": csrf_of(page)}).follow()
+    assert "Le budget a été supprimé." in page.text and "Vide" not in page.text
+    with site.platform.tx() as app:
+        assert sorted(site.container(app).keys()) == ["vote"]
