@@ -60,8 +60,23 @@ def edit_budget_view(context, request):
     stored = {"title": context.title, "total": context.total,
               "description": context.description_source, "territory": context.territory,
               **{k: getattr(context, k) for k in RULE_FIELDS}}
-    return form_view(request, budget_schema(), apply=apply, title=_("Edit the budget"),
+    schema = budget_schema()
+    if context.voters() or len(context.paper):
+        schema.validator = colander.All(schema.validator, _frozen_after_votes(stored))
+    return form_view(request, schema, apply=apply, title=_("Edit the budget"),
                      appstruct=stored, message=_("The budget has been saved."))
+
+
+def _frozen_after_votes(stored):
+    """Once votes count, the total and the voting rule stay as they were voted under."""
+    def check(node, value):
+        error = colander.Invalid(node)
+        for key in ("total",) + RULE_FIELDS:
+            if value.get(key) != stored[key]:
+                error[key] = _("Votes have been cast under this value: it can no longer change.")
+        if error.children:
+            raise error
+    return check
 
 
 def _store_image(project, upload, alt):

@@ -182,3 +182,21 @@ def test_a_pending_paper_entry_can_be_deleted_but_not_a_checked_one(site):
                                         "decision": "discard"}).follow()
     assert "ne peuvent pas être supprimés" in page.text
     assert site.read(url, lambda bud: (len(bud.paper), bud.voters())) == (1, 3)
+
+
+def test_the_total_and_rule_of_a_budget_stay_once_votes_count(site):
+    url = site.budget(projects=(("Jardin", 30_000),))
+    site.user("ana@example.org")
+    ana = site.browser("ana@example.org")
+    site.vote(ana, url, 1)
+    site.checkout(ana, url)
+    site.staff("admin@example.org")
+    admin = site.browser("admin@example.org")
+    form = _form(admin.get(url + "edit"), "total")
+    form["total"], form["title"] = "5000", "Budget du Centre 2027"
+    page = form.submit("save", status=200)
+    assert "elle ne peut plus changer" in page.text
+    form = _form(page, "total")
+    form["total"] = "100000"
+    assert "Le budget a été enregistré." in form.submit("save").follow().text
+    assert site.read(url, lambda b: (b.title, b.total)) == ("Budget du Centre 2027", 100_000)
