@@ -179,6 +179,14 @@ def delete_budget_view(context, request):
 
 # --- paper ballots ---------------------------------------------------------------------------
 
+def _whole(text):
+    """``text`` as a non-negative int, or None (``"²".isdigit()`` is true but not a number)."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        return None
+    return int(text)
+
+
 def _paper_numbers(request, budget):
     """The project numbers ticked (or ranked) in the paper ballot form, in order."""
     if budget.vote_rule == "ranking":
@@ -186,9 +194,10 @@ def _paper_numbers(request, budget):
         for project in budget.projects():
             value = request.POST.get(f"rank-{project.number}", "").strip()
             if value:
-                if not value.isdigit():
+                rank = _whole(value)
+                if not rank:
                     raise VoteRefused(_("A rank is a whole number (1 for the first choice)."))
-                ranked.append((int(value), project.number))
+                ranked.append((rank, project.number))
         ranks = [r for r, _n in ranked]
         if len(set(ranks)) != len(ranks):
             raise VoteRefused(_("Two projects have the same rank."))
@@ -206,11 +215,12 @@ def paper_view(context, request):
         typed["numbers"] = set(request.POST.getall("project"))
         typed["ranks"] = {k[5:]: v[:4] for k, v in request.POST.items() if k.startswith("rank-")}
         try:
-            if not count_text.isdigit() or not 1 <= int(count_text) <= 100_000:
+            count = _whole(count_text)
+            if count is None or not 1 <= count <= 100_000:
                 raise VoteRefused(_("Type how many identical ballots, a whole number from 1 to "
                                     "100,000."))
             numbers = _paper_numbers(request, context)
-            paper = enter_paper(context, numbers, int(count_text), request.user)
+            paper = enter_paper(context, numbers, count, request.user)
         except VoteRefused as refused:
             messages = refused.message if isinstance(refused.message, list) else [refused.message]
             request.tm.doom()

@@ -200,3 +200,20 @@ def test_the_total_and_rule_of_a_budget_stay_once_votes_count(site):
     form["total"] = "100000"
     assert "Le budget a été enregistré." in form.submit("save").follow().text
     assert site.read(url, lambda b: (b.title, b.total)) == ("Budget du Centre 2027", 100_000)
+
+
+def test_ranked_paper_ballots_keep_the_order_and_refuse_bad_ranks(site):
+    url = site.budget(projects=(("A", 1_000), ("B", 1_000), ("C", 1_000)), vote_rule="ranking",
+                      ranking_size=2)
+    site.staff("agent@example.org")
+    agent = site.browser("agent@example.org")
+    page = agent.get(url + "paper")
+    for ranks, message in (({"rank-1": "²"}, "Un rang est un nombre entier"),
+                           ({"rank-1": "1", "rank-2": "1"}, "Deux projets ont le même rang"),
+                           ({"rank-1": "1", "rank-2": "2", "rank-3": "3"}, "classer 2 projets au plus")):
+        page = agent.post(url + "paper", {"csrf_token": csrf_of(page), "count": "1", **ranks})
+        assert message in page.text, message
+    page = agent.post(url + "paper", {"csrf_token": csrf_of(page), "count": "²", "rank-1": "1"})
+    assert "nombre entier de 1 à 100 000" in page.text
+    agent.post(url + "paper", {"csrf_token": csrf_of(page), "count": "4", "rank-3": "1", "rank-1": "2"})
+    assert site.read(url, lambda b: [p.projects for p in b.paper.values()]) == [(3, 1)]
