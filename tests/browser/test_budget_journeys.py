@@ -8,12 +8,13 @@ import pytest
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
+pytest.importorskip("beffroi_budgets", reason="the budgets plugin is not installed")
 
 HOST = "budgets.localhost"
 
 
 @pytest.fixture
-def world(platform):
+def budget_world(platform):
     from beffroi_budgets.models import add_budget, add_project
     from beffroi_budgets.voting import count_in
     platform.add_org("Commune des Budgets", HOST)
@@ -42,7 +43,7 @@ def log_in(page, live, email):
            .get_by_role("button", name=re.compile("Se déconnecter|Log out"))).to_be_visible()
 
 
-def test_a_participant_builds_and_confirms_a_vote_on_accessible_pages(world, live, page, axe):
+def test_a_participant_builds_and_confirms_a_vote_on_accessible_pages(budget_world, live, page, axe):
     log_in(page, live, "ana@budgets.localhost")
     page.goto(live.url(HOST, "/quartiers/budgets/"))
     expect(page.locator("h1")).to_have_text("Budgets participatifs")
@@ -67,7 +68,7 @@ def test_a_participant_builds_and_confirms_a_vote_on_accessible_pages(world, liv
     assert not page.problems, page.problems
 
 
-def test_staff_pages_are_accessible(world, live, page, axe):
+def test_staff_pages_are_accessible(budget_world, live, page, axe):
     log_in(page, live, "admin@budgets.localhost")
     base = "/quartiers/budgets/budget-du-centre/"
     for path, kind in ((base + "results", "budgets: results"),
