@@ -20,9 +20,11 @@ from beffroi.infos import (
     PermissionInfo,
     SkinInfo,
     SpaceTypeInfo,
+    TemplateInfo,
 )
 
 __all__ = [
     "hookimpl", "PLUGIN_API_VERSION", "EvolveStep", "IndexInfo", "ModuleInfo",
     "NavItem", "NotificationInfo", "PermissionInfo", "SkinInfo", "SpaceTypeInfo",
+    "TemplateInfo",
 ]
