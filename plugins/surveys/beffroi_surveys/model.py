@@ -255,6 +255,23 @@ class Survey(Content):
             if question is not None:
                 self._count(question, value, key, -1)
 
+    def text_count(self, question) -> int:
+        """How many free texts ``question`` has (its answers, or its "other" texts)."""
+        if question.kind in TEXT_KINDS:
+            return self.tally.get(cell_key(question.id, 0))
+        if question.kind in CHOICE_KINDS and question.other:
+            return self.tally.get(cell_key(question.id, OTHER))
+        return 0
+
+    def texts_page(self, qid, start, size, include_hidden=True):
+        """``size`` free texts of question ``qid`` from the ``start``-th, read from the
+        BTree range without loading the others: ``(text key, part, text, hidden)``."""
+        from itertools import islice
+        items = self.texts.items(min=(qid, "", ""), max=(qid, "\uffff", "\uffff"))
+        if not include_hidden:
+            items = ((k, v) for k, v in items if k not in self.hidden_texts)
+        return [(k, k[1], v, k in self.hidden_texts) for k, v in islice(items, start, start + size)]
+
     def texts_of(self, qid, include_hidden=True):
         """``(text key, part, text, hidden)`` of question ``qid``'s free texts."""
         out = []

@@ -134,16 +134,15 @@ def results_view(context, request):
         descriptions.append(chart_description(request.localizer, result["bars"]))
     for group in result["groups"]:
         descriptions.append(group["row"] + " — " + chart_description(request.localizer, group["bars"]))
-    texts, page, pages = [], 1, 1
     moderator = bool(request.has_permission("surveys.moderate", context))
-    all_texts = context.texts_of(question.id, include_hidden=moderator)
-    if all_texts:
-        pages = (len(all_texts) + TEXTS_PER_PAGE - 1) // TEXTS_PER_PAGE
-        try:
-            page = min(max(1, int(request.params.get("page", 1))), pages)
-        except ValueError:
-            page = 1
-        texts = all_texts[(page - 1) * TEXTS_PER_PAGE: page * TEXTS_PER_PAGE]
+    count = context.text_count(question)
+    pages = max(1, (count + TEXTS_PER_PAGE - 1) // TEXTS_PER_PAGE)
+    try:
+        page = min(max(1, int(request.params.get("page", 1))), pages)
+    except ValueError:
+        page = 1
+    texts = context.texts_page(question.id, (page - 1) * TEXTS_PER_PAGE, TEXTS_PER_PAGE,
+                               include_hidden=moderator) if count else []
     files = []
     if question.kind == "files" and staff:
         files = [(r.key, r.files[question.id]) for r in context.responses.values()
