@@ -25,7 +25,15 @@ def bars(pairs):
              "y": i * 46} for i, (label, count) in enumerate(pairs)]
 
 
-def question_results(survey, question, other_label="Other"):
+def percent_text(value, locale_name=None) -> str:
+    """``value`` with one decimal in the reader's locale ("60,0" in French)."""
+    if not locale_name:
+        return f"{value:.1f}"
+    from babel.numbers import format_decimal
+    return format_decimal(value, format="0.0", locale=locale_name)
+
+
+def question_results(survey, question, other_label="Other", locale_name=None):
     """What the results page of ``question`` shows: ``answered`` (people), and per kind
     ``bars`` (choices, ranking points), ``table`` (ranking positions, matrix cells)."""
     qid, tally = question.id, survey.tally
@@ -37,7 +45,7 @@ def question_results(survey, question, other_label="Other"):
             question.options, tally.get_many([cell_key(qid, 1 + i) for i in range(len(question.options))]))]
         if question.other:
             pairs.append((other_label, tally.get(cell_key(qid, OTHER))))
-        out["bars"] = _with_percent(bars(pairs), answered)
+        out["bars"] = _with_percent(bars(pairs), answered, locale_name)
     elif question.kind == "ranking":
         n = len(question.options)
         rows, pairs = [], []
@@ -57,13 +65,14 @@ def question_results(survey, question, other_label="Other"):
             counts = tally.get_many([cell_key(qid, 1 + r * SPAN + c)
                                      for c in range(len(question.options))])
             out["groups"].append({"row": row, "bars": _with_percent(
-                bars(list(zip(question.options, counts))), answered)})
+                bars(list(zip(question.options, counts))), answered, locale_name)})
     return out
 
 
-def _with_percent(rows, total):
+def _with_percent(rows, total, locale_name=None):
     for row in rows:
         row["percent"] = percent(row["count"], total)
+        row["percent_text"] = percent_text(row["percent"], locale_name)
     return rows
 
 
@@ -73,7 +82,7 @@ def chart_description(localizer, result_bars):
     for bar in result_bars:
         if "percent" in bar:
             parts.append(localizer.translate(_("${label}: ${count} (${percent} %)", mapping={
-                "label": bar["label"], "count": bar["count"], "percent": bar["percent"]})))
+                "label": bar["label"], "count": bar["count"], "percent": bar["percent_text"]})))
         else:
             parts.append(localizer.translate(_("${label}: ${count} points", mapping={
                 "label": bar["label"], "count": bar["count"]})))

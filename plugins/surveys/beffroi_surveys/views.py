@@ -128,7 +128,7 @@ def results_view(context, request):
     if question is None or not question.answerable:
         raise HTTPNotFound()
     t = request.localizer.translate
-    result = question_results(context, question, t(_("Other")))
+    result = question_results(context, question, t(_("Other")), request.locale_name)
     descriptions = []
     if result["bars"]:
         descriptions.append(chart_description(request.localizer, result["bars"]))
@@ -170,7 +170,8 @@ def hide_text_view(context, request):
         context.hidden_texts.add(key)
         flash(request, _("The answer is hidden from the public results."))
     else:
-        context.hidden_texts.remove(key) if key in context.hidden_texts else None
+        if key in context.hidden_texts:
+            context.hidden_texts.remove(key)
         flash(request, _("The answer is shown again."))
     return HTTPFound(location=request.resource_url(context, "results", str(key[0])))
 
