@@ -36,6 +36,10 @@ def test_survey_pages_and_charts_have_no_serious_accessibility_fault(survey_worl
     expect(page.get_by_role("link", name="Administration")).to_be_visible()
     page.goto(live.url(COMMUNE, url))
     failures += axe.problems(page, "surveys: questionnaire")
+    # with JavaScript a conditional question waits for its answer
+    expect(page.locator("#question-4")).to_be_hidden()
+    page.locator("#q3-1").check()                      # "Non"
+    expect(page.locator("#question-4")).to_be_visible()
     page.get_by_role("button", name="Envoyer mes réponses").click()
     expect(page.locator(".error-summary")).to_be_visible()
     failures += axe.problems(page, "surveys: questionnaire with mistakes")
