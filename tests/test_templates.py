@@ -154,3 +154,50 @@ def test_template_data_must_be_plain():
     assert template_json({"a": [1, "x", None, True]}) == '{"a": [1, "x", null, true]}'
     with pytest.raises(TemplateError):
         template_json({"a": object()})
+
+
+def test_a_whole_process_becomes_a_template_another_organisation_starts_from(two):
+    name = _survey_with_answers(two)
+    with two.tx() as app:
+        space = app.organisation_for_host(A).spaces["quartier"]
+        from beffroi.resources.space import Phase
+        first = space.add_phase(Phase("Concertation", description="Ateliers"))
+        space.add_phase(Phase("Restitution"))
+        space["surveys"].settings["allow_anonymous"] = True
+        space["surveys"].phase_settings[first.id] = {"results_public": True}
+    a_admin = _org_admin(two, A)
+    page = a_admin.get("/-/admin/spaces/quartier/save-template")
+    assert_accessible(page.text)
+    form = page.forms["deform"]
+    form["title"], form["shared"] = "Démarche de quartier", True
+    assert form.submit("save").status_int == 302
+    b_admin = _org_admin(two, B)
+    library = b_admin.get("/-/admin/templates")
+    link = library.html.select_one("a[href*='new-space?template=']")["href"]
+    page = b_admin.get(link)
+    assert_accessible(page.text)
+    form = page.forms["deform"]
+    form["title"], form["slug"] = "Notre démarche", "centre"        # taken in B
+    page = form.submit("create")
+    assert page.status_int == 200, page.text[:200]
+    assert "déjà prise" in page.text
+    form = page.forms["deform"]
+    form["slug"] = "notre-demarche"
+    made = form.submit("create")
+    assert made.status_int == 302 and made.location.endswith("/-/admin/spaces/notre-demarche/")
+    with two.tx() as app:
+        space = app.organisation_for_host(B).spaces["notre-demarche"]
+        assert space.published is False and space.title == "Notre démarche"
+        titles = [p.title for p in space.phases]
+        assert titles[-2:] == ["Concertation", "Restitution"]
+        container = space["surveys"]
+        assert container.settings["allow_anonymous"] is True
+        concertation = next(p for p in space.phases if p.title == "Concertation")
+        assert container.phase_settings[concertation.id] == {"results_public": True}
+        [survey] = list(container.values())
+        assert [q.title for q in survey.questions] == ["Venez-vous ?", "Pourquoi ?", "Avis"]
+        assert survey.count() == 0 and len(survey.answered) == 0
+        assert space.roles.get(next(iter(app.organisation_for_host(A).users.keys()), ""), None) is None
+    # A's original is untouched
+    with two.tx() as app:
+        assert app.organisation_for_host(A).spaces["quartier"]["surveys"][name].count() == 2

@@ -56,6 +56,7 @@ def test_survey_pages_and_charts_have_no_serious_accessibility_fault(survey_worl
             ("templates: library", "/-/admin/templates"),
             ("templates: pick", f"/-/admin/spaces/{SPACE}/modules/surveys/templates"),
             ("templates: save", f"/-/admin/spaces/{SPACE}/modules/surveys/save-template"),
+            ("templates: save a whole space", f"/-/admin/spaces/{SPACE}/save-template"),
     ]:
         response = page.goto(live.url(COMMUNE, path))
         assert response.status == 200, f"{path} answered {response.status}"

@@ -53,7 +53,7 @@ def _texts(values, limit):
 def _checked(data):
     """The questionnaires of ``data``, checked, or ``ValueError``."""
     surveys = data.get("surveys") if isinstance(data, dict) else None
-    if not isinstance(surveys, list) or not surveys:
+    if not isinstance(surveys, list):
         raise ValueError(_("This template holds no questionnaire."))
     out = []
     for item in surveys:
@@ -89,7 +89,7 @@ def _checked(data):
 
 def from_template(container, data):
     """Create the questionnaires of ``data`` in ``container`` (unpublished, without any
-    answer); return the first. Raises ``ValueError`` on damaged data, creating nothing."""
+    answer); return the first (None when it holds none). Raises ``ValueError`` on damaged data, creating nothing."""
     first = None
     for item in _checked(data):
         survey = add_survey(container, item["title"], item["description"], item["consent"],

@@ -16,9 +16,10 @@ from pyramid.view import view_config
 
 from beffroi.forms import make_form, validate
 from beffroi.i18n import _
-from beffroi.resources.admin import AdminArea, AdminModule
+from beffroi.resources.admin import AdminArea, AdminModule, AdminSpace
 from beffroi.services.actionlog import model as actionlog
 from beffroi.services.templates import model
+from beffroi.services.templates.process import SPACE, space_from_template, space_to_template
 
 PAGES = "beffroi:services/templates/"
 
@@ -34,10 +35,13 @@ def library_view(context, request):
     modules = request.registry.beffroi.modules
 
     def module_title(name):
+        if name == SPACE:
+            return request.localizer.translate(_("Whole space (phases and modules)"))
         info = modules.get(name)
         return request.localizer.translate(info.title) if info is not None else name
     return {"page_title": _("Templates"), "own": model.own_templates(org),
-            "others": model.shared_by_others(org), "module_title": module_title}
+            "others": model.shared_by_others(org), "module_title": module_title,
+            "space_kind": SPACE}
 
 
 @view_config(context=AdminArea, name="templates", permission="org.admin", request_method="POST")
@@ -108,6 +112,7 @@ def save_view(context, request):
                     content, data["shared"], request.user.id if request.user else None)
             except model.TemplateError as exc:
                 _flash(request, exc.message, "error")
+                html = form.render(data)
             else:
                 actionlog.record(request, "template.save", template.title,
                                  space=context.managed_space.__name__, module=context.module_name,
@@ -152,3 +157,88 @@ def use_view(context, request):
                      module=context.module_name, source=template.organisation_name)
     _flash(request, _("Created from the template “${title}”.", mapping={"title": template.title}))
     return HTTPFound(location=request.resource_url(made if made is not None else container))
+
+
+# --- a whole space -------------------------------------------------------------------------
+
+@view_config(context=AdminSpace, name="save-template", permission="space.admin",
+             request_method=("GET", "POST"), renderer=PAGES + "save.pt")
+def save_space_view(context, request):
+    """Save a whole space — phases, modules, settings, what each module's team built —
+    as a template (organisation admins)."""
+    if not request.has_permission("org.admin", context.organisation):
+        raise HTTPForbidden()
+    space = context.managed_space
+    form = make_form(request, SaveTemplateSchema(), buttons=("save",), action=request.url)
+    if request.method == "POST":
+        data, html = validate(request, form)
+        if data is not None:
+            try:
+                template = model.save_template(
+                    context.organisation, SPACE, data["title"], data["description"],
+                    space_to_template(request.registry.beffroi, space), data["shared"],
+                    request.user.id if request.user else None)
+            except model.TemplateError as exc:
+                _flash(request, exc.message, "error")
+                html = form.render(data)
+            else:
+                actionlog.record(request, "template.save", template.title, space=space.__name__,
+                                 shared=template.shared)
+                _flash(request, _("The template is saved."))
+                return HTTPFound(location=request.application_url + "/-/admin/templates")
+    else:
+        html = form.render({"title": space.title})
+    return {"page_title": _("Save the space as a template"), "form": html, "space": space,
+            "container": None, "item": None,
+            "module_title": request.localizer.translate(_("Whole space (phases and modules)"))}
+
+
+class NewSpaceSchema(colander.MappingSchema):
+    title = colander.SchemaNode(colander.String(), title=_("Title of the new space"),
+                                validator=colander.Length(min=3, max=200))
+    slug = colander.SchemaNode(
+        colander.String(), title=_("Address of the new space"),
+        description=_("Lowercase letters, digits and hyphens, as in /my-process/."),
+        validator=colander.Regex(r"^[a-z0-9][a-z0-9_-]{0,79}$",
+                                 _("Use lowercase letters, digits and hyphens.")))
+
+
+@view_config(context=AdminArea, name="new-space", permission="org.admin",
+             request_method=("GET", "POST"), renderer=PAGES + "save.pt")
+def new_space_view(context, request):
+    """Create a space of this organisation from a whole-space template (its own, or one
+    another organisation shares)."""
+    org = context.organisation
+    template = model.usable_template(org, request.params.get("template", ""))
+    if template is None or template.module_name != SPACE:
+        raise HTTPNotFound()
+    form = make_form(request, NewSpaceSchema(), buttons=("create",), action=request.url)
+    if request.method == "POST":
+        data, html = validate(request, form)
+        if data is not None:
+            from beffroi.resources.folder import NameError_
+            try:
+                space, skipped = space_from_template(request.registry.beffroi, org, template.data,
+                                                     data["slug"], data["title"], request)
+            except NameError_:
+                request.tm.doom()
+                _flash(request, _("This address is already taken or cannot be used."), "error")
+                html = form.render(data)
+            except model.TemplateError as exc:
+                request.tm.doom()
+                _flash(request, exc.message, "error")
+                html = form.render(data)
+            else:
+                actionlog.record(request, "template.use", template.title, space=space.__name__,
+                                 source=template.organisation_name)
+                _flash(request, _("Created from the template “${title}”.",
+                                  mapping={"title": template.title}))
+                if skipped:
+                    _flash(request, _("Modules left out (not allowed here): ${names}.",
+                                      mapping={"names": ", ".join(skipped)}), "error")
+                return HTTPFound(location=request.resource_url(context, "spaces", space.__name__, ""))
+    else:
+        html = form.render({"title": template.title})
+    return {"page_title": _("New space from a template"), "form": html, "space": None,
+            "container": None, "item": None, "template": template,
+            "module_title": template.title}
