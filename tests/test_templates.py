@@ -201,3 +201,20 @@ def test_a_whole_process_becomes_a_template_another_organisation_starts_from(two
     # A's original is untouched
     with two.tx() as app:
         assert app.organisation_for_host(A).spaces["quartier"]["surveys"][name].count() == 2
+
+
+def test_an_organisation_taken_off_the_platform_takes_its_shared_templates_along(two):
+    from beffroi.services.templates import model
+    from beffroi.system.portability import remove_organisation
+    with two.tx() as app:
+        org = app.organisation_for_host(A)
+        model.save_template(org, "surveys", "Partagé", "", {"surveys": []}, True, None)
+        assert len(model.shared_by_others(app.organisation_for_host(B))) == 1
+        remove_organisation(app, org)
+        assert model.shared_by_others(app.organisation_for_host(B)) == []
+        # the same organisation coming back (an import) shares it again under its id
+        app.organisations.add("commune-a-2", org)
+        org.id = "commune-a-2"
+        model.organisation_arrived(app, org)
+        [template] = model.shared_by_others(app.organisation_for_host(B))
+        assert template.key.startswith("commune-a-2:")

@@ -185,3 +185,24 @@ def use_template(plugins, container, template):
     except ValueError as exc:
         message = exc.args[0] if exc.args else _("This template cannot be used here.")
         raise TemplateError(message) from None
+
+
+def organisation_arrived(app_root, organisation):
+    """After ``organisation`` is imported into this platform (``beffroi org import``):
+    its templates carry its new id, and those it shares join this platform's registry."""
+    for template in own_templates(organisation):
+        template.organisation_id = organisation.id
+        template.organisation_name = organisation.name
+        if template.shared:
+            if getattr(app_root, "shared_templates", None) is None:
+                app_root.shared_templates = OOBTree()
+            app_root.shared_templates[(organisation.id, template.id)] = template
+
+
+def organisation_left(app_root, organisation):
+    """Before ``organisation`` is taken off this platform: its shared templates leave
+    the registry (what other organisations made from them stays)."""
+    registry = getattr(app_root, "shared_templates", None)
+    if registry is not None:
+        for key in list(registry.keys(min=(organisation.id, ""), max=(organisation.id, "\uffff"))):
+            del registry[key]
