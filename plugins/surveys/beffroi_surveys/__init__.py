@@ -95,7 +95,10 @@ def _on_account_deleted(request, container, user):
                 if key in survey.hidden_texts:
                     survey.hidden_texts.remove(key)
                     survey.hidden_texts.add(new)
-        survey._drop_pending(user.id)
+            for qid in list(response.files):
+                if (qid, user.id) in survey.file_index:
+                    survey.file_index[(qid, response.key)] = survey.file_index.pop((qid, user.id))
+        survey.drop_pending(user.id)
         survey.answered.pop(user.id, None)
 
 

@@ -134,6 +134,7 @@ class Survey(Content):
         self.tally = Tally()
         self.texts = OOBTree()
         self.hidden_texts = OOTreeSet()
+        self.file_index = OOBTree()       # (question id, response key) → FileAnswer
 
     # --- questions ---------------------------------------------------------------------
 
@@ -179,6 +180,7 @@ class Survey(Content):
 
     # --- answers -----------------------------------------------------------------------
 
+    file_index = None
     pending = None         # (person id, question id) → FileAnswer sent with a form that had mistakes
 
     def pending_file(self, user_id, qid):
@@ -189,7 +191,7 @@ class Survey(Content):
             self.pending = OOBTree()
         self.pending[(user_id, qid)] = file_answer
 
-    def _drop_pending(self, user_id):
+    def drop_pending(self, user_id):
         if self.pending is not None:
             for key in list(self.pending.keys(min=(user_id, 0), max=(user_id, 1 << 62))):
                 del self.pending[key]
@@ -207,15 +209,16 @@ class Survey(Content):
         response = Response(key, None if self.anonymous else user_id, answers, files)
         self.responses[key] = response
         self.count.change(1)
-        self._drop_pending(user_id)
+        self.drop_pending(user_id)
         for qid, value in answers.items():
             question = self.question(qid)
             if question is not None:
                 self._count(question, value, key, +1)
-        for qid in (files or {}):
+        for qid, file_answer in (files or {}).items():
             question = self.question(qid)
             if question is not None and qid not in answers:
                 self.tally.change(cell_key(qid, 0), 1)
+                self.file_index[(qid, key)] = file_answer
         return response
 
     def _count(self, question, value, key, delta):
@@ -244,17 +247,6 @@ class Survey(Content):
                 for column in (columns if isinstance(columns, list) else [columns]):
                     tally.change(cell_key(qid, 1 + row * SPAN + column), delta)
 
-    def forget(self, key):
-        """Remove one response and its counts (account deletion of a named answer)."""
-        response = self.responses.pop(key, None)
-        if response is None:
-            return
-        self.count.change(-1)
-        for qid, value in response.answers.items():
-            question = self.question(qid)
-            if question is not None:
-                self._count(question, value, key, -1)
-
     def text_count(self, question) -> int:
         """How many free texts ``question`` has (its answers, or its "other" texts)."""
         if question.kind in TEXT_KINDS:
@@ -271,6 +263,12 @@ class Survey(Content):
         if not include_hidden:
             items = ((k, v) for k, v in items if k not in self.hidden_texts)
         return [(k, k[1], v, k in self.hidden_texts) for k, v in islice(items, start, start + size)]
+
+    def files_of(self, qid, limit=500):
+        """``(response key, FileAnswer)`` of question ``qid``, at most ``limit``."""
+        from itertools import islice
+        items = self.file_index.items(min=(qid, ""), max=(qid, "\uffff"))
+        return [(key[1], f) for key, f in islice(items, limit)]
 
     def texts_of(self, qid, include_hidden=True):
         """``(text key, part, text, hidden)`` of question ``qid``'s free texts."""

@@ -145,8 +145,7 @@ def results_view(context, request):
                                include_hidden=moderator) if count else []
     files = []
     if question.kind == "files" and staff:
-        files = [(r.key, r.files[question.id]) for r in context.responses.values()
-                 if question.id in r.files]
+        files = context.files_of(question.id)
     answerable = [q for q in context.questions if q.answerable]
     index = answerable.index(question)
     return {"page_title": question.title, "survey": context, "question": question,
