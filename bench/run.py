@@ -304,6 +304,8 @@ def main(argv=None):
         numbers = seed.numbers_of(db, seed.CONCURRENT_SPACE)
         print(f"  numbers: {len(numbers)} proposals, {len(set(numbers))} distinct, highest {max(numbers)}")
         db.close()
+    # participatory budgets: concurrent checkouts over HTTP and the results page (bench/budgets.py)
+    subprocess.run([sys.executable, str(HERE / "budgets.py")], check=False)
     # surveys: results pages at 1,000 and 10,000 answers (bench/surveys.py)
     import surveys as surveys_bench
     surveys_bench.main(["--sizes", "1000,10000", "--runs", str(min(args.runs, 50))])

@@ -17,6 +17,7 @@ from beffroi.infos import (
     ModuleInfo,
     NavItem,
     NotificationInfo,
+    Participation,
     PermissionInfo,
     SkinInfo,
     SpaceTypeInfo,
@@ -25,6 +26,6 @@ from beffroi.infos import (
 
 __all__ = [
     "hookimpl", "PLUGIN_API_VERSION", "EvolveStep", "IndexInfo", "ModuleInfo",
-    "NavItem", "NotificationInfo", "PermissionInfo", "SkinInfo", "SpaceTypeInfo",
+    "NavItem", "NotificationInfo", "Participation", "PermissionInfo", "SkinInfo", "SpaceTypeInfo",
     "TemplateInfo",
 ]
