@@ -43,19 +43,37 @@ def word_diff(old: str, new: str, added_label: str, removed_label: str):
     out, added, removed = [], 0, 0
     ins_open = Markup('<ins><span class="visually-hidden">{} </span>').format(added_label)
     del_open = Markup('<del><span class="visually-hidden">{} </span>').format(removed_label)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, gone, came in _grouped(matcher.get_opcodes(), a, b):
         if op == "equal":
-            out.append(escape("".join(a[i1:i2])))
+            out.append(escape("".join(gone)))
             continue
-        if op in ("delete", "replace"):
-            gone = a[i1:i2]
+        if gone:
             removed += sum(1 for t in gone if not t.isspace())
             out.append(del_open + escape("".join(gone)) + Markup("</del>"))
-        if op in ("insert", "replace"):
-            came = b[j1:j2]
+        if came:
             added += sum(1 for t in came if not t.isspace())
             out.append(ins_open + escape("".join(came)) + Markup("</ins>"))
     return Markup("").join(out), added, removed
+
+
+def _grouped(opcodes, a, b):
+    """``(op, old tokens, new tokens)`` with changes separated only by white space joined
+    into one: "Le centre-ville est" → "Un tout autre" reads as one removal and one
+    addition, not three interleaved pairs."""
+    chunks = [(op, a[i1:i2], b[j1:j2]) for op, i1, i2, j1, j2 in opcodes]
+    out = []
+    for i, (op, gone, came) in enumerate(chunks):
+        between = (op == "equal" and all(t.isspace() for t in gone) and 0 < i < len(chunks) - 1
+                   and out and out[-1][0] != "equal" and chunks[i + 1][0] != "equal")
+        if op != "equal" or between:
+            if out and out[-1][0] != "equal":
+                _op, old, new = out.pop()
+                out.append(("replace", old + list(gone), new + list(came)))
+            else:
+                out.append(("replace", list(gone), list(came)))
+        else:
+            out.append((op, list(gone), list(came)))
+    return out
 
 
 def compare_sections(old_sections, new_sections, added_label, removed_label):
