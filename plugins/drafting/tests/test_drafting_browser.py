@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -34,13 +35,31 @@ def harness():
     return _harness()
 
 
-@pytest.fixture
-def chromium(harness):
+def in_own_thread(journey, harness):
+    """Run ``journey(chromium)`` in a thread of its own with its own Playwright: another
+    suite's session-wide Playwright may hold this thread's event loop, and the sync API
+    refuses to start inside a running loop."""
     from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=harness.CHROMIUM, args=harness.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    failure = []
+
+    def run():
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=harness.CHROMIUM,
+                                             args=harness.CHROMIUM_ARGS)
+                try:
+                    journey(browser)
+                finally:
+                    browser.close()
+        except BaseException as error:          # re-raised in the test's thread
+            failure.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(600)
+    if failure:
+        raise failure[0]
+    assert not thread.is_alive(), "the browser journey did not finish in 10 minutes"
 
 
 def _log_in(page, base, email):
@@ -59,8 +78,11 @@ def _audit(harness, page, page_type):
     assert not problems, "accessibility problems:\n" + "\n".join(problems)
 
 
-def test_selecting_words_fills_the_suggestion_and_pages_are_accessible(site, harness, chromium,
-                                                                       request):
+def test_selecting_words_fills_the_suggestion_and_pages_are_accessible(site, harness, request):
+    in_own_thread(lambda chromium: _journey(site, harness, chromium, request), harness)
+
+
+def _journey(site, harness, chromium, request):
     from playwright.sync_api import expect
     url = site.create_text(site.admin())
     site.user("ana@example.org", name="Ana Martin")

@@ -88,3 +88,25 @@ def test_the_next_draft_starts_from_the_published_version_with_its_origins():
     assert draft.number == 2 and draft.source == text.current.source
     assert draft.origins_of("a") == text.current.origins_of("a")
     assert text.ensure_draft() is draft
+
+
+def test_an_outline_carries_headings_and_no_participant_data(site):
+    from beffroi_drafting.outline import outline_of, text_from_outline
+    admin = site.admin()
+    url = site.create_text(admin)
+    site.user("ana@example.org", name="Ana Martin")
+    made = site.suggest(site.browser("ana@example.org"), url, "preambule", "", "Mon préambule.")
+    site.decide(admin, made.location.replace("http://test.localhost", ""), "accept", "Oui.")
+    with site.platform.tx() as app:
+        container = site.container(app)
+        text = next(iter(container.values()))
+        outline = outline_of(text)
+        assert [s["title"] for s in outline["sections"]] == [
+            "Préambule", "Article 1 — Les terrasses", "Article 2 — La propreté"]
+        assert "Ana" not in str(outline) and "s1" not in str(outline)
+        copy = text_from_outline(container, outline_of(text, with_bodies=True))
+        assert copy.published is False and not copy.notes and copy.draft.number == 1
+        assert [s.key for s in copy.draft.sections] == [s.key for s in text.current.sections]
+        assert copy.draft.origins == {}
+        with pytest.raises(ValueError):
+            text_from_outline(container, {"title": "x", "sections": [{"level": 9}]})
