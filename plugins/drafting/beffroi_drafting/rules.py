@@ -43,3 +43,9 @@ def can_support(request, suggestion) -> bool:
 def can_decide(request, suggestion) -> bool:
     return suggestion.state == "pending" and bool(request.has_permission("drafting.decide",
                                                                          suggestion))
+
+
+def can_withdraw(request, suggestion) -> bool:
+    """Its author withdraws a suggestion while it waits for a decision."""
+    return (suggestion.state == "pending" and request.user is not None
+            and suggestion.creator == request.user.id)

@@ -75,7 +75,10 @@ def version_page(request, text, version, latest):
         annotations=annotations.get(s.key, []), suggestions=suggestions.get(s.key, []),
         marked=bool(version.origins_of(s.key))) for s in version.sections]
     applied = [text.get(name) for name in version.applied]
-    return {"page_title": text.title, "text": text, "version": version, "latest": latest,
+    manage = rules.can_manage(request, text)
+    waiting = sorted((n for n in text.suggestions() if n.state == "pending"
+                      and is_public_to(request, n)), key=lambda n: n.number) if manage else []
+    return {"waiting": waiting, "page_title": text.title, "text": text, "version": version, "latest": latest,
             "sections": sections,
             "marked": any(s.marked for s in sections),
             "changelog_html": Markup(render_markdown(version.changelog, profile="body")),
@@ -173,6 +176,7 @@ def suggestion_view(context, request):
             "decider": author_name(request, context.decided_by) if context.decided_by else "",
             "state_title": STATE_TITLES[context.state],
             "supported": user is not None and user.id in context.supporters,
+            "can_withdraw": rules.can_withdraw(request, context),
             "can_support": rules.can_support(request, context),
             "supports_open": rules.supports_open(request, text.__parent__),
             "can_decide": rules.can_decide(request, context),

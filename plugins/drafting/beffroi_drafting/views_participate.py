@@ -108,7 +108,21 @@ def support_view(context, request):
     return HTTPFound(location=request.resource_url(context, anchor="supports"))
 
 
+def withdraw_view(context, request):
+    """The author withdraws their suggestion while it waits: it stays readable, marked
+    withdrawn, and takes no more supports."""
+    if not rules.can_withdraw(request, context):
+        raise HTTPForbidden(request.localizer.translate(
+            _("Only its author can withdraw a suggestion, before the decision.")))
+    context.state = "withdrawn"
+    context.touch()
+    flash(request, _("Your suggestion is withdrawn."))
+    return HTTPFound(location=request.resource_url(context))
+
+
 def includeme(config):
+    config.add_view(withdraw_view, context=Suggestion, name="withdraw",
+                    permission="drafting.contribute", request_method="POST")
     config.add_view(annotate_view, context=Text, name="annotate",
                     permission="drafting.contribute", request_method=("GET", "POST"),
                     renderer=TPL + "form.pt")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from beffroi.devkit.testing import assert_accessible
+from beffroi.devkit.testing import assert_accessible, csrf_of
 
 
 def test_a_text_is_annotated_without_javascript(site):
@@ -148,3 +148,26 @@ def test_a_participant_cannot_decide_nor_publish(site):
     with site.platform.tx() as app:
         text = next(iter(site.container(app).values()))
         assert text.get("s1").state == "pending" and text.draft is None
+
+
+def test_authors_withdraw_waiting_suggestions_and_admins_see_what_waits(site):
+    admin = site.admin()
+    url = site.create_text(admin)
+    site.user("ana@example.org")
+    ana = site.browser("ana@example.org")
+    first = site.suggest(ana, url, "preambule", "", "Un préambule.").location
+    second = site.suggest(ana, url, "article-2-la-proprete", "", "Des poubelles.").location
+    first, second = (u.replace("http://test.localhost", "") for u in (first, second))
+    waiting = admin.get(url).html.select(".drafting-admin li a")
+    assert [a["href"].replace("http://test.localhost", "") for a in waiting] == [
+        first + "decide", second + "decide"]
+    site.user("bob@example.org")
+    bob = site.browser("bob@example.org")
+    bob.post(second + "withdraw", {"csrf_token": csrf_of(bob.get(second))}, status=403)
+    page = site.post(ana, second + "withdraw").follow()
+    assert "Votre suggestion est retirée." in page.text
+    assert "Cette suggestion a été retirée." in page.text and "Retirer ma suggestion" not in page.text
+    assert "Soutenir cette suggestion" not in bob.get(second).text
+    waiting = admin.get(url).html.select(".drafting-admin li a")
+    assert len(waiting) == 1
+    admin.get(second + "decide", status=403)
