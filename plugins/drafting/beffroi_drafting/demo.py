@@ -33,12 +33,18 @@ faire le bilan de la charte.
 
 
 def _people(container):
-    """Up to three participants of the organisation (the demo's accounts), else None."""
+    """Three authors among the organisation's accounts (the demo's participants first,
+    its administrators after; the same one again when there are fewer), else None."""
     organisation = getattr(getattr(container, "__parent__", None), "__parent__", None)
     users = getattr(organisation, "users", None)
-    found = [u.id for u in users.values() if not getattr(u, "deleted", False)] if users else []
-    found.sort()
-    return (found + [None, None, None])[:3]
+    roles = getattr(organisation, "org_roles", lambda uid: ())
+    found = sorted((u for u in (users.values() if users else ())
+                    if not getattr(u, "deleted", False)),
+                   key=lambda u: (bool(roles(u.id)), u.id))
+    ids = [u.id for u in found[:3]]
+    while ids and len(ids) < 3:
+        ids.append(ids[0])
+    return ids or [None, None, None]
 
 
 def fill(container):
