@@ -38,8 +38,14 @@ def readable(request, text):
 
 
 def listing(context, request):
+    texts = visible_texts(request, context)
+    counts = {}
+    for text in texts:
+        public = [n for n in text.suggestions() if is_public(n)]
+        counts[text.__name__] = (len(public), sum(1 for n in public if n.state == "accepted"),
+                                 sum(1 for n in text.annotations() if is_public(n)))
     return {"page_title": context.title or _("Collaborative drafting"),
-            "texts": visible_texts(request, context),
+            "texts": texts, "counts": counts,
             "settings": rules.settings_of(request, context),
             "can_manage": rules.can_manage(request, context)}
 

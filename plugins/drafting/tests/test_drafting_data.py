@@ -133,3 +133,13 @@ def test_the_demo_text_has_two_versions_decided_suggestions_and_marked_origins(p
     assert "Rejetée" in rejected.text and "comptes rendus" in rejected.text
     for html in (listing.text, page.text, compare.text, rejected.text):
         assert_accessible(html)
+
+
+def test_the_listing_counts_what_visitors_can_read(site):
+    admin = site.admin()
+    url = site.create_text(admin)
+    ana, suggestion_url = _suggestion(site, url)
+    site.suggest(ana, url, "preambule", "", "Autre préambule.")
+    site.decide(admin, suggestion_url, "accept", "Oui.")
+    card = site.browser().get("/charte/drafting/").html.select_one(".card .drafting-figures")
+    assert " ".join(card.text.split()) == "Suggestions : 2 (acceptées : 1) · annotations : 0"
