@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import colander
 
-from beffroi import IndexInfo, ModuleInfo, NotificationInfo, PermissionInfo, hookimpl
+from beffroi import IndexInfo, ModuleInfo, NotificationInfo, PermissionInfo, TemplateInfo, hookimpl
 from beffroi_drafting.i18n import _
 from beffroi_drafting.models import text_index
 
@@ -55,6 +55,34 @@ def _on_account_deleted(request, container, user):
     forget(container, user.id)
 
 
+def _texts_template(texts):
+    from beffroi_drafting.outline import outline_of
+    return {"kind": "drafting.outline",
+            "texts": [outline_of(text, with_bodies=True) for text in texts]}
+
+
+def _to_template(container):
+    """The outlines (headings and latest wording) of the container's texts: no
+    suggestion, annotation, support or author travels."""
+    from beffroi_drafting.models import Text
+    return _texts_template(t for t in container.values() if isinstance(t, Text))
+
+
+def _item_to_template(item):
+    return _texts_template([item])
+
+
+def _from_template(container, data):
+    """New unpublished texts made from the outlines of ``data``; raises ``ValueError``
+    with a message for the admin on data of another shape."""
+    from beffroi_drafting.outline import text_from_outline
+    if not isinstance(data, dict) or data.get("kind") != "drafting.outline" \
+            or not isinstance(data.get("texts"), list) or not data["texts"]:
+        raise ValueError("This template holds no text outline.")
+    made = [text_from_outline(container, outline) for outline in data["texts"]]
+    return made[0] if len(made) == 1 else container
+
+
 def _demo_content(container):
     from beffroi_drafting.demo import fill
     fill(container)
@@ -87,6 +115,8 @@ def register_modules():
         portable_data=_portable_data,
         on_account_deleted=_on_account_deleted,
         demo_content=_demo_content,
+        template=TemplateInfo(to_template=_to_template, from_template=_from_template,
+                              item_to_template=_item_to_template),
     )]
 
 
