@@ -1,0 +1,62 @@
+"""Shared steps of the meetings tests: a space with the module, staff adding a meeting."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+import pytest
+
+HOST = "test.localhost"
+
+
+def add_meeting(browser, space, title="Réunion publique sur la place", days=10, start="18:30",
+                end="20:00", **fields):
+    """Staff fill the add form; returns the response (a 302 when it was accepted)."""
+    form = browser.get(space.module_url("meetings") + "add").forms["deform"]
+    day = (date.today() + timedelta(days=days)).isoformat()
+    values = {"title": title, "description": "Venez **nombreux**<script>x</script>",
+              "kind": "in_person", "start_date": day, "start_time": start, "end_time": end,
+              "address": "2 rue de la Mairie, 59000 Lille",
+              "agenda": "15 Accueil\n45 Présentation des scénarios\n30 Questions"}
+    values.update(fields)
+    for name, value in values.items():
+        form[name] = value
+    return form.submit("create")
+
+
+def meeting_path(response) -> str:
+    from urllib.parse import urlsplit
+    return urlsplit(response.location).path
+
+
+def set_registrations(browser, path, capacity, enabled=True, terms=""):
+    form = browser.get(path + "registrations").forms["deform"]
+    form["registrations_enabled"] = enabled
+    form["capacity"] = str(capacity)
+    form["terms"] = terms
+    return form.submit("save")
+
+
+def participant(platform, space, email):
+    """A logged-in browser of a new participant ``email``."""
+    browser = platform.browser(HOST)
+    platform.add_user(HOST, email)
+    platform.login(browser, email)
+    return browser
+
+
+def post_button(browser, path, action, **extra):
+    """Submit the form of ``path`` whose action ends with ``action``."""
+    page = browser.get(path)
+    form = next(f for f in page.forms.values() if f.action.endswith(action))
+    for name, value in extra.items():
+        form[name] = value
+    return form.submit()
+
+
+@pytest.fixture
+def mt():
+    """The steps above, as ``mt.add_meeting(...)`` etc."""
+    return SimpleNamespace(add_meeting=add_meeting, meeting_path=meeting_path,
+                           set_registrations=set_registrations, participant=participant,
+                           post_button=post_button, HOST=HOST)
