@@ -176,7 +176,7 @@ def test_followers_hear_when_a_meeting_changes_or_is_cancelled(staff, mt, platfo
     form["reason"] = "Salle indisponible"
     form.submit("cancel_meeting").follow()
     page = platform.browser().get(path)
-    assert "Cette réunion est annulée." in page.text and "Salle indisponible" in page.text
+    assert "Cette rencontre est annulée." in page.text and "Salle indisponible" in page.text
     assert fan.get("/-/notifications").text.count("Réunion publique sur la place") >= 2
 
 
