@@ -19,6 +19,7 @@ an edited meeting replaces its old copy); ``DTSTAMP`` is the generation time in 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from icalendar import Calendar, Event, Timezone, vText
 from pyramid.httpexceptions import HTTPNotFound
@@ -81,7 +82,9 @@ def calendar_of(request, meetings, name) -> bytes:
     if meetings:
         first = min(m.start for m in meetings)
         last = max(m.end for m in meetings)
-        calendar.add_component(Timezone.from_tzinfo(zone, first=first.year, last=last.year + 1))
+        # the zone's rules (DST transitions) for the years the meetings span
+        calendar.add_component(Timezone.from_tzinfo(
+            zone, first_date=date(first.year, 1, 1), last_date=date(last.year + 1, 1, 1)))
     for meeting in meetings:
         calendar.add_component(event_of(request, meeting, zone))
     return calendar.to_ical()

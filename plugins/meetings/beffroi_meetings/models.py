@@ -170,6 +170,17 @@ class Meeting(Content):
         self.agenda = tuple(agenda)
         self.touch()
 
+    def __getitem__(self, name):
+        """Only a registration, by its name (``registration-<user id>-<token>``): what
+        notifications about it point to. Nothing else is below a meeting."""
+        if name.startswith("registration-"):
+            user_id = name[len("registration-"):].rpartition("-")[0]
+            tree = getattr(self, "registrations", None)
+            registration = tree.get(user_id) if tree is not None else None
+            if registration is not None and registration.__name__ == name:
+                return registration
+        raise KeyError(name)
+
     @property
     def in_person(self) -> bool:
         return self.kind in ("in_person", "hybrid")

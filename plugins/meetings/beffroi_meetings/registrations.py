@@ -162,7 +162,10 @@ def register(meeting, user_id) -> Registration:
     if existing is not None:
         return existing
     registration = Registration(user_id, _new_code(meeting))
-    registration.__parent__, registration.__name__ = meeting, "registration-" + registration.code
+    # a name of its own (not the door code): the target of the notification telling
+    # this person that a place freed up for them (``Meeting.__getitem__`` finds it)
+    registration.__parent__ = meeting
+    registration.__name__ = f"registration-{user_id}-{secrets.token_hex(12)}"
     meeting.registrations[user_id] = registration
     meeting.codes[registration.code] = user_id
     if _seat(meeting, registration):
