@@ -11,7 +11,7 @@ import pytest
 
 from beffroi.devkit.testing import PASSWORD
 
-pytestmark = pytest.mark.beffroi_modules("meetings")
+pytestmark = [pytest.mark.beffroi_modules("meetings"), pytest.mark.beffroi_db("memory")]
 
 
 @pytest.fixture
