@@ -60,3 +60,22 @@ def mt():
     return SimpleNamespace(add_meeting=add_meeting, meeting_path=meeting_path,
                            set_registrations=set_registrations, participant=participant,
                            post_button=post_button, HOST=HOST)
+
+
+def _browser_harness():
+    """The repository's Playwright harness (tests/browser/conftest.py), loaded from its
+    path so this plugin's browser test uses the same chromium, live server and axe."""
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[3] / "tests" / "browser" / "conftest.py"
+    if not path.exists():
+        return None
+    spec = importlib.util.spec_from_file_location("beffroi_meetings_browser_harness", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_harness = _browser_harness()
+if _harness is not None:
+    live, chromium, page, axe = _harness.live, _harness.chromium, _harness.page, _harness.axe
