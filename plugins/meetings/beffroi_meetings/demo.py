@@ -1,6 +1,6 @@
 """Sample meetings (in French) for the demo platform: two upcoming (one in person with
-registrations, one online), one hybrid held last month with its minutes and
-contributions collected in person, one cancelled."""
+registrations, one online) and one hybrid held last month with its minutes and
+contributions collected in person."""
 from __future__ import annotations
 
 from datetime import time, timedelta
@@ -21,10 +21,13 @@ def _at(container, days, hour, minute=0):
 
 
 def fill(container):
-    """Add the samples once (a container that already holds meetings is left alone)."""
-    if len(container):
-        return None
+    """Add the samples once, in one space per organisation (a container that already
+    holds meetings, or whose organisation shows them elsewhere, is left alone: the
+    demo stays small enough to be crawled whole)."""
+    from beffroi.api import containers_of
     organisation = container.space.__parent__
+    if len(container) or any(len(c) for c in containers_of(organisation, "meetings")):
+        return None
     upcoming = add_meeting(
         container, "Réunion publique : l'avenir de la place du marché",
         "Venez découvrir les **trois scénarios** d'aménagement et dire ce que vous en pensez.\n\n"
@@ -64,11 +67,4 @@ def fill(container):
                      "Jeanne, habitante du quartier", None, "l'équipe de la mairie", collected_on)
     add_contribution(past, "Des arceaux vélos près du marché couvert.", "", None,
                      "l'équipe de la mairie", collected_on)
-    cancelled = add_meeting(
-        container, "Visite du chantier de la médiathèque",
-        "Visite commentée du chantier, sur inscription.",
-        "in_person", _at(container, 5, 10), _at(container, 5, 11, 30),
-        address="Chantier de la médiathèque, rue Nationale, 59000 Lille")
-    cancelled.cancelled = now()
-    cancelled.cancel_reason = "Reportée pour raison de sécurité sur le chantier."
     return upcoming
