@@ -320,3 +320,17 @@ def test_unknown_things_are_404_not_500(staff, mt, platform):
     dates = (date.today() + timedelta(days=3)).isoformat()
     bad = mt.add_meeting(browser, space, start_date="31/02/2026")
     assert bad.status_int == 200 and dates
+
+
+def test_participants_comment_on_a_meeting_until_the_phase_closes_comments(staff, mt, platform):
+    space, browser = staff
+    path = mt.meeting_path(mt.add_meeting(browser, space))
+    camille = mt.participant(platform, space, "camille@example.org")
+    form = next(f for f in camille.get(path).forms.values() if "body" in f.fields)
+    form["body"] = "Je viendrai avec mes voisins."
+    form.submit().follow()
+    assert "Je viendrai avec mes voisins." in platform.browser().get(path).text
+    with platform.tx() as app:
+        s = app.organisation_for_host(mt.HOST).spaces[space.slug]
+        s["meetings"].phase_settings[s.active_phase_id] = {"comments_open": False}
+    assert not any("body" in f.fields for f in camille.get(path).forms.values())
