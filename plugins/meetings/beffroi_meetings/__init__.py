@@ -10,7 +10,7 @@ from pyramid.i18n import TranslationStringFactory
 from beffroi import IndexInfo, ModuleInfo, NotificationInfo, PermissionInfo, hookimpl
 from beffroi.api import is_public
 from beffroi_meetings.links import meeting_of_proposal, proposals_born_at  # noqa: F401 (public)
-from beffroi_meetings.models import Meeting, ensure_index, meeting_text
+from beffroi_meetings.models import ensure_index, meeting_text
 from beffroi_meetings.schemas import MeetingsPhaseSettings, MeetingsSettings
 
 beffroi_api = ">=2.0,<3"

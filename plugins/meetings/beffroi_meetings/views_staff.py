@@ -13,7 +13,7 @@ from beffroi.api import (
 )
 from beffroi_meetings import links
 from beffroi_meetings.models import (
-    Meeting, add_contribution, add_meeting, agenda_text, local_zone,
+    Meeting, NonexistentTime, add_contribution, add_meeting, agenda_text, local_zone,
     parse_agenda, to_utc, update_meeting,
 )
 from beffroi_meetings.registrations import (
@@ -48,7 +48,6 @@ def _fields(request, data):
 def _meeting_form(request, appstruct, apply, title, buttons, message):
     """``form_view`` with the check that local times exist (a clock change skips some):
     such a time is shown as an error beside the field, the typed values kept."""
-    from beffroi_meetings.models import NonexistentTime as Skipped
     schema = meeting_schema()
     zone = local_zone(request.organisation)
 
@@ -58,7 +57,7 @@ def _meeting_form(request, appstruct, apply, title, buttons, message):
             if day and value.get(time_key):
                 try:
                     to_utc(day, value[time_key], zone)
-                except Skipped:
+                except NonexistentTime:
                     error = colander.Invalid(node)
                     error[time_key] = _("This time does not exist in ${zone}: the clocks "
                                         "change that night.", mapping={"zone": str(zone)})
