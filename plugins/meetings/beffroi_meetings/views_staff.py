@@ -180,7 +180,10 @@ def cancel_view(context, request):
 
 
 def close_view(context, request):
-    """Minutes, attendance and closing (after the meeting)."""
+    """Minutes, attendance and closing (once the meeting has started)."""
+    if now() < context.start:
+        flash(request, _("The minutes can be published once the meeting has started."), "error")
+        return HTTPFound(location=request.resource_url(context))
     figures = counts(context)
     stored = {"minutes": context.minutes_source, "attendees_list": context.attendees_list,
               "attendees_count": context.attendees_count if context.attendees_count is not None

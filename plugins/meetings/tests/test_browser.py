@@ -35,6 +35,10 @@ def meeting_world(platform):
         meeting.terms = "Vos données servent **uniquement** à organiser la réunion."
         add_contribution(meeting, "Un passage piéton devant l'école.", "Jeanne", None,
                          "l'équipe", day)
+        earlier = day - timedelta(days=30)
+        add_meeting(container, "Atelier passé", "Un atelier.", "in_person",
+                    to_utc(earlier, time(18), zone), to_utc(earlier, time(20), zone),
+                    address="Maison de quartier, Lille")
     return "/quartier/meetings/"
 
 
@@ -72,7 +76,7 @@ def test_register_check_at_the_door_and_every_page_type_is_accessible(meeting_wo
     expect(page.locator(".flash").first).to_contain_text("bienvenue, Camille Habitant")
     for path, page_type in (("1/registrations", "meetings: registrations (staff)"),
                             ("add", "meetings: add form"), ("1/edit", "meetings: edit form"),
-                            ("1/close", "meetings: minutes form"),
+                            ("2/close", "meetings: minutes form"),
                             ("1/contribute", "meetings: in-person contribution form"),
                             ("1/cancel", "meetings: cancel form")):
         response = page.goto(live.url(COMMUNE, base + path))

@@ -157,6 +157,9 @@ def test_minutes_attendance_and_closing(staff, mt, platform):
     form["attendees_list"] = "Association des parents\nClub cyclo"
     page = form.submit("publish").follow()
     assert "Le compte rendu est publié" in page.text
+    early = mt.meeting_path(mt.add_meeting(browser, space, title="Pas encore", days=4))
+    refused = browser.get(early + "close").follow()
+    assert "une fois la rencontre commencée" in refused.text
     visitor = platform.browser().get(path)
     assert "<strong>trois</strong>" in visitor.text and "onerror" not in visitor.text
     assert "Participant·e·s : 27" in visitor.text and "Club cyclo" in visitor.text
@@ -300,9 +303,11 @@ def test_pages_are_accessible(staff, mt, platform):
     path = mt.meeting_path(mt.add_meeting(browser, space))
     mt.set_registrations(browser, path, 3, terms="Conditions **claires**.")
     for url in (space.module_url(), path, path + "registrations", path + "door",
-                path + "contribute", path + "close", path + "edit", path + "cancel",
+                path + "contribute", path + "edit", path + "cancel",
                 space.module_url() + "add"):
         assert_accessible(browser.get(url).text)
+    past = mt.meeting_path(mt.add_meeting(browser, space, title="Passée", days=-1))
+    assert_accessible(browser.get(past + "close").text)
     person = mt.participant(platform, space, "a11y@example.org")
     assert_accessible(person.get(path).text)
     assert_accessible(mt.post_button(person, path, "register",
