@@ -134,6 +134,32 @@ def registrations_view(context, request):
             "figures": counts(context)}
 
 
+def registrations_csv(context, request):
+    """The attendance sheet (staff): one row per registration, confirmed ones first,
+    with the participant's name, code, status, registration and arrival times (local)."""
+    from beffroi.api import csv_response
+    translate = request.localizer.translate
+    columns = [translate(c) for c in (_("Participant"), _("Code"), _("Status"),
+                                      _("Registered on"), _("Checked at the door"))]
+    zone = local_zone(request.organisation)
+    users = request.organisation.users
+    confirmed, waiting = registrations_in_order(context)
+    rows = []
+    for registration in confirmed + waiting:
+        user = users.get(registration.user_id)
+        rows.append(dict(zip(columns, (
+            user.display_name if user is not None and not user.deleted else "",
+            registration.code,
+            translate(_("Registered") if registration.status == "confirmed"
+                      else _("Waiting list")),
+            registration.created.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            registration.attended.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            if registration.attended else ""))))
+    response = csv_response(rows, columns, f"registrations-{context.number}.csv", request)
+    response.cache_control = "private, no-store"
+    return response
+
+
 def door_view(context, request):
     """The door check: staff type a registration code; it is marked as attended."""
     schema = colander.Schema()
@@ -254,5 +280,7 @@ def includeme(config):
     config.add_view(registrations_view, context=Meeting, name="registrations",
                     permission="meetings.manage", request_method=("GET", "POST"),
                     renderer=TEMPLATES + "registrations.pt")
+    config.add_view(registrations_csv, context=Meeting, name="registrations.csv",
+                    permission="meetings.manage", request_method="GET")
     config.add_view(door_view, context=Meeting, name="door", permission="meetings.check_in",
                     request_method=("GET", "POST"), renderer=TEMPLATES + "door.pt")

@@ -92,6 +92,11 @@ def test_registering_up_to_capacity_then_the_waiting_list_moves_up(staff, mt, pl
     staff_page = browser.get(path + "registrations")
     assert len(staff_page.html.select("table tbody tr")) == 2
     assert len(staff_page.html.select("ol li")) == 1            # p3 still waits
+    sheet = browser.get(path + "registrations.csv")
+    rows = list(csv.DictReader(io.StringIO(sheet.text.lstrip("\ufeff"))))
+    assert [r["Statut"] for r in rows] == ["Inscrit·e", "Inscrit·e", "Liste d'attente"]
+    assert {r["Code"] for r in rows} <= set(codes)
+    people[1].get(path + "registrations.csv", status=403)
     # the capacity cannot drop below the registered people
     low = mt.set_registrations(browser, path, 1).follow()
     assert "2 personnes sont déjà inscrites" in low.text
