@@ -14,7 +14,8 @@ the module is enabled or the first meeting is added, never on a read):
 - ``starts``: ``IIBTree`` number → start in minutes (ranks, read without loading meetings);
 - ``by_end``: ``LLTreeSet`` of ``listing_key(end in minutes, number)`` (which meetings
   are upcoming now: a range read, nothing loaded);
-- ``numbers``: ``IITreeSet`` of every number.
+- ``numbers``: ``IITreeSet`` of every number;
+- ``by_kind``: ``OOBTree`` kind (``in_person``, ``online``, ``hybrid``) → ``IITreeSet``.
 
 Registrations live on each meeting (see ``beffroi_meetings.registrations``).
 """
@@ -229,9 +230,16 @@ class MeetingIndex(Persistent):
         self.latest_first = LLTreeSet()
         self.starts = IIBTree()
         self.numbers = IITreeSet()
+        self.by_kind = OOBTree()          # kind → IITreeSet of numbers (the listing's filter)
 
-    def place(self, meeting, old_start=None, old_end=None):
+    def place(self, meeting, old_start=None, old_end=None, old_kind=None):
         number = meeting.number
+        if old_kind is not None and old_kind in self.by_kind:
+            self.by_kind[old_kind].remove(number)
+        numbers = self.by_kind.get(meeting.kind)
+        if numbers is None:
+            numbers = self.by_kind[meeting.kind] = IITreeSet()
+        numbers.add(number)
         if old_start is not None:
             self.by_start.remove(listing_key(minutes_of(old_start), number))
             self.latest_first.remove(listing_key(RANK_TOP - minutes_of(old_start), number))
@@ -286,9 +294,10 @@ def update_meeting(meeting, **fields) -> set[str]:
     changed = set()
     if (meeting.start, meeting.end) != (old_start, old_end):
         changed.add("time")
-        ensure_index(meeting.__parent__).place(meeting, old_start, old_end)
     if (meeting.kind, meeting.address, meeting.online_url) != old_place:
         changed.add("place")
+    if changed:
+        ensure_index(meeting.__parent__).place(meeting, old_start, old_end, old_place[0])
     index_content(meeting)
     return changed
 

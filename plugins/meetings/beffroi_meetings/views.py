@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote_plus
 
-from BTrees.IIBTree import difference
+from BTrees.IIBTree import IITreeSet, difference, intersection
 from markupsafe import Markup
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.i18n import TranslationStringFactory
@@ -79,6 +79,8 @@ def listing(context, request):
     """Upcoming meetings (soonest first) or past ones (latest first), paged by the kit."""
     shown = request.params.get("when", "upcoming")
     shown = shown if shown in FILTERS else "upcoming"
+    kind = request.params.get("kind", "")
+    kind = kind if kind in KIND_TITLES else ""
     index = getattr(context, "meeting_index", None)
     meetings, page = [], None
     if index is not None:
@@ -90,13 +92,15 @@ def listing(context, request):
             order = ListingOrder(index.latest_first,
                                  lambda n: RANK_TOP - index.starts.get(n, 0))
             include = difference(index.numbers, upcoming)
+        if kind:
+            include = intersection(include, index.by_kind.get(kind) or IITreeSet())
         page = find_listing_page(order, _page_number(request), PAGE_SIZE, include=include,
                                  exclude=hidden_numbers(request, context),
                                  after=request.params.get("after"),
                                  before=request.params.get("before"))
         meetings = [context[str(n)] for n in page.items if str(n) in context]
     return {"page_title": context.title or _("Meetings"), "meetings": meetings, "page": page,
-            "shown": shown, "filters": FILTERS, "settings": module_settings(request, context),
+            "shown": shown, "filters": FILTERS, "kind": kind, "kinds": list(KIND_TITLES), "settings": module_settings(request, context),
             "figures": module_figures(context), "kind_title": KIND_TITLES,
             "when": lambda m: time_span(request, m),
             "can_add": bool(request.has_permission("meetings.manage", context)),

@@ -41,6 +41,12 @@ def test_staff_publish_a_meeting_shown_in_local_time_with_a_map_link_and_agenda(
     assert "Réunion publique sur la place" in listing.text
     past = platform.browser().get(space.module_url(), {"when": "past"})
     assert "Réunion publique sur la place" not in past.text
+    mt.add_meeting(browser, space, title="Permanence en visio", kind="online", address="",
+                   online_url="https://visio.example.org/p")
+    online = platform.browser().get(space.module_url(), {"kind": "online"})
+    assert [a.text for a in online.html.select(".meeting-cards h2 a")] == ["Permanence en visio"]
+    both = platform.browser().get(space.module_url())
+    assert len(both.html.select(".meeting-cards h2 a")) == 2
 
 
 def test_bad_input_gives_messages_and_keeps_what_was_typed(staff, mt):
