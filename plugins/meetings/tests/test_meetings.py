@@ -294,6 +294,9 @@ def test_upcoming_meetings_show_on_the_organisation_and_space_home_pages(staff, 
     assert block.find("a", href=lambda h: h and h.endswith("/-/meetings.ics"))
     space_page = platform.browser().get(space.url)
     assert "Bientôt : réunion de quartier" in space_page.html.select_one(".meetings-block").text
+    # extra_space_blocks is space-scoped: a space without the module shows no block
+    platform.add_space(mt.HOST, "sans-rencontres", modules=())
+    assert platform.browser().get("/sans-rencontres/").html.select_one(".meetings-block") is None
 
 
 def test_a_get_writes_nothing(staff, mt, platform):
