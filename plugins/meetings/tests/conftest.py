@@ -78,4 +78,39 @@ def _browser_harness():
 
 _harness = _browser_harness()
 if _harness is not None:
-    live, chromium, page, axe = _harness.live, _harness.chromium, _harness.page, _harness.axe
+    live, page, axe = _harness.live, _harness.page, _harness.axe
+
+    def _running_chromium(request):
+        """The browser the repository's harness already launched in this session (one
+        Playwright per thread: a second one would fail), or None."""
+        manager = request.session._fixturemanager      # pytest's own bookkeeping
+        if hasattr(manager, "_get_all_fixture_defs"):          # pytest >= 8.4
+            defs = [d for d in manager._get_all_fixture_defs() if d.argname == "chromium"]
+        else:
+            defs = getattr(manager, "_arg2fixturedefs", {}).get("chromium", ())
+        for fixturedef in defs:
+            cached = getattr(fixturedef, "cached_result", None)
+            if fixturedef.scope == "session" and cached and cached[0] is not None \
+                    and cached[2] is None:
+                return cached[0]
+        return None
+
+    @pytest.fixture(scope="module")
+    def chromium(request):
+        """The harness's chromium when it runs already (the whole suite), else one of
+        this module's own, closed at its end so that the harness can start its own."""
+        running = _running_chromium(request)
+        if running is not None:
+            yield running
+            return
+        reason = _harness.missing_requirement()
+        if reason:
+            if _harness.IN_CI:
+                pytest.fail(f"CI=true but the browser tests cannot run: {reason}")
+            pytest.skip(reason)
+        from playwright.sync_api import sync_playwright
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=_harness.CHROMIUM,
+                                         args=_harness.CHROMIUM_ARGS)
+            yield browser
+            browser.close()
