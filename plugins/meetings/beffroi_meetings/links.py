@@ -7,6 +7,11 @@ links can later move to a core "links between items" service by changing this fi
 alone. A proposal is any item of a module container named by ``proposal_containers``
 (the ``proposals`` module, read by duck typing: nothing of ``beffroi_proposals`` is
 imported).
+
+Each link is also recorded in the core's links between items (``link_items(proposal,
+meeting, "born_at")``, ``beffroi.api``), so that a meeting whose proposals led to a
+result carries the « issu de la participation » label and the proposal's page names the
+meeting it was born at.
 """
 from __future__ import annotations
 
@@ -50,13 +55,18 @@ def proposals_born_at(meeting) -> list:
 def set_proposals_born_at(meeting, keys) -> None:
     """Replace the proposals linked to ``meeting`` by ``keys`` (``"<container>/<name>"``,
     each checked to be a proposal of the meeting's space; others are ignored)."""
+    from beffroi.api import link_items, unlink_items
     space = meeting.__parent__.space
     wanted = {k for k in keys if _resolve(space, k) is not None}
     for key in list(meeting.proposal_links):
         if key not in wanted:
             meeting.proposal_links.remove(key)
+            proposal = _resolve(space, key)
+            if proposal is not None:
+                unlink_items(proposal, meeting, "born_at")
     for key in wanted:
-        meeting.proposal_links.add(key)
+        if meeting.proposal_links.add(key):
+            link_items(_resolve(space, key), meeting, "born_at")
 
 
 def meeting_of_proposal(proposal) -> list:

@@ -103,8 +103,16 @@ def listing(context, request):
             "shown": shown, "filters": FILTERS, "kind": kind, "kinds": list(KIND_TITLES), "settings": module_settings(request, context),
             "figures": module_figures(context), "kind_title": KIND_TITLES,
             "when": lambda m: time_span(request, m),
+            "label": lambda m: _label(request, m),
             "can_add": bool(request.has_permission("meetings.manage", context)),
             "zone": local_zone(request.organisation)}
+
+
+def _label(request, meeting):
+    """The « issu de la participation » badge when the meeting led to a result (through
+    the proposals born there), else ``""``."""
+    from beffroi.api import from_participation, participation_label_html
+    return participation_label_html(request) if from_participation(meeting) else ""
 
 
 def may_register(request, meeting) -> tuple[bool, object]:
@@ -142,6 +150,7 @@ def meeting_view(context, request):
             "figures": counts(context),
             "contributions": list(context.contributions.values()),
             "proposals": [p for p in links.proposals_born_at(context) if is_public_to(request, p)],
+            "participation_label": _label(request, context),
             "can_manage": staff,
             "can_check_in": bool(request.has_permission("meetings.check_in", context)),
             "can_collect": bool(request.has_permission("meetings.collect", context))}

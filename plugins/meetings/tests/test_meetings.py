@@ -282,6 +282,19 @@ def test_proposals_born_at_a_meeting_are_listed_on_its_page(platform, beffroi_sp
         meeting = org.spaces[space.slug]["meetings"]["1"]
         [proposal] = proposals_born_at(meeting)
         assert meeting_of_proposal(proposal) == [meeting]
+        from beffroi.api import origins_of
+        assert origins_of(proposal) == [meeting]          # the core's links know it too
+    # unticking removes both
+    form = beffroi_browser.get(path + "proposals").forms["deform"]
+    for box in form.fields.get("checkbox", []):
+        box.checked = False
+    form.submit("save")
+    with platform.tx() as app:
+        org = app.organisation_for_host(mt.HOST)
+        meeting = org.spaces[space.slug]["meetings"]["1"]
+        assert proposals_born_at(meeting) == []
+        from beffroi.api import origins_of
+        assert origins_of(org.spaces[space.slug]["proposals"]["1"]) == []
 
 
 def test_upcoming_meetings_show_on_the_organisation_and_space_home_pages(staff, mt, platform):
