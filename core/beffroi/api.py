@@ -106,6 +106,10 @@ TOOLKIT = {
     "move_links": "beffroi.services.links.model:move_links",
     "item_key": "beffroi.services.links.model:item_key",
     "participation_label_html": "beffroi.services.links.views:participation_label_html",
+    # a message to one person through the outbox, sent only if the request commits
+    "queue_mail": "beffroi.services.mail.queue:queue_mail",
+    # an entry in the organisation's action log (what staff did, shown to its admins)
+    "record_action": "beffroi.services.actionlog.model:record",
     # at most N per person / per object, holding under concurrent requests
     "LimitReached": "beffroi.limits:LimitReached",
     "take_within_limit": "beffroi.limits:take",
