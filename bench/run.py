@@ -311,6 +311,9 @@ def main(argv=None):
         db.close()
     # participatory budgets: concurrent checkouts over HTTP and the results page (bench/budgets.py)
     subprocess.run([sys.executable, str(HERE / "budgets.py")], check=False)
+    # surveys: results pages at 1,000 and 10,000 answers (bench/surveys.py)
+    import surveys as surveys_bench
+    surveys_bench.main(["--sizes", "1000,10000", "--runs", str(min(args.runs, 50))])
     print(f"total time {time.perf_counter() - started:.0f} s")
 
 
