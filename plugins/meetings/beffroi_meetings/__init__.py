@@ -91,9 +91,20 @@ def _demo_content(container):
     fill(container)
 
 
+def _open_calls(request, container):
+    """Upcoming meetings taking registrations: the home page's open calls."""
+    from beffroi.api import module_settings
+    if not module_settings(request, container).get("registrations_open", True):
+        return []
+    if any(m.registrations_enabled and m.state() == "upcoming" for m in public_meetings(container)):
+        return [_("Register for a meeting")]
+    return []
+
+
 @hookimpl
 def register_modules():
     return [ModuleInfo(
+        open_calls=_open_calls,
         name="meetings",
         title=_("Meetings"),
         description=_("Meetings in person, online or hybrid, with registrations, a waiting "
