@@ -115,7 +115,7 @@ def permissions_view(context, request):
                 if requirements_of(container).get(action) != requirement:
                     set_requirement(container, action, requirement)
                     actionlog.record(request, "verification.action_requirement", context.module_name,
-                                     space=space.slug, action=action,
+                                     space=space.slug, module_action=action,
                                      methods=",".join(requirement.methods) if requirement else "-")
             request.session.flash(request.localizer.translate(_("Permissions saved.")))
             return HTTPFound(location=request.url)
