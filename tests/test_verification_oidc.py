@@ -170,6 +170,7 @@ def test_login_with_the_provider_creates_a_verified_account_then_logs_it_in_agai
                        "email": "bob@example.org", "birthdate": "2001-01-31",
                        "address": {"postal_code": "59800"}}
     visitor = town.browser()
+    assert "Se connecter avec FranceConnect de test" in visitor.get("/-/login").text
     logged = _through_provider(visitor, visitor.get("/-/oidc-login?came_from=/-/account"))
     assert logged.status_int == 302 and logged.location == "http://test.localhost/-/account"
     account = visitor.get("/-/account")

@@ -207,3 +207,14 @@ def account_for_login(request, claims):
     model.log(request, "oidc_account_created", user.id, METHOD)
     verify(request, user.id, claims)
     return user
+
+
+def login_links(request) -> list:
+    """``[(url, text)]``: "Log in with <provider>" for the login page, when offered."""
+    from urllib.parse import quote
+    settings = settings_of(request.organisation)
+    if settings is None or not settings.get("login"):
+        return []
+    back = quote(request.params.get("came_from", "/"), safe="/")
+    text = _("Log in with ${provider}", mapping={"provider": settings.get("title") or "OpenID Connect"})
+    return [(f"{request.application_url}/-/oidc-login?came_from={back}", text)]
