@@ -220,7 +220,8 @@ def in_person_schema(request):
     schema = colander.SchemaNode(colander.Mapping())
     schema.add(colander.SchemaNode(colander.String(), name="email",
                                    title=_("E-mail address of the participant"),
-                                   validator=colander.Length(max=254)))
+                                   validator=colander.Length(max=254),
+                                   widget=deform.widget.TextInputWidget(type="email", autocomplete="off")))
     schema.add(colander.SchemaNode(
         colander.String(), name="document_type", title=_("Type of document"),
         validator=colander.OneOf(list(documents.DOCUMENT_TYPES)),
