@@ -58,6 +58,8 @@ def test_postal_letter_code_flow_with_limited_attempts(platform):
     printed = town.admin.get(f"/-/admin/verification-letter?user={uid}")
     code = re.search(r'class="letter-code"><strong>([A-Z0-9]{8})</strong>', printed.text).group(1)
     assert "Ana Martin" in printed.text and printed.headers["Cache-Control"] == "private, no-store"
+    css = printed.html.find("link", rel="stylesheet")["href"]          # a page of its own, to print
+    assert "@media print" in town.admin.get(css.replace("http://test.localhost", "")).text
     ana.get(f"/-/admin/verification-letter?user={uid}", status=403)
     _post(town.admin, "/-/admin/verifications-letters", "/-/admin/verification-letter-sent", user=uid)
     page = ana.get("/-/account/verify-letter")

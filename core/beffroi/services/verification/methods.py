@@ -63,3 +63,5 @@ def includeme(config):
     """Check every method at start-up (fail fast, naming the plugin)."""
     config.registry.beffroi_verification_methods = collect(config.registry.beffroi)
     config.add_request_method(account_summary, "verification_summary", reify=True)
+    config.add_static_view("-/static/verification", "beffroi:services/verification/static",
+                           cache_max_age=3600)
