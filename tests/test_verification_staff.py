@@ -182,3 +182,34 @@ def test_participants_find_their_verifications_in_their_data_and_lose_them_with_
         data = portable(org, org.users.find_by_email("ana@example.org").id)
     assert data[0]["method"] == "census" and data[0]["metadata"]["postal_code"] == "59000"
     assert "unique_id" not in data[0] and "secret" not in str(data)
+
+
+def test_the_overview_finds_a_participant_lists_what_waits_and_pages(platform):
+    from beffroi.services.verification import views_admin
+    town = h.Town(platform)
+    town.offer("census", "postal_letter")
+    town.upload_census()
+    ana = town.participant("ana@example.org")
+    town.verify_census(ana, "X4RTBPFW46", "14/07/1990")
+    bob = town.participant("bob@example.org")
+    form = [f for f in bob.get("/-/account/verify-letter").forms.values() if "street" in f.fields][0]
+    form["recipient"], form["street"], form["postal_code"], form["city"] = "Bob", "2 rue", "59000", "Lille"
+    form.submit("send")
+    found = town.admin.get("/-/admin/verifications?q=ana@example.org")
+    assert "ana@example.org" in found.text and "bob@example.org" not in found.text
+    pending = town.admin.get("/-/admin/verifications?status=pending")
+    assert "bob@example.org" in pending.text and "ana@example.org" not in pending.text
+    for i in range(3):
+        town.verify_census(town.participant(f"p{i}@example.org"), ("AB123456", "ZZ998877", "X")[i],
+                           ("02/03/2010", "01/01/1950", "01/01/2000")[i])
+    views_admin.PAGE, saved = 2, views_admin.PAGE
+    try:
+        first = town.admin.get("/-/admin/verifications?status=granted")
+        following = first.html.find("a", string="Page suivante")["href"]
+        second = town.admin.get(following.replace("http://test.localhost", ""))
+    finally:
+        views_admin.PAGE = saved
+    shown = [e for e in ("ana@", "p0@", "p1@") if e in first.text] + \
+        [e for e in ("ana@", "p0@", "p1@") if e in second.text]
+    assert sorted(shown) == ["ana@", "p0@", "p1@"]
+    assert "Page suivante" not in second.text

@@ -49,16 +49,8 @@ def submit_online(request, document_type, number, image: bytes, media_type: str,
 
 def pending_documents(organisation) -> list:
     """Online submissions waiting for a check: (record, user), oldest first."""
-    store = model.store_of(organisation)
-    if store is None:
-        return []
-    out = []
-    for (user_id, method), record in store.records.items():
-        if method == METHOD and record.status == "pending" and record.data.get("mode") == "online":
-            user = organisation.users.get(user_id)
-            if user is not None and not user.deleted:
-                out.append((record, user))
-    return sorted(out, key=lambda pair: pair[0].created)
+    return [(record, user) for record, user in model.pending_records(organisation, METHOD)
+            if record.data.get("mode") == "online"]
 
 
 def _pending(request, user_id):
@@ -77,9 +69,7 @@ def check(request, user_id, accept: bool):
     record = _pending(request, user_id)
     staff = request.user.id
     if not accept:
-        record.data.clear()
-        record.status, record.updated = "revoked", now()
-        record.revoked = record.updated
+        model.close_pending(request.organisation, record)
         model.log(request, "document_rejected", user_id, METHOD)
         return "rejected"
     first = record.data.get("first_check")
@@ -99,7 +89,7 @@ def check(request, user_id, accept: bool):
     finally:
         record.data.clear()            # the picture goes with the decision
         if record.status == "pending":     # refused: this document verifies someone else
-            record.status, record.revoked = "revoked", now()
+            model.close_pending(request.organisation, record)
     return "granted"
 
 
@@ -109,7 +99,7 @@ def record_in_person(request, user, document_type, number, postal_code="", distr
     if record is not None and record.is_granted:
         raise model.VerificationRefused(_("This participant is already verified by this method."))
     if record is not None and record.status == "pending":
-        record.data.clear()
+        record.data.clear()            # a picture sent online is no longer needed
     metadata = model.person_metadata(postal_code=postal_code, district=district)
     unique = document_hash(request.organisation, document_type, number)
     model.log(request, "document_in_person", user.id, METHOD, document_type=document_type)

@@ -93,13 +93,5 @@ def resend(request, user_id):
 
 def pending_letters(organisation) -> list:
     """Pending letter requests, oldest first: (record, user)."""
-    store = model.store_of(organisation)
-    if store is None:
-        return []
-    out = []
-    for (user_id, method), record in store.records.items():
-        if method == METHOD and record.status == "pending" and "address" in record.data:
-            user = organisation.users.get(user_id)
-            if user is not None and not user.deleted:
-                out.append((record, user))
-    return sorted(out, key=lambda pair: pair[0].created)
+    return [(record, user) for record, user in model.pending_records(organisation, METHOD)
+            if "address" in record.data]

@@ -10,6 +10,9 @@ Key layout (``VerificationStore``, ``organisation.verifications``, made on first
   line, an identity document, an OpenID subject) verifies one account only. Two accounts
   claiming the same identity at once write the same key: one conflicts, is retried, and
   then sees the claim.
+- ``pending``: ``OOTreeSet`` of the keys of pending records, so that staff pages list
+  what waits for them without reading every record (keys are random user ids: people
+  asking at once land in different places of the set).
 - ``secret``: 32 random bytes made with the store, the key of every HMAC-SHA256 of
   identifiers (census lines, document numbers, OpenID subjects). Never shown on a page
   nor in a participant's data download.
@@ -79,8 +82,10 @@ class VerificationRecord(Persistent):
 
 class VerificationStore(Persistent):
     """Every verification of one organisation (see the module docstring)."""
+    pending = None
 
     def __init__(self):
+        self.pending = OOTreeSet()
         self.secret = secrets.token_bytes(32)
         self.records = OOBTree()
         self.claims = OOBTree()
@@ -88,6 +93,41 @@ class VerificationStore(Persistent):
         self.census_info = None          # {"uploaded": datetime, "rows": int, "by": name}
         self.offered = OOTreeSet()       # method names the organisation offers
         self.oidc = None                 # beffroi.services.verification.oidc settings dict
+
+
+def set_pending(store, record, pending: bool):
+    """Keep ``store.pending`` in step with ``record``'s status (writes only on change)."""
+    key = (record.user_id, record.method)
+    if pending and key not in (store.pending or ()):
+        if store.pending is None:
+            store.pending = OOTreeSet()
+        store.pending.add(key)
+    elif not pending and store.pending is not None and key in store.pending:
+        store.pending.remove(key)
+
+
+def pending_records(organisation, method):
+    """``[(record, user)]`` of the pending records of ``method``, oldest first."""
+    store = store_of(organisation)
+    if store is None or store.pending is None:
+        return []
+    out = []
+    for key in store.pending:
+        record = store.records.get(key)
+        user = organisation.users.get(key[0])
+        if key[1] == method and record is not None and record.status == "pending" \
+                and user is not None and not user.deleted:
+            out.append((record, user))
+    return sorted(out, key=lambda pair: pair[0].created)
+
+
+def close_pending(organisation, record):
+    """End a pending ``record`` without granting it (a rejected document): revoked."""
+    store = store_of(organisation, create=True)
+    record.status, record.revoked = "revoked", now()
+    record.updated = record.revoked
+    record.data.clear()
+    set_pending(store, record, False)
 
 
 def store_of(organisation, create=False):
@@ -138,6 +178,7 @@ def open_record(organisation, user_id, method):
     if record is None or record.status == "revoked":
         record = VerificationRecord(user_id, method)
         store.records[(user_id, method)] = record
+    set_pending(store, record, True)
     return record
 
 
@@ -208,6 +249,7 @@ def grant(request, user_id, method, metadata=None, unique_id=None, organisation=
     record.status, record.unique_id = "granted", unique_id
     record.metadata = dict(metadata or {})
     record.granted = record.updated = now()
+    set_pending(store, record, False)
     log(request, "granted", user_id, method, organisation,
         **{k: v for k, v in record.metadata.items() if k != "birth_date"})
     return record
@@ -234,6 +276,7 @@ def revoke(request, user_id, method, organisation=None):
     record.status, record.revoked = "revoked", now()
     record.updated = record.revoked
     record.data.clear()
+    set_pending(store, record, False)
     log(request, "revoked", user_id, method, organisation)
     return True
 
@@ -246,6 +289,7 @@ def forget_user(organisation, user_id):
     for method, record in list(records_of_user(organisation, user_id).items()):
         if record.unique_id is not None and store.claims.get(record.unique_id, (None,))[0] == user_id:
             del store.claims[record.unique_id]
+        set_pending(store, record, False)
         del store.records[(user_id, method)]
 
 

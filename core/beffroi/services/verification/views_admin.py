@@ -20,7 +20,7 @@ from beffroi.services.verification.views_participant import STATUS_TITLES
 
 TPL = "beffroi:services/verification/templates/"
 PERM = "org.admin"
-SHOWN = 500
+PAGE = 100
 
 
 def _back(request, page="verifications", message=None, queue=""):
@@ -36,27 +36,64 @@ def _user(request, user_id=None):
     return user
 
 
+def _listed(org, store, status, method, q, after):
+    """``(rows, next key)``: the records the filters keep, ``PAGE`` at most.
+
+    Pending records come from the small pending index, by date; a search by e-mail reads
+    one participant's records; otherwise the records are paged in key order from
+    ``after`` so that a page costs the same with 100,000 verified participants."""
+    def keep(record):
+        return (not status or record.status == status) and (not method or record.method == method)
+
+    if store is None:
+        return [], None
+    if q:
+        user = org.users.find_by_email(q)
+        if user is None or user.deleted:
+            return [], None
+        return [(r, user) for r in model.records_of_user(org, user.id).values() if keep(r)], None
+    if status == "pending":
+        rows = []
+        for key in store.pending or ():
+            record, user = store.records.get(key), org.users.get(key[0])
+            if record is not None and user is not None and not user.deleted and keep(record):
+                rows.append((record, user))
+        return sorted(rows, key=lambda pair: pair[0].created)[:PAGE], None
+    rows, last = [], None
+    items = store.records.items(min=after, excludemin=True) if after else store.records.items()
+    for key, record in items:
+        if not keep(record):
+            continue
+        user = org.users.get(key[0])
+        if user is None or user.deleted:
+            continue
+        if len(rows) == PAGE:
+            return rows, last
+        rows.append((record, user))
+        last = key
+    return rows, None
+
+
 @view_config(context=AdminArea, name="verifications", permission=PERM, request_method="GET",
              renderer=TPL + "admin_verifications.pt")
 def overview(context, request):
+    from urllib.parse import urlencode
     org = context.organisation
     store = model.store_of(org)
     status = request.params.get("status", "")
     status = status if status in model.STATUSES else ""
-    method = request.params.get("method", "")
-    installed = all_methods(request.registry)
-    rows = []
-    if store is not None:
-        for (user_id, name), record in store.records.items():
-            if (status and record.status != status) or (method and name != method):
-                continue
-            user = org.users.get(user_id)
-            if user is None or user.deleted:
-                continue
-            rows.append((record, user))
-    rows.sort(key=lambda pair: pair[0].updated, reverse=True)
-    return {"page_title": _("Verifications"), "rows": rows[:SHOWN], "total": len(rows),
-            "shown": SHOWN, "methods": installed, "offered": set(store.offered) if store else set(),
+    method = request.params.get("method", "")[:50]
+    q = request.params.get("q", "").strip()[:254]
+    after = tuple(request.params.get("after", "").split(":", 1)) if ":" in request.params.get(
+        "after", "") else None
+    rows, last = _listed(org, store, status, method, q, after)
+    next_url = None
+    if last is not None:
+        next_url = request.path_url + "?" + urlencode(
+            {"status": status, "method": method, "after": ":".join(last)})
+    return {"page_title": _("Verifications"), "rows": rows, "next_url": next_url,
+            "methods": all_methods(request.registry), "q": q,
+            "offered": set(store.offered) if store else set(),
             "status": status, "method": method, "status_titles": STATUS_TITLES,
             "metadata_titles": model.METADATA_TITLES, "age_titles": model.AGE_BRACKET_TITLES,
             "census_info": store.census_info if store else None,
