@@ -9,8 +9,9 @@ granted or rejected.
 In person: at the town hall, staff look at the document and record the check for the
 participant; granted at once.
 
-The document number is kept only as HMAC-SHA256 under the organisation's secret: one
-document verifies one account.
+The document number typed by the participant is shown to the staff beside the picture,
+to compare, until the decision; then only its HMAC-SHA256 under the organisation's secret
+stays: one document verifies one account.
 """
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ def submit_online(request, document_type, number, image: bytes, media_type: str,
     record.data.clear()
     record.data.update({"mode": "online", "document_type": document_type,
                         "number_hash": document_hash(request.organisation, document_type, number),
+                        "number": " ".join(number.split()).upper()[:40],
                         "image": blob, "image_type": media_type, "postal_code": postal_code})
     record.updated = now()
     model.log(request, "document_submitted", request.user.id, METHOD, document_type=document_type)
