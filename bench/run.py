@@ -304,6 +304,8 @@ def main(argv=None):
         numbers = seed.numbers_of(db, seed.CONCURRENT_SPACE)
         print(f"  numbers: {len(numbers)} proposals, {len(set(numbers))} distinct, highest {max(numbers)}")
         db.close()
+    # participatory budgets: concurrent checkouts over HTTP and the results page (bench/budgets.py)
+    subprocess.run([sys.executable, str(HERE / "budgets.py")], check=False)
     print(f"total time {time.perf_counter() - started:.0f} s")
 
 

@@ -90,6 +90,15 @@ class ModuleInfo:
     demo_content: Callable[[Any], None] | None = None
     #: Space types the module fits (``("assembly",)``); empty: every type.
     space_types: tuple[str, ...] = ()
+    #: Participation that is not a content object (supports, votes, answers,
+    #: registrations): ``statistics(container)`` → iterable of ``Participation``, counted
+    #: by the organisation's statistics beside the module's content objects (which the
+    #: core counts by itself: every public ``Content`` with a ``creator``, comments included).
+    statistics: Callable[[Any], Iterable[Any]] | None = None
+    #: What a participant can do in the container now, from its (phase) settings:
+    #: ``open_calls(request, container)`` → labels (translatable) such as "Submit a
+    #: proposal", shown on the organisation's home page in the "open calls" block.
+    open_calls: Callable[[Any, Any], Iterable[Any]] | None = None
     #: Actions an admin may subject to a verification (``("create", "support")``), each
     #: checked by the module with ``beffroi.api.authorise(request, container, action)``;
     #: words from ``ACTIONS`` or the module's own (lowercase, ``NAME_RE``).
@@ -98,6 +107,17 @@ class ModuleInfo:
     def fits(self, space_type: str) -> bool:
         """May the module be enabled in a space of ``space_type``?"""
         return not self.space_types or space_type in self.space_types
+
+
+@dataclass(frozen=True)
+class Participation:
+    """One act of participation for the statistics: ``kind`` (a short code such as
+    ``"support"`` or ``"vote"``), ``person`` (a user id, or "" when anonymous), ``when``
+    (an aware ``datetime``) and ``territory`` (a free label, "" when none)."""
+    kind: str
+    person: str
+    when: Any
+    territory: str = ""
 
 
 @dataclass(frozen=True)
