@@ -106,3 +106,16 @@ def test_my_data_has_my_verifications_and_a_deleted_account_frees_its_identity(p
         assert not list(store.records.keys()) and not list(store.claims.keys())
     bob = town.participant("bob@example.org")
     assert town.verify_census(bob, "X4RTBPFW46", "14/07/1990").status_int == 302
+
+
+def test_the_statistics_count_the_verified_participants(platform):
+    from beffroi.services.verification.model import verified_count
+    town = h.Town(platform)
+    town.offer("census")
+    town.upload_census()
+    for email, number, birth in (("a@example.org", "X4RTBPFW46", "14/07/1990"),
+                                 ("b@example.org", "AB123456", "02/03/2010")):
+        town.verify_census(town.participant(email), number, birth)
+    town.participant("c@example.org")
+    with platform.tx() as app:
+        assert verified_count(app.organisation_for_host(h.HOST)) == 2
