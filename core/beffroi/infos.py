@@ -46,6 +46,26 @@ class EvolveStep:
 
 
 @dataclass(frozen=True)
+class TemplateInfo:
+    """How a module's content becomes a template another space (of any organisation of
+    the platform) can start from — plain data, never participant data.
+
+    - ``to_template(container)`` → JSON-serialisable data (dicts, lists, text, numbers,
+      booleans, None) describing what the space's team built in ``container`` (questions,
+      an outline …): no answer, vote, comment, author or person id.
+    - ``from_template(container, data)`` → the resource made in ``container`` from
+      ``data`` (the page shown next). Data may come from another organisation or an
+      older version of the module: check its shape and raise ``ValueError`` (its first
+      argument a message for the admin) rather than store something half-made.
+    - ``item_to_template(item)`` (optional) → the same kind of data for one item of the
+      container (a single questionnaire), for a "save as template" button on that item.
+    """
+    to_template: Callable[[Any], Any]
+    from_template: Callable[[Any, Any], Any]
+    item_to_template: Callable[[Any], Any] | None = None
+
+
+@dataclass(frozen=True)
 class ModuleInfo:
     """A participation module an admin can enable in a space.
 
@@ -103,6 +123,9 @@ class ModuleInfo:
     #: checked by the module with ``beffroi.api.authorise(request, container, action)``;
     #: words from ``ACTIONS`` or the module's own (lowercase, ``NAME_RE``).
     actions: tuple[str, ...] = ()
+    #: ``TemplateInfo``: the module's content can be saved as a template shared across
+    #: the platform (``beffroi.services.templates``); None: no template.
+    template: "TemplateInfo | None" = None
 
     def fits(self, space_type: str) -> bool:
         """May the module be enabled in a space of ``space_type``?"""
