@@ -218,3 +218,43 @@ def test_an_organisation_taken_off_the_platform_takes_its_shared_templates_along
         model.organisation_arrived(app, org)
         [template] = model.shared_by_others(app.organisation_for_host(B))
         assert template.key.startswith("commune-a-2:")
+
+
+def test_a_text_outline_travels_without_suggestions_or_authors(platform):
+    """Collaborative drafting offers its texts as templates: the headings and wording go,
+    suggestions, annotations and authors stay home."""
+    platform.add_org("Commune A", A)
+    platform.add_org("Commune B", B)
+    platform.add_space(A, "charte", modules=["drafting"])
+    platform.add_space(B, "reglement", modules=["drafting"])
+    with platform.tx() as app:
+        from beffroi_drafting.models import add_suggestion, add_text, publish_draft
+        container = app.organisation_for_host(A).spaces["charte"]["drafting"]
+        text = add_text(container, "Charte de la vie associative", "Notre charte.",
+                        "## Article 1\n\nLes associations sont libres.\n\n## Article 2\n\n"
+                        "La commune les soutient.", creator="author-a")
+        publish_draft(text, "Première version", "author-a")
+        section = next(s for s in text.current.sections if s.title == "Article 1")
+        add_suggestion(text, section.key, "libres", "libres et indépendantes",
+                       "Plus précis", "citizen-secret")
+        name = text.__name__
+    a_admin = _org_admin(platform, A)
+    page = a_admin.get(f"/-/admin/spaces/charte/modules/drafting/save-template?item={name}")
+    form = page.forms["deform"]
+    form["title"], form["shared"] = "Modèle de charte", True
+    assert form.submit("save").status_int == 302
+    b_admin = _org_admin(platform, B)
+    pick = b_admin.get("/-/admin/spaces/reglement/modules/drafting/templates")
+    assert "Modèle de charte" in pick.text
+    made = pick.forms[[i for i, f in pick.forms.items() if "template" in f.fields][0]].submit()
+    assert made.status_int == 302
+    with platform.tx() as app:
+        container = app.organisation_for_host(B).spaces["reglement"]["drafting"]
+        [copy] = list(container.values())
+        assert copy.title == "Charte de la vie associative"
+        assert [s.title for s in copy.draft.sections if s.title] == ["Article 1", "Article 2"]
+        assert copy.current is None and not list(copy.suggestions())
+        template = next(iter(app.shared_templates.values()))
+        assert "citizen-secret" not in template.data_json
+        assert "author-a" not in template.data_json
+        assert "indépendantes" not in template.data_json

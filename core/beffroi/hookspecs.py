@@ -78,6 +78,13 @@ def register_evolve_steps():
 
 
 @hookspec
+def register_verification_methods():
+    """Return a list of ``VerificationMethodInfo``: ways a participant proves who they are
+    (census, postal letter, identity document, OpenID Connect …), each granting an
+    authorisation with optional metadata in one organisation."""
+
+
+@hookspec
 def register_commands(subparsers):
     """Add sub-commands to the ``beffroi`` command line (an ``argparse`` subparsers object)."""
 
@@ -104,6 +111,12 @@ def extra_template_vars(request):
 @hookspec
 def extra_home_blocks(request, organisation):
     """Return a list of HTML snippets (``markupsafe``-safe strings) shown on the organisation home page."""
+
+
+@space_hookspec
+def extra_space_blocks(request, space):
+    """Return a list of HTML snippets (``markupsafe``-safe strings) shown on the page of
+    ``space``, below its description (space-scoped)."""
 
 
 @hookspec

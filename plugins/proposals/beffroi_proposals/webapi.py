@@ -84,9 +84,12 @@ def create(request, container, data):
     """As the add form (``views_write.create_proposal``), with its rules and checks."""
     from beffroi_proposals.forms import proposal_schema
     from beffroi_proposals.views_write import create_proposal
+    from beffroi.api import require_authorisation
     settings = rules.settings_of(request, container)
     if not rules.can_create(request, container, settings):
         raise ApiError(403, _("Proposals cannot be created in this phase."))
+    # verifications the space's admins require to create, as in the add form
+    require_authorisation(request, container, "create")
     official = bool(request.has_permission("proposals.official", container))
     schema = proposal_schema(settings, official=official, attachment=False)
     appstruct = api_validate(request, schema, data)

@@ -24,6 +24,7 @@ from beffroi.resources.organisation import SiteTools
 from beffroi.services.webapi import handlers
 from beffroi.services.webapi.problems import ApiError, problem_response
 from beffroi.services.webapi.ratelimit import limiter_from_settings
+from beffroi.services.verification.authorisations import AuthorisationRequired
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +142,9 @@ def api_view(context, request):
     except ApiError as error:
         request.tm.doom()              # a refused write leaves nothing behind
         response = problem_response(request, error)
+    except AuthorisationRequired as refused:     # a verification the space requires
+        request.tm.doom()
+        response = problem_response(request, ApiError(403, refused.authorisation.reason))
     return _finish(request, api, response, quota)
 
 
