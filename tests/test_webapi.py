@@ -337,3 +337,24 @@ def test_a_window_opens_with_the_first_request_and_ends_after_its_length():
     assert not limiter.hit("a").allowed and limiter.hit("a").reset == 1
     now[0] += 0.5
     assert limiter.hit("a").remaining == 1               # a new window
+
+
+def test_the_api_asks_the_verifications_the_space_requires(platform, beffroi_org, beffroi_space):
+    from beffroi.services.verification.authorisations import Requirement, set_requirement
+    beffroi_space("proposals", slug="place")
+    browser, _email = participant(platform)
+    writer, _ = make_token(platform, browser, scope="write")
+    api = platform.browser()
+    base = "/-/api/v1/spaces/place/proposals"
+    api.post_json(base, {"title": "Avant la règle", "body": "Un texte assez long pour passer."},
+                  headers=auth(writer), status=201)
+    with platform.tx() as app:
+        container = app.organisation_for_host("test.localhost").spaces["place"]["proposals"]
+        for action in ("create", "support", "comment"):
+            set_requirement(container, action, Requirement(("census",)))
+    _problem(api.post_json(base, {"title": "Après la règle", "body": "Un texte assez long."},
+                           headers=auth(writer), status=403), 403)
+    _problem(api.put(f"{base}/1/support", headers=auth(writer), status=403), 403)
+    _problem(api.post_json(f"{base}/1/comments", {"body": "Sans vérification"},
+                           headers=auth(writer), status=403), 403)
+    assert [p["title"] for p in api.get(base).json["items"]] == ["Avant la règle"]
