@@ -78,6 +78,7 @@ def register_modules():
         settings_schema=DebatesSettings,
         phase_settings_schema=DebatesPhaseSettings,
         indexes=(IndexInfo("debates.text", "text", debate_text),),
+        search=("title", "description", "conclusions"),
         open_data=lambda request, container: [_row(d) for d in public_debates(container)],
         open_data_columns=("id", "title", "description_html", "start", "end", "official",
                            "closed", "conclusions_html", "comments", "created"),

@@ -68,6 +68,7 @@ def register_modules():
         settings_schema=PagesSettings,
         phase_settings_schema=PagesPhaseSettings,
         indexes=(IndexInfo("pages.text", "text", page_text),),
+        search=("title", "summary", "body"),
         evolve_steps=(EvolveStep("pages.0001_summary", _add_summary,
                                  "give every page a summary field"),),
         open_data=lambda request, container: [_row(p) for p in public_items(container.values())],

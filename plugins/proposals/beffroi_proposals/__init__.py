@@ -8,7 +8,7 @@ from pyramid.i18n import TranslationStringFactory
 
 from beffroi import EvolveStep, IndexInfo, ModuleInfo, PermissionInfo, hookimpl
 from beffroi.api import NotificationInfo
-from beffroi_proposals.models import Proposal, ensure_index, proposal_text
+from beffroi_proposals.models import Proposal, ensure_index, proposal_text, search_doc
 from beffroi_proposals.settings import ProposalsPhaseSettings, ProposalsSettings
 
 beffroi_api = ">=2.0,<3"
@@ -48,6 +48,7 @@ def register_modules():
         settings_schema=ProposalsSettings,
         phase_settings_schema=ProposalsPhaseSettings,
         indexes=(IndexInfo("proposals.text", "text", proposal_text),),
+        search=search_doc,
         on_enable=_on_enable,
         on_settings_changed=_on_settings_changed,
         open_data=_export,
@@ -59,7 +60,9 @@ def register_modules():
                       EvolveStep("proposals.0002_amendment_location", _locate_amendments,
                                  "give amendments a place in the tree, so they can be reported"),
                       EvolveStep("proposals.0003_listing_layout", _upgrade_listing_index,
-                                 "conflict-free numbering and support order, paging by set arithmetic")),
+                                 "conflict-free numbering and support order, paging by set arithmetic"),
+                      EvolveStep("proposals.0004_search_terms", _reindex_text,
+                                 "index proposals' text with accents folded and words stemmed")),
     )]
 
 
@@ -94,6 +97,15 @@ def _locate_amendments(app_root):
                 for name, amendment in getattr(proposal, "amendments", {}).items():
                     if amendment.__parent__ is not proposal:
                         amendment.__parent__, amendment.__name__ = proposal, name
+
+
+def _reindex_text(app_root):
+    """The text index held words as typed; it now holds search terms (``search_words``)."""
+    from beffroi.api import containers_of, index_content
+    for container in containers_of(app_root, "proposals"):
+        for proposal in container.values():
+            if isinstance(proposal, Proposal):
+                index_content(proposal)
 
 
 def _upgrade_listing_index(app_root):

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from beffroi.api import (
     ModuleContainer, author_name, content_disposition, find_listing_page, hidden_in_space, is_open,
-    is_public_to, text_search_paths,
+    is_public_to, search_query, text_search_paths,
 )
 from beffroi_proposals import rules
 from beffroi_proposals.index import SORTS, readable
@@ -118,7 +118,10 @@ def search_numbers(request, container, text):
     the catalog's paths (nothing loaded)."""
     prefix = "/".join(resource_path_tuple(container)[1:]) + "/"
     out = []
-    for path in text_search_paths(request.organisation, "proposals.text", text):
+    query = search_query(text)              # accents folded, plurals stemmed (fr, en)
+    if not query:
+        return out
+    for path in text_search_paths(request.organisation, "proposals.text", query):
         if path.startswith(prefix) and path[len(prefix):].isdigit():
             out.append(int(path[len(prefix):]))
     return out

@@ -1,0 +1,82 @@
+"""``/-/open-data`` (what the organisation publishes, the README of the archive) and
+``/-/open-data.zip`` (the archive), both public; and the periodic job that refreshes."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from pyramid.events import ApplicationCreated, subscriber
+from pyramid.response import Response
+from pyramid.settings import aslist
+from pyramid.view import view_config
+
+from beffroi.resources.organisation import SiteTools
+from beffroi.services.opendata import store
+from beffroi.uploads import content_disposition
+
+
+def current_archive(request):
+    """``(data or None, readme, built, files)`` of the organisation's archive: the
+    stored one while fresh, else one built now from this request's snapshot (and
+    stored apart). ``data`` is None when the stored one is served from its blob."""
+    organisation = request.organisation
+    archive = store.stored(organisation)
+    settings = request.registry.settings
+    if store.is_fresh(archive, settings):
+        return None, archive.readme, archive.built, archive.files
+    now = datetime.now(timezone.utc)
+    built = store.build_for(request.registry, organisation, request.application_url, now)
+    if organisation._p_jar is not None and organisation._p_oid is not None:
+        store.save_apart(organisation._p_jar.db(), organisation._p_oid, built, now)
+    return built.data, built.readme, now, built.files
+
+
+@view_config(context=SiteTools, name="open-data", permission="view", request_method="GET",
+             renderer="beffroi:services/opendata/templates/open_data.pt")
+def open_data_page(context, request):
+    from beffroi.sanitise import render_markdown
+    from beffroi.i18n import _
+    data, readme, built, files = current_archive(request)
+    size = len(data) if data is not None else store.stored(request.organisation).size
+    # the README's first heading is the page's <h1>; the rest is shown below it
+    body = readme.split("\n", 1)[1] if readme.startswith("# ") else readme
+    body = body.replace("\n## ", "\n### ")
+    return {"page_title": request.localizer.translate(_("Open data")),
+            "readme_html": render_markdown(body.replace("\n# ", "\n## "), profile="body"),
+            "built": built, "size_kb": max(1, round(size / 1024)), "tables": len(files),
+            "download_url": request.application_url + "/-/open-data.zip"}
+
+
+@view_config(context=SiteTools, name="open-data.zip", permission="view", request_method="GET")
+def open_data_zip(context, request):
+    data, _readme, built, _files = current_archive(request)
+    if data is None:
+        data = store.stored(request.organisation).read()
+    response = Response(body=data, content_type="application/zip")
+    slug = (request.organisation.id or "organisation").replace("/", "-")
+    response.content_disposition = content_disposition(
+        f"open-data-{slug}-{built.strftime('%Y%m%d')}.zip")
+    response.last_modified = built
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response
+
+
+@subscriber(ApplicationCreated)
+def add_refresh_job(event):
+    """Declare ``opendata.archives``: every ``beffroi.open_data.max_age`` minutes, the
+    stale archives of every organisation are rebuilt (unless named in
+    ``beffroi.jobs.exclude``)."""
+    from beffroi.ops.jobs import PeriodicJob
+    registry = event.app.registry
+    jobs = getattr(registry, "beffroi_jobs", None)
+    settings = registry.settings
+    name = "opendata.archives"
+    if jobs is None or name in jobs.jobs or name in aslist(settings.get("beffroi.jobs.exclude", "")):
+        return
+    period = store.max_age(settings)
+
+    def run(ctx):
+        count = store.refresh_all(ctx.db, registry, ctx.settings)
+        return f"{count} open-data archive(s) rebuilt"
+    jobs.add(PeriodicJob(name, "Open-data archives", period, run,
+                         lease=min(period, timedelta(hours=1))))
