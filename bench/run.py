@@ -238,6 +238,8 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=100, help="requests per measured figure")
     parser.add_argument("--seconds", type=float, default=5, help="duration of each throughput run")
     parser.add_argument("--creators", type=int, default=50)
+    parser.add_argument("--search-items", type=int, default=100_000,
+                        help="documents of the organisation search benchmark (bench/search.py; 0: skip)")
     args = parser.parse_args(argv)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)   # "task queue depth" noise
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -304,6 +306,10 @@ def main(argv=None):
         numbers = seed.numbers_of(db, seed.CONCURRENT_SPACE)
         print(f"  numbers: {len(numbers)} proposals, {len(set(numbers))} distinct, highest {max(numbers)}")
         db.close()
+    if args.search_items:       # the organisation search (/-/search): bench/search.py
+        import search as search_bench
+        print()
+        search_bench.main(["--items", str(args.search_items), "--runs", str(min(args.runs, 50))])
     print(f"total time {time.perf_counter() - started:.0f} s")
 
 

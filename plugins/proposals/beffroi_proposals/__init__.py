@@ -29,6 +29,29 @@ def _on_settings_changed(request, container):
     publish_pending_answers(request, container)
 
 
+def _open_data_fields():
+    """What each column of the proposals' open data means (README of the archive)."""
+    from beffroi.api import FieldDoc
+    return {
+        "id": FieldDoc("integer", _("Number of the proposal in its space")),
+        "title": FieldDoc("text", _("Title of the proposal")),
+        "body": FieldDoc("text", _("Text of the proposal, without formatting")),
+        "url": FieldDoc("url", _("Address of the proposal's page")),
+        "official": FieldDoc("boolean", _("Made by the organisation (true) or by a participant (false)")),
+        "state": FieldDoc("text", _("Answer given: evaluating, accepted, rejected or a state of the space; empty before an answer or while answers are not published")),
+        "answer": FieldDoc("text", _("Text of the organisation's answer, without formatting")),
+        "cost": FieldDoc("decimal", _("Estimated cost given with the answer"), _("euros")),
+        "scope": FieldDoc("text", _("Territory the proposal concerns")),
+        "category": FieldDoc("text", _("Category chosen for the proposal")),
+        "supports": FieldDoc("integer", _("Supports that count (empty when the space hides them)"), _("supports")),
+        "comments": FieldDoc("integer", _("Comments a visitor can read"), _("comments")),
+        "amendments": FieldDoc("integer", _("Amendments a visitor can read"), _("amendments")),
+        "withdrawn": FieldDoc("boolean", _("Withdrawn by its author")),
+        "created": FieldDoc("date-time", _("When the proposal was made (ISO 8601, UTC)")),
+        "modified": FieldDoc("date-time", _("When the proposal was last changed (ISO 8601, UTC)")),
+    }
+
+
 @hookimpl
 def register_modules():
     return [ModuleInfo(
@@ -52,6 +75,7 @@ def register_modules():
         on_enable=_on_enable,
         on_settings_changed=_on_settings_changed,
         open_data=_export,
+        open_data_fields=_open_data_fields(),
         organisation_export=_organisation_export,
         portable_data=_portable_data,
         demo_content=_demo_content,

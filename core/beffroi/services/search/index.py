@@ -33,7 +33,6 @@ from __future__ import annotations
 import heapq
 import math
 import random
-from operator import itemgetter
 
 from BTrees.Length import Length
 from BTrees.LLBTree import (
@@ -270,15 +269,23 @@ class SearchIndex(Persistent):
 
     def ranked(self, found, start, size, newest=False):
         """Docids of ``found`` from ``start`` (``size`` of them): by relevance, the newest
-        first among equals, or by date only with ``newest``."""
+        first among equals, or by date only with ``newest``.
+
+        The threshold of the ``start + size`` best keys is found over the bare integers
+        (``heapq.nlargest``), the documents reaching it are picked in C (``byValue``),
+        and only those are sorted: a common word matching 75,000 documents costs a few
+        milliseconds, not a sort of 75,000 pairs."""
         if not found:
             return []
-        if newest:
-            _w, keyed = weightedIntersection(found, self.times, 0, 1)
+        _w, keyed = weightedIntersection(found, self.times, 0 if newest else TIME_SCALE, 1)
+        wanted = start + size
+        threshold = heapq.nlargest(wanted, keyed.values())[-1] if len(keyed) > wanted else 0
+        if threshold > 0:
+            candidates = [docid for _n, docid in keyed.byValue(threshold)]
         else:
-            _w, keyed = weightedIntersection(found, self.times, TIME_SCALE, 1)
-        best = heapq.nlargest(start + size, keyed.items(), key=itemgetter(1))
-        return [docid for docid, _key in best[start:start + size]]
+            candidates = list(keyed.keys())
+        best = sorted(((keyed[docid], docid) for docid in candidates), reverse=True)
+        return [docid for _key, docid in best[start:start + size]]
 
     def record(self, docid):
         return self.docs.get(docid)

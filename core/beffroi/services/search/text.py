@@ -12,6 +12,7 @@ thread: PyStemmer objects are not thread-safe).
 """
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -55,9 +56,10 @@ def plain_text(html: str) -> str:
     return " ".join(html_module.unescape(TAG_RE.sub(" ", html or "")).split())
 
 
+@functools.lru_cache(maxsize=200_000)
 def word_terms(word: str) -> frozenset:
     """The terms of one word (see the module docstring); empty for a common word or
-    a single letter."""
+    a single letter. Remembered: texts share most of their words."""
     lower = word.casefold()
     folded = fold(lower)
     if folded in STOP_WORDS or (len(folded) < 2 and not folded.isdigit()):
