@@ -290,8 +290,8 @@ def visibility_changed(comment, was_readable: bool) -> None:
 
 def _search(comment):
     """Let the organisation search (re)index ``comment`` after the commit."""
-    from beffroi.services.search.queue import schedule
-    schedule(comment)
+    from beffroi.services.search import changes
+    changes.changed(comment)
 
 
 def _tell(content):

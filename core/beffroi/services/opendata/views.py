@@ -6,7 +6,6 @@ from datetime import datetime, timedelta, timezone
 
 from pyramid.events import ApplicationCreated, subscriber
 from pyramid.response import Response
-from pyramid.settings import aslist
 from pyramid.view import view_config
 
 from beffroi.resources.organisation import SiteTools
@@ -62,21 +61,22 @@ def open_data_zip(context, request):
 
 
 @subscriber(ApplicationCreated)
-def add_refresh_job(event):
-    """Declare ``opendata.archives``: every ``beffroi.open_data.max_age`` minutes, the
-    stale archives of every organisation are rebuilt (unless named in
-    ``beffroi.jobs.exclude``)."""
+def refresh_job(event):
+    """The core's ``opendata.refresh`` job (``beffroi.ops.jobs_core``) also rebuilds the
+    stale archives of every organisation, and runs every ``beffroi.open_data.max_age``
+    minutes instead of once a day (it still calls the plugins' ``on_open_data_refresh``
+    hook when one exists). Excluded with the job (``beffroi.jobs.exclude``)."""
     from beffroi.ops.jobs import PeriodicJob
     registry = event.app.registry
     jobs = getattr(registry, "beffroi_jobs", None)
-    settings = registry.settings
-    name = "opendata.archives"
-    if jobs is None or name in jobs.jobs or name in aslist(settings.get("beffroi.jobs.exclude", "")):
+    core = jobs.jobs.get("opendata.refresh") if jobs is not None else None
+    if core is None:
         return
-    period = store.max_age(settings)
+    period = store.max_age(registry.settings)
 
     def run(ctx):
         count = store.refresh_all(ctx.db, registry, ctx.settings)
-        return f"{count} open-data archive(s) rebuilt"
-    jobs.add(PeriodicJob(name, "Open-data archives", period, run,
-                         lease=min(period, timedelta(hours=1))))
+        hooks = core.run(ctx)
+        return "; ".join(x for x in (f"{count} open-data archive(s) rebuilt", hooks) if x)
+    jobs.jobs["opendata.refresh"] = PeriodicJob(
+        core.name, core.title, period, run, lease=min(period, timedelta(hours=1)))

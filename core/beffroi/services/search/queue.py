@@ -24,6 +24,15 @@ log = logging.getLogger(__name__)
 ATTRIBUTE = "search_index"
 
 
+def register(plugins) -> None:
+    """At start-up: remember the modules' ``search`` declarations and listen to the
+    core's changes (``beffroi.services.search.changes``)."""
+    from beffroi.services.search import changes
+    from beffroi.services.search.sources import register_declarations
+    register_declarations(plugins)
+    changes.listen(schedule, schedule_removal)
+
+
 def search_index_of(organisation, create=False) -> SearchIndex | None:
     """The organisation's search index; made on the first write only."""
     return organisation.part(ATTRIBUTE, SearchIndex, create)
