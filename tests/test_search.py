@@ -155,6 +155,13 @@ def test_comments_are_found_and_leave_when_deleted(platform, world):
         org = app.organisation_for_host(HOST)
         school = next(p for p in org.spaces["budget"]["proposals"].values()
                       if p.title.startswith("Rénover"))
+        _set_hidden(case_of(next(iter(school.comments.values())), org, create=True), True, None)
+    assert "#comment-" not in search(visitor, q="fils").text            # hidden by moderation
+    assert "#comment-" in search(logged_in(platform, "modo@example.org"), q="fils").text
+    with platform.tx() as app:
+        org = app.organisation_for_host(HOST)
+        school = next(p for p in org.spaces["budget"]["proposals"].values()
+                      if p.title.startswith("Rénover"))
         delete_comment(next(iter(school.comments.values())))
     assert titles(search(visitor, q="fils")) == []
 
@@ -298,3 +305,42 @@ def test_the_reindex_command(tmp_path):
     lines.clear()
     assert main(["-c", str(ini), "reindex", "ville.localhost"], out=lines.append) == 0
     assert lines == ["ville.localhost: 2 documents indexed for the search"]
+
+
+def test_concurrent_writers_lose_no_document(platform, world):
+    """Four threads create proposals at once, each in its own connection: the index is
+    written after each commit, retried on conflict, and finds every one of them."""
+    import threading
+
+    import transaction
+    from ZODB.POSException import ConflictError
+
+    from beffroi.resources.root import get_app_root
+    errors = []
+
+    def write(worker):
+        tm = transaction.TransactionManager()
+        conn = platform.db.open(transaction_manager=tm)
+        try:
+            for i in range(5):
+                for _attempt in range(10):
+                    try:
+                        with tm:
+                            org = get_app_root(conn).organisation_for_host(HOST)
+                            add_proposal(org.spaces["budget"]["proposals"],
+                                         f"Composteur {worker}-{i}", "Un bac.", "markdown", None)
+                        break
+                    except ConflictError:
+                        continue
+        except Exception as exc:                    # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            conn.close()
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    page = search(platform.browser(HOST), q="composteurs")
+    assert "20 results" in page.text or "20 résultats" in page.text

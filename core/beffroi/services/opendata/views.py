@@ -2,6 +2,7 @@
 ``/-/open-data.zip`` (the archive), both public; and the periodic job that refreshes."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 from pyramid.events import ApplicationCreated, subscriber
@@ -32,17 +33,30 @@ def current_archive(request):
 @view_config(context=SiteTools, name="open-data", permission="view", request_method="GET",
              renderer="beffroi:services/opendata/templates/open_data.pt")
 def open_data_page(context, request):
-    from beffroi.sanitise import render_markdown
+    import markdown
+
     from beffroi.i18n import _
+    from beffroi.sanitise import sanitise_html
     data, readme, built, files = current_archive(request)
     size = len(data) if data is not None else store.stored(request.organisation).size
     # the README's first heading is the page's <h1>; the rest is shown below it
     body = readme.split("\n", 1)[1] if readme.startswith("# ") else readme
     body = body.replace("\n## ", "\n### ")
     return {"page_title": request.localizer.translate(_("Open data")),
-            "readme_html": render_markdown(body.replace("\n# ", "\n## "), profile="body"),
+            # the README is generated (no participant's HTML), escaped then sanitised anyway
+            "readme_html": _captioned(sanitise_html(markdown.markdown(
+                body.replace("<", "&lt;"), extensions=["tables"]))),
             "built": built, "size_kb": max(1, round(size / 1024)), "tables": len(files),
             "download_url": request.application_url + "/-/open-data.zip"}
+
+
+_SECTION = re.compile(r"(<h3>(.*?)</h3>\s*<p>.*?</p>\s*)<table>", re.S)
+
+
+def _captioned(html):
+    """Each field table of the (sanitised) README gets its section title as caption."""
+    return _SECTION.sub(lambda m: f'{m.group(1)}<table>\n<caption class="visually-hidden">'
+                                  f'{m.group(2)}</caption>', html)
 
 
 @view_config(context=SiteTools, name="open-data.zip", permission="view", request_method="GET")
