@@ -17,6 +17,7 @@ from beffroi.devkit.demo import create_demo
 from beffroi.services.comments.model import add_comment
 from beffroi.services.moderation.model import _set_hidden, case_of
 from beffroi.services.opendata.store import build_for, stored
+from beffroi.services.opendata.views import forget_built
 from beffroi_debates.content import add_debate
 from beffroi_pages.content import add_page
 from beffroi_proposals.models import add_proposal
@@ -141,22 +142,51 @@ def test_the_page_explains_and_shows_the_readme(platform, world):
     assert "<script" not in page.text
 
 
-def test_the_archive_is_kept_until_it_is_stale(platform, world):
-    browser = platform.browser(HOST)
-    first = archive_of(browser)
+def run_refresh_job(platform, hours_later=0):
+    """The periodic job ``opendata.refresh``, as the scheduler runs it."""
+    from datetime import datetime, timezone
+
+    from beffroi.ops.jobs import JobContext
+    job = platform.app.registry.beffroi_jobs.jobs["opendata.refresh"]
+    return job.run(JobContext(platform.db, platform.app.registry.settings, platform.plugins,
+                              datetime.now(timezone.utc) + timedelta(hours=hours_later)))
+
+
+def test_the_job_stores_the_archive_which_is_served_until_it_is_stale(platform, world):
+    forget_built(platform.app.registry)
+    assert run_refresh_job(platform).startswith("1 open-data archive(s) rebuilt")
+    assert run_refresh_job(platform).startswith("0 open-data archive(s)")    # still fresh
     with platform.tx() as app:
         org = app.organisation_for_host(HOST)
         built = stored(org).built
         add_proposal(org.spaces["budget"]["proposals"], "Une proposition tardive", "Après.",
                      "markdown", None)
-    again = archive_of(browser)
-    assert first.read("proposals/budget.csv") == again.read("proposals/budget.csv")
+    browser = platform.browser(HOST)
+    before = platform.db.lastTransaction()
+    assert "tardive" not in archive_of(browser).read("proposals/budget.csv").decode()
+    assert platform.db.lastTransaction() == before                  # a GET never writes
     with platform.tx() as app:
         stored(app.organisation_for_host(HOST)).built = built - timedelta(hours=2)
-    fresh = archive_of(browser)
-    assert "Une proposition tardive" in fresh.read("proposals/budget.csv").decode()
+    assert "tardive" in archive_of(browser).read("proposals/budget.csv").decode()
+    assert run_refresh_job(platform).startswith("1 open-data archive(s) rebuilt")
     with platform.tx() as app:
         assert stored(app.organisation_for_host(HOST)).built > built
+
+
+def test_a_visitor_without_a_stored_archive_gets_one_built_and_kept_in_memory(platform, world):
+    forget_built(platform.app.registry)
+    browser = platform.browser(HOST)
+    before = platform.db.lastTransaction()
+    first = archive_of(browser)
+    with platform.tx() as app:
+        org = app.organisation_for_host(HOST)
+        assert stored(org) is None
+        add_proposal(org.spaces["budget"]["proposals"], "Une proposition tardive", "Après.",
+                     "markdown", None)
+    assert archive_of(browser).read("proposals/budget.csv") == first.read("proposals/budget.csv")
+    forget_built(platform.app.registry)                                                # max_age later
+    assert "tardive" in archive_of(browser).read("proposals/budget.csv").decode()
+    assert platform.db.lastTransaction() != before                # only the proposal was written
 
 
 def test_an_admin_download_holds_only_public_content(platform, world):

@@ -3,24 +3,21 @@
 One ``StoredArchive`` per organisation (attribute ``open_data_archive``, made at the
 first build) keeps the ZIP in a blob, its README and when it was built. It is rebuilt
 when older than the setting ``beffroi.open_data.max_age`` (minutes, default 60):
-by the periodic job ``opendata.archives`` (every ``max_age`` minutes, all
-organisations), by ``beffroi open-data``, or by the first visitor who asks for a stale
-one (built from the visitor's snapshot, stored in a transaction of its own so the
-request itself stays a read; on a conflict another process stored one: kept).
+by the periodic job ``opendata.refresh`` (every ``max_age`` minutes, all
+organisations) and by ``beffroi open-data``. A visitor who finds none, or a stale
+one, gets one built from their request's snapshot and kept in that process's memory
+for ``max_age`` (``views.current_archive``): a GET never writes to the database.
 """
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta, timezone
 
 import transaction
 from persistent import Persistent
 from ZODB.blob import Blob
-from ZODB.POSException import ConflictError
 
 from beffroi.services.opendata.archive import build
 
-log = logging.getLogger(__name__)
 ATTRIBUTE = "open_data_archive"
 DEFAULT_MAX_AGE = 60          # minutes
 
@@ -91,24 +88,6 @@ def save(organisation, built, now) -> StoredArchive:
     archive = organisation.part(ATTRIBUTE, StoredArchive, create=True)
     archive.store(built.data, built.readme, built.files, now)
     return archive
-
-
-def save_apart(db, organisation_oid, built, now) -> None:
-    """Store ``built`` in a transaction of its own (a visitor's request stays a read)."""
-    tm = transaction.TransactionManager()
-    conn = db.open(transaction_manager=tm)
-    try:
-        with tm:
-            organisation = conn.get(organisation_oid)
-            current = stored(organisation)
-            if current is None or current.built is None or current.built < now:
-                save(organisation, built, now)
-    except ConflictError:
-        pass                  # another process stored one at the same time
-    except Exception:
-        log.exception("open data: could not store the archive")
-    finally:
-        conn.close()
 
 
 def refresh_all(db, registry, settings, force=False, only=None, out=lambda line: None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import datetime, timedelta, timezone
 
 from pyramid.events import ApplicationCreated, subscriber
@@ -16,18 +17,43 @@ from beffroi.uploads import content_disposition
 
 def current_archive(request):
     """``(data or None, readme, built, files)`` of the organisation's archive: the
-    stored one while fresh, else one built now from this request's snapshot (and
-    stored apart). ``data`` is None when the stored one is served from its blob."""
+    stored one while fresh (``data`` None: read it from its blob), else one built from
+    this request's snapshot and kept in this process for ``max_age`` (a GET never
+    writes; the job ``opendata.refresh`` and ``beffroi open-data`` store archives)."""
     organisation = request.organisation
     archive = store.stored(organisation)
     settings = request.registry.settings
     if store.is_fresh(archive, settings):
         return None, archive.readme, archive.built, archive.files
     now = datetime.now(timezone.utc)
-    built = store.build_for(request.registry, organisation, request.application_url, now)
-    if organisation._p_jar is not None and organisation._p_oid is not None:
-        store.save_apart(organisation._p_jar.db(), organisation._p_oid, built, now)
-    return built.data, built.readme, now, built.files
+    key = organisation._p_oid or id(organisation)
+    with _LOCK:
+        cached = _built_of(request.registry).get(key)
+    if cached is not None and now - cached[0] < store.max_age(settings):
+        built_at, built = cached
+    else:
+        built_at, built = now, store.build_for(request.registry, organisation,
+                                               request.application_url, now)
+        with _LOCK:
+            _built_of(request.registry)[key] = (built_at, built)
+    return built.data, built.readme, built_at, built.files
+
+
+_LOCK = threading.Lock()
+
+
+def _built_of(registry) -> dict:
+    """{organisation oid: (when, archive.Built)} built for visitors by this app."""
+    found = getattr(registry, "beffroi_open_data_built", None)
+    if found is None:
+        found = registry.beffroi_open_data_built = {}
+    return found
+
+
+def forget_built(registry) -> None:
+    """Drop the archives this app built for visitors (tests; max_age later)."""
+    with _LOCK:
+        _built_of(registry).clear()
 
 
 @view_config(context=SiteTools, name="open-data", permission="view", request_method="GET",
