@@ -234,6 +234,11 @@ def test_the_layout_has_an_accessible_search_box(platform, world):
     results = form.submit()
     assert titles(results) == ["Un jardin partagé"]
     assert_accessible(results.text)
+    errors = search(platform.browser(HOST), q="jardin", **{"from": "hier"})
+    assert_accessible(errors.text)
+    from beffroi.devkit.nu_checker import nu_checker_unavailable, nu_html_errors
+    if nu_checker_unavailable() is None:           # the W3C checker, as the crawl runs it
+        assert nu_html_errors({"results": results.text, "errors": errors.text}) == []
 
 
 def test_a_search_never_writes(platform, world):
