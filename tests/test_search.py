@@ -349,3 +349,14 @@ def test_concurrent_writers_lose_no_document(platform, world):
     assert not errors
     page = search(platform.browser(HOST), q="composteurs")
     assert "20 results" in page.text or "20 résultats" in page.text
+
+
+def test_a_database_from_before_the_search_gets_its_index_by_evolve(platform, world):
+    from beffroi.evolve import evolve
+    with platform.tx() as app:
+        app.organisation_for_host(HOST).search_index = None
+        app.evolved.discard("beffroi.0001_search_index")
+    assert titles(search(platform.browser(HOST), q="jardins")) == []
+    assert "beffroi.0001_search_index" in evolve(platform.db, platform.plugins.evolve_steps,
+                                                 out=lambda line: None)
+    assert titles(search(platform.browser(HOST), q="jardins")) == ["Un jardin partagé"]

@@ -1,6 +1,6 @@
 """The core's own features, registered as the plugin ``beffroi`` through the same hooks
-as any third-party plugin (as datasette and pretix do): its notification kinds and
-its account-deletion clean-up."""
+as any third-party plugin (as datasette and pretix do): its notification kinds,
+its account-deletion clean-up and its evolve steps."""
 from __future__ import annotations
 
 from beffroi.hookspecs import hookimpl
@@ -25,3 +25,12 @@ def on_account_deleted(request, user):
     account_deleted_in_modules(request, user)
     forget_user(org, user.id)
     revoke_tokens(org, user.id)
+
+
+@hookimpl
+def register_evolve_steps():
+    """Databases made before the organisation search get its index (``beffroi reindex``)."""
+    from beffroi.infos import EvolveStep
+    from beffroi.services.search.queue import reindex_all
+    return [EvolveStep("beffroi.0001_search_index", reindex_all,
+                       "build the search index of every organisation")]

@@ -127,3 +127,10 @@ def reindex(organisation) -> int:
     index.clear()
     index.bulk_load(e.values() for e in entries_of(organisation))
     return index.size()
+
+
+def reindex_all(app_root) -> None:
+    """Rebuild the search index of every organisation (evolve step
+    ``beffroi.0001_search_index``)."""
+    for organisation in app_root.organisations.values():
+        reindex(organisation)
