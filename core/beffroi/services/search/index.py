@@ -4,8 +4,8 @@ Key layout (all 64-bit integer BTrees of the ``LL``/``LO``/``OL`` families, so t
 weights combined with dates never overflow):
 
 - ``docs``: docid → ``(path, kind, module, space, day, terms)``, where ``path`` is the
-  "/"-joined path from the organisation, ``kind`` is ``content``, ``comment``,
-  ``space`` or ``profile``, ``space`` a slug (``""`` outside spaces), ``day`` the
+  "/"-joined path from the organisation, ``kind`` is ``content`` (a module's item),
+  ``comment`` or ``space``, ``space`` a slug (``""`` outside spaces), ``day`` the
   proleptic ordinal of the document's date, ``terms`` a tuple of ``(term, weight)``;
 - ``paths``: path → docid;
 - ``postings``: term → ``LLBTree`` docid → weight (title occurrences × 3 + text
@@ -47,7 +47,7 @@ TITLE_WEIGHT = 3
 MAX_WEIGHT = 255
 #: Relevance first, the time (seconds since 1970) breaks ties (see ``ranked``).
 TIME_SCALE = 1 << 32
-KINDS = ("content", "comment", "space", "profile")
+KINDS = ("content", "comment", "space")
 
 
 class SearchIndex(Persistent):
