@@ -10,7 +10,7 @@ LOG     = $(VENV)/install.log
 PKGS    = 'setuptools<81' wheel -e '.[dev,test]' $(foreach d,$(dir $(DISTS)),-e ./$(d))
 say     = @printf 'beffroi: %s\n'
 
-.PHONY: install serve demo database test test-fast bench bench-load i18n i18n-check clean
+.PHONY: install serve demo database test test-fast bench bench-load i18n i18n-check screenshots clean
 
 install: $(VENV)/.installed
 	@$(BIN)/python -m beffroi.devkit.i18n_tools compile >>$(LOG) 2>&1 || { tail -n 20 $(LOG); exit 1; }
@@ -69,6 +69,10 @@ test: install node_modules/axe-core/axe.min.js
 
 test-fast: install
 	$(BIN)/pytest -q -m "not browser and not slow"
+
+# The README's screenshots, taken by the browser test of the front door on the demo.
+screenshots: install node_modules/axe-core/axe.min.js
+	BEFFROI_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/browser/test_front_door.py
 
 bench: install
 	$(BIN)/python bench/run.py

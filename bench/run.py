@@ -310,6 +310,8 @@ def main(argv=None):
         import search as search_bench
         print()
         search_bench.main(["--items", str(args.search_items), "--runs", str(min(args.runs, 50))])
+    # participatory budgets: concurrent checkouts over HTTP and the results page (bench/budgets.py)
+    subprocess.run([sys.executable, str(HERE / "budgets.py")], check=False)
     print(f"total time {time.perf_counter() - started:.0f} s")
 
 

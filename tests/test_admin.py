@@ -283,3 +283,19 @@ def test_action_log_reads_newest_first_across_days_and_filters():
                                          if i % 5 == 0 and i % 3 == 0 and i % 2 == 1]
     assert log.newest(action="moderation.hid") == []          # whole codes, not prefixes of words
     assert ActionLog().newest() == []
+
+
+def test_a_colour_change_shows_at_once_through_a_versioned_stylesheet(platform, beffroi_org):
+    """``branding.css`` is linked with the version of the colour: a versioned URL may be
+    kept a year, and a new colour gives a new URL, so the change shows on the next page."""
+    import re
+    browser = platform.browser(HOST)
+    first = re.search(r'href="http://test.localhost(/-/branding.css\?v=\w+)"',
+                      browser.get("/").text).group(1)
+    assert "immutable" in browser.get(first).headers["Cache-Control"]
+    assert "max-age=300" in browser.get("/-/branding.css").headers["Cache-Control"]
+    with platform.tx() as app:
+        app.organisation_for_host(HOST).primary_colour = "#aa3300"
+    second = re.search(r'href="http://test.localhost(/-/branding.css\?v=\w+)"',
+                       browser.get("/").text).group(1)
+    assert second != first and "--primary: #aa3300" in browser.get(second).text

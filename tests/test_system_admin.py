@@ -153,3 +153,14 @@ def test_system_login_is_throttled_after_repeated_failures(sysplatform):
     _browser, response = system_login(sysplatform)           # right password, too late
     assert response.status_int == 200
     assert "Too many attempts" in response.text or "Trop de tentatives" in response.text
+
+
+def test_the_system_area_wears_no_organisation_look(sysplatform):
+    """On a commune's host, the system pages show neither the commune's branding nor its
+    login links: they belong to the platform."""
+    browser, _response = system_login(sysplatform)
+    page = browser.get("/-/system/login")
+    header = page.text.split("</header>")[0]
+    assert "site-header-neutral" in header
+    assert "Commune de Test" not in header and "/-/login" not in header
+    assert "branding.css" not in page.text

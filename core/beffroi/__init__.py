@@ -17,6 +17,7 @@ from beffroi.infos import (
     ModuleInfo,
     NavItem,
     NotificationInfo,
+    Participation,
     PermissionInfo,
     SkinInfo,
     SpaceTypeInfo,
@@ -24,5 +25,5 @@ from beffroi.infos import (
 
 __all__ = [
     "hookimpl", "PLUGIN_API_VERSION", "EvolveStep", "IndexInfo", "ModuleInfo",
-    "NavItem", "NotificationInfo", "PermissionInfo", "SkinInfo", "SpaceTypeInfo",
+    "NavItem", "NotificationInfo", "Participation", "PermissionInfo", "SkinInfo", "SpaceTypeInfo",
 ]

@@ -24,6 +24,7 @@ TOOLKIT = {
     "ModuleInfo": "beffroi.infos:ModuleInfo",
     "NavItem": "beffroi.infos:NavItem",
     "NotificationInfo": "beffroi.infos:NotificationInfo",
+    "Participation": "beffroi.infos:Participation",
     "PermissionInfo": "beffroi.infos:PermissionInfo",
     "SkinInfo": "beffroi.infos:SkinInfo",
     "SpaceTypeInfo": "beffroi.infos:SpaceTypeInfo",
@@ -51,6 +52,7 @@ TOOLKIT = {
     # text
     "sanitise_html": "beffroi.sanitise:sanitise_html",
     "render_markdown": "beffroi.sanitise:render_markdown",
+    "bar_chart": "beffroi.charts:bar_chart",
     # search
     "index_content": "beffroi.catalog:index_content",
     "unindex_content": "beffroi.catalog:unindex_content",
@@ -96,6 +98,24 @@ TOOLKIT = {
     "unfollow": "beffroi.services.follows.model:unfollow",
     "is_following": "beffroi.services.follows.model:is_following",
     "publish": "beffroi.services.notifications.queue:publish",
+    # links between items and the « issu de la participation » label
+    "LinkRefused": "beffroi.services.links.model:LinkRefused",
+    "link_items": "beffroi.services.links.model:link_items",
+    "unlink_items": "beffroi.services.links.model:unlink_items",
+    "linked_items": "beffroi.services.links.model:linked_items",
+    "linked_keys": "beffroi.services.links.model:linked_keys",
+    "origins_of": "beffroi.services.links.model:origins_of",
+    "outcomes_of": "beffroi.services.links.model:outcomes_of",
+    "from_participation": "beffroi.services.links.model:from_participation",
+    "participation_keys": "beffroi.services.links.model:participation_keys",
+    "forget_item_links": "beffroi.services.links.model:forget_item",
+    "move_links": "beffroi.services.links.model:move_links",
+    "item_key": "beffroi.services.links.model:item_key",
+    "participation_label_html": "beffroi.services.links.views:participation_label_html",
+    # a message to one person through the outbox, sent only if the request commits
+    "queue_mail": "beffroi.services.mail.queue:queue_mail",
+    # an entry in the organisation's action log (what staff did, shown to its admins)
+    "record_action": "beffroi.services.actionlog.model:record",
     # at most N per person / per object, holding under concurrent requests
     "LimitReached": "beffroi.limits:LimitReached",
     "take_within_limit": "beffroi.limits:take",

@@ -130,10 +130,30 @@ class ModuleInfo:
     #: written into the README of the organisation's open-data archive; a column of
     #: ``open_data`` rows missing here fails the open-data tests.
     open_data_fields: dict = field(default_factory=dict, compare=False, hash=False)
+    #: Participation that is not a content object (supports, votes, answers,
+    #: registrations): ``statistics(container)`` → iterable of ``Participation``, counted
+    #: by the organisation's statistics beside the module's content objects (which the
+    #: core counts by itself: every public ``Content`` with a ``creator``, comments included).
+    statistics: Callable[[Any], Iterable[Any]] | None = None
+    #: What a participant can do in the container now, from its (phase) settings:
+    #: ``open_calls(request, container)`` → labels (translatable) such as "Submit a
+    #: proposal", shown on the organisation's home page in the "open calls" block.
+    open_calls: Callable[[Any, Any], Iterable[Any]] | None = None
 
     def fits(self, space_type: str) -> bool:
         """May the module be enabled in a space of ``space_type``?"""
         return not self.space_types or space_type in self.space_types
+
+
+@dataclass(frozen=True)
+class Participation:
+    """One act of participation for the statistics: ``kind`` (a short code such as
+    ``"support"`` or ``"vote"``), ``person`` (a user id, or "" when anonymous), ``when``
+    (an aware ``datetime``) and ``territory`` (a free label, "" when none)."""
+    kind: str
+    person: str
+    when: Any
+    territory: str = ""
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ def profile_data(request, user):
         "space_roles": {slug: list(space.space_roles(user.id))
                         for slug, space in org.spaces.items() if space.space_roles(user.id)},
         "has_avatar": user.avatar is not None,
+        "newsletter_consent": (user.newsletter_consent.isoformat()
+                               if getattr(user, "newsletter_consent", None) else None),
     }
 
 

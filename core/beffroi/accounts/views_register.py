@@ -8,6 +8,7 @@ account gets a mail instead), so the form cannot be used to find who is register
 from __future__ import annotations
 
 import colander
+import deform
 from pyramid.httpexceptions import HTTPFound
 from pyramid.security import remember
 from pyramid.view import view_config
@@ -28,13 +29,27 @@ from beffroi.accounts.views_login import client_address
 CONFIRM_TTL = 3 * 24 * 3600
 
 
-def register_schema():
+def register_schema(organisation=None):
+    """The sign-up form; with terms of use written, a box to accept them is required."""
+    from beffroi.services.orgpages.model import has_terms
     schema = colander.SchemaNode(colander.Mapping(), validator=password_policy(email_field="email"))
     schema.add(name_node(description=_(
         "Shown with what you write; you can use a nickname in your profile.")))
     schema.add(email_node())
     schema.add(new_password_node(_("Password")))
     schema.add(confirm_password_node())
+    schema.add(colander.SchemaNode(
+        colander.Boolean(), name="newsletter", title=_("Newsletters"), missing=False,
+        widget=deform.widget.CheckboxWidget(),
+        description=_("I want to receive the newsletters of this organisation by e-mail "
+                      "(optional; I can stop at any time).")))
+    if organisation is not None and has_terms(organisation):
+        schema.add(colander.SchemaNode(
+            colander.Boolean(), name="terms", title=_("Terms of use"),
+            widget=deform.widget.CheckboxWidget(),
+            description=_("I have read and I accept the terms of use (link below the form)."),
+            validator=colander.Function(lambda value: bool(value),
+                                        _("Accept the terms of use to create an account."))))
     return schema
 
 
@@ -54,7 +69,7 @@ def register(context, request):
     org = context.organisation
     if org.registration_mode != "open":
         return registration_refused(request, org)
-    form = make_form(request, register_schema(), buttons=("register",))
+    form = make_form(request, register_schema(org), buttons=("register",))
     form.buttons[0].title = request.localizer.translate(_("Create my account"))
     error = None
     if request.method == "POST":
@@ -72,7 +87,15 @@ def register(context, request):
         html = form.render()
     return {"page_title": _("Create an account"), "form": html, "error": error,
             "intro": _("Your account is valid on ${org} only.", mapping={"org": org.name}),
-            "links": [(site_url(request, "/-/login"), _("I already have an account"))]}
+            "links": _register_links(request, org)}
+
+
+def _register_links(request, org):
+    from beffroi.services.orgpages.model import has_terms
+    links = [(site_url(request, "/-/login"), _("I already have an account"))]
+    if has_terms(org):
+        links.insert(0, (site_url(request, "/-/pages/terms"), _("Terms of use")))
+    return links
 
 
 def _register(request, org, appstruct):
@@ -91,6 +114,12 @@ def _register(request, org, appstruct):
         return
     user = create_user(org, email, appstruct["name"], appstruct["password"],
                        confirmed=False, locale=request.locale_name)
+    if appstruct.get("terms"):
+        from beffroi.services.orgpages.model import accept_terms
+        accept_terms(org, user)
+    if appstruct.get("newsletter"):
+        from beffroi.services.newsletters.model import set_consent
+        set_consent(user, True)
     send_confirmation(request, org, user)
 
 

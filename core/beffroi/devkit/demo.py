@@ -69,6 +69,7 @@ def create_demo(app, plugins, server: ServerAddress | None = None,
                                       allowed_plugins=plugins.modules.keys())
             org.primary_colour = spec["colour"]
             org.description = spec["description"]
+            _demo_home(org, spec)
         domain = spec["host"]
         admin_email = f"admin@{domain}"
         if org.users.find_by_email(admin_email) is None:
@@ -80,6 +81,8 @@ def create_demo(app, plugins, server: ServerAddress | None = None,
             if slug in org.spaces or space_type is None:
                 continue
             space = add_space(plugins, org, slug, title, space_type, description, scope=scope)
+            from beffroi.pictures import set_picture
+            set_picture(space, "banner", _demo_banner(spec["colour"]), "-")
             space.phases.clear()
             start = date.today() - timedelta(days=30)
             for i, phase_title in enumerate(phases):
@@ -157,6 +160,42 @@ def server_address(config_path: str, section: str = "server:main") -> ServerAddr
         return ServerAddress(host, int(port))
     except ValueError:
         raise ValueError(f"the port of [{section}] in {config_path} is not a number: {port!r}")
+
+
+def _demo_banner(colour: str) -> bytes:
+    """A decorative banner drawn here (no image file in the repository): bands of the
+    organisation's colour, as PNG."""
+    import io
+    from PIL import Image, ImageDraw
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    image = Image.new("RGB", (1200, 500), (245, 246, 248))
+    draw = ImageDraw.Draw(image)
+    for band in range(8):
+        shade = 0.35 + band * 0.08
+        fill = tuple(min(255, int(c + (255 - c) * shade)) for c in (red, green, blue))
+        draw.polygon([(band * 160 - 200, 500), (band * 160 + 100, 0), (band * 160 + 260, 0),
+                      (band * 160 - 40, 500)], fill=fill)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _demo_home(org, spec):
+    """A hero with a banner and a call to action, a free text and figures."""
+    from beffroi.pictures import set_picture
+    from beffroi.services.homepage.model import get_home
+    home = get_home(org, create=True)
+    home.hero_title = spec["name"]
+    home.hero_text = ("Proposez, débattez, votez : les décisions de la collectivité se "
+                      "préparent aussi avec vous.")
+    first = spec["spaces"][0][0] if spec["spaces"] else ""
+    if first:
+        home.cta_text, home.cta_url = "Participer maintenant", f"/{first}/"
+    set_picture(home, "hero_image", _demo_banner(spec["colour"]), "-")
+    home.text_title = "Comment ça marche ?"
+    home.text = ("1. Créez votre compte.\n2. Choisissez un espace de participation.\n"
+                 "3. Proposez, soutenez, commentez, votez.")
+    home.blocks = ("hero", "promoted", "calls", "modules", "figures", "spaces", "text")
 
 
 def frame(lines: list[str]) -> list[str]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import threading
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -74,10 +75,14 @@ def _file_db(path):
     return DB(FileStorage(str(path / "Data.fs"), blob_dir=str(path / "blobs")))
 
 
-def _memory_db():
+def _memory_db(path):
+    """Records in memory, blobs (banners, attachments) in ``path``: as fast, and the
+    same features as the file storage."""
     from beffroi.persistence import Database as DB
+    from ZODB.blob import BlobStorage
     from ZODB.MappingStorage import MappingStorage
-    return DB(MappingStorage())
+    os.makedirs(path / "blobs", exist_ok=True)
+    return DB(BlobStorage(str(path / "blobs"), MappingStorage()))
 
 
 class _CompiledTemplates:
@@ -111,12 +116,12 @@ def beffroi_compiled_templates():
 @pytest.fixture
 def beffroi_db(request, tmp_path):
     """A real ZODB: temporary FileStorage with blobs, or in memory when the test is
-    marked ``beffroi_db("memory")`` (faster, but without blob support)."""
+    marked ``beffroi_db("memory")`` (records in memory, blobs in a temporary folder)."""
     marker = request.node.get_closest_marker("beffroi_db")
     kind = marker.args[0] if marker and marker.args else "file"
     if kind not in ("file", "memory"):
         raise ValueError(f"beffroi_db marker: kind {kind!r} is not 'file' or 'memory'")
-    db = _memory_db() if kind == "memory" else _file_db(tmp_path)
+    db = _memory_db(tmp_path) if kind == "memory" else _file_db(tmp_path)
     yield db
     db.close()
 
@@ -356,3 +361,71 @@ def postgres_uri(tmp_path):
     cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
     cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
     admin.close()
+
+
+# --- concurrency over real HTTP ------------------------------------------------------------
+
+class LiveServer:
+    """The test application served by waitress on a free loopback port, in a background
+    thread (``threads`` worker threads, the real transaction and retry machinery): for
+    concurrency tests and browsers. ``url(host, path)`` builds an address on it;
+    ``close()`` stops it (the socket is closed by the serving thread itself)."""
+
+    def __init__(self, app, threads=8):
+        import waitress
+        self.server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads,
+                                             clear_untrusted_proxy_headers=True)
+        self.port = self.server.effective_port
+        self._stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self._stopping.is_set():
+            self.server.asyncore.loop(timeout=0.05, map=self.server._map, count=1)
+        self.server.close()
+        self.server.task_dispatcher.shutdown()
+
+    def url(self, host: str, path: str = "/") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+    def close(self):
+        self._stopping.set()
+        self.thread.join(10)
+
+
+def cookie_header(browser) -> str:
+    """The ``Cookie`` header of a webtest browser's session, for a raw HTTP client."""
+    return "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+
+
+def post_at_once(port, requests, host=DEFAULT_HOST, timeout=120):
+    """Send every request at the same moment, one thread each, to the server on
+    ``port``; ``requests`` are ``(path, form fields dict, cookie header)``. Returns the
+    HTTP statuses in the same order (``None`` for a request that got no answer)."""
+    import http.client
+    import urllib.parse
+    statuses = [None] * len(requests)
+    barrier = threading.Barrier(len(requests))
+
+    def client(i):
+        path, fields, cookie = requests[i]
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        try:
+            body = urllib.parse.urlencode(fields)
+            barrier.wait()
+            conn.request("POST", path, body=body, headers={
+                "Host": host, "Cookie": cookie,
+                "Content-Type": "application/x-www-form-urlencoded"})
+            response = conn.getresponse()
+            response.read()
+            statuses[i] = response.status
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(requests))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    return statuses

@@ -71,6 +71,12 @@ class Space(Persistent):
     pinned_phase_id = None
     #: promoted on the organisation's home page
     promoted = False
+    #: the banner (``beffroi.pictures``): shown on the space's page and its cards
+    banner = None
+    banner_thumb = None
+    banner_type = None
+    banner_alt = ""
+    banner_version = 0
 
     def add_phase(self, phase):
         self.phases.append(phase)

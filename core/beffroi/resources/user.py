@@ -24,6 +24,11 @@ class User(Persistent):
     notification_mail = "daily"
     #: notification kinds this participant does not want (neither in the app nor by mail)
     muted_notification_kinds = ()
+    #: when (UTC) the participant agreed to receive the organisation's newsletters; None: no
+    newsletter_consent = None
+    #: the version of the organisation's terms of use accepted, and when (UTC)
+    accepted_terms_version = 0
+    accepted_terms_at = None
 
     def __init__(self, email, name, password_hash=None, locale=None):
         self.id = uuid.uuid4().hex

@@ -17,6 +17,11 @@ def skin_for(request, organisation=None):
 
 
 def org_or_none(request):
+    """The organisation whose look and links a page wears: None outside organisations
+    and in the system administration (``/-/system``, neutral on every host: it belongs
+    to no commune)."""
+    if getattr(getattr(request, "matched_route", None), "name", None) == "system":
+        return None
     try:
         return request.organisation
     except Exception:
@@ -55,6 +60,25 @@ class Helpers:
         if value is None:
             return None
         return value.isoformat(timespec="seconds")
+
+    def branding_url(self):
+        """The organisation's ``branding.css`` with the version of its colour, so that a
+        change shows at once (and the stylesheet may be cached for a year)."""
+        from beffroi.views.site import branding_version
+        org = org_or_none(self.request)
+        if org is None:
+            return None
+        return f"{self.request.application_url}/-/branding.css?v={branding_version(org)}"
+
+    def legal_links(self):
+        """``(title, url)`` of the organisation's pages for the footer (terms of use,
+        legal notice, privacy policy, accessibility statement)."""
+        from beffroi.services.orgpages.model import TITLES, written_pages
+        org = org_or_none(self.request)
+        if org is None:
+            return []
+        base = self.request.application_url + "/-/pages/"
+        return [(TITLES[page.slug], base + page.slug) for page in written_pages(org)]
 
     def datetime(self, value):
         """Date and time (hours and minutes) in the organisation's time zone."""
@@ -103,7 +127,8 @@ class Helpers:
         return unread_count(self.request.organisation, user.id) if user is not None else 0
 
     def report_form(self, content):
-        """A small accessible form to report ``content`` to moderators (logged-in only)."""
+        """A "Report" disclosure (``<details>``, no script) opening a small accessible form
+        to report ``content`` to moderators (logged-in only)."""
         from beffroi.services.moderation.model import REASON_TITLES
         request = self.request
         if request.user is None:
@@ -117,14 +142,15 @@ class Helpers:
             "").join(Markup('<option value="{}">{}</option>').format(code, t(title))
                      for code, title in REASON_TITLES.items())
         return Markup(
-            '<form method="post" action="{action}" class="report-form inline">'
+            '<details class="report"><summary>{button}</summary>'
+            '<form method="post" action="{action}" class="report-form">'
             '<input type="hidden" name="csrf_token" value="{csrf}">'
             '<input type="hidden" name="came_from" value="{back}">'
             '<label for="{uid}-reason">{label}</label> '
             '<select id="{uid}-reason" name="reason" required>{options}</select> '
             '<label for="{uid}-details" class="visually-hidden">{details}</label>'
             '<input id="{uid}-details" name="details" maxlength="1000" placeholder="{details}"> '
-            '<button type="submit" class="secondary">{button}</button></form>'
+            '<button type="submit" class="secondary">{button}</button></form></details>'
         ).format(action=request.resource_url(content, "report"), csrf=self.csrf(),
                  back=request.path_qs, uid=uid, label=t(_("Report as")), options=options,
                  details=t(_("Explanation (optional)")), button=t(_("Report")))

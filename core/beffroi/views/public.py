@@ -28,10 +28,12 @@ def home(context, request):
     for result in request.registry.beffroi.call("extra_home_blocks", request=request,
                                                 organisation=context):
         blocks.extend(result or ())
+    from beffroi.services.homepage.views import home_values
     spaces = visible_spaces(request, context)
-    return {"page_title": context.name, "spaces": spaces,
-            "promoted": [s for s in spaces if s.promoted and s.published],
-            "blocks": blocks, "space_type_title": lambda s: space_type_title(request, s)}
+    return dict(home_values(request, context, spaces),
+                page_title=context.name, spaces=spaces,
+                promoted=[s for s in spaces if s.promoted and s.published],
+                blocks=blocks, space_type_title=lambda s: space_type_title(request, s))
 
 
 @view_config(context=Space, permission="view", request_method="GET",

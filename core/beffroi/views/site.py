@@ -124,8 +124,18 @@ def branding_css(context, request):
     if not COLOUR_RE.match(colour or ""):
         colour = "#1f5fa8"
     body = f":root {{ --primary: {colour}; --primary-contrast: {contrast_for(colour)}; }}\n"
+    # the layout links it with ?v=<version of the colour>: a change shows at once, and a
+    # versioned URL may be kept for a year; an unversioned one only five minutes
+    versioned = request.params.get("v") == branding_version(context.organisation)
     return Response(body, content_type="text/css", charset="utf-8",
-                    cache_control="public, max-age=300")
+                    cache_control="public, max-age=31536000, immutable" if versioned
+                    else "public, max-age=300")
+
+
+def branding_version(organisation) -> str:
+    """A short digest of what ``branding.css`` holds for ``organisation``."""
+    import hashlib
+    return hashlib.sha256((organisation.primary_colour or "").encode()).hexdigest()[:10]
 
 
 def contrast_for(colour: str) -> str:

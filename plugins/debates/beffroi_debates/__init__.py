@@ -55,6 +55,17 @@ def _portable_data(request, container, user):
             for d in container.values() if isinstance(d, Debate) and d.creator == user.id]
 
 
+def _open_calls(request, container):
+    """Open debates take arguments now: the home page's open calls."""
+    from beffroi.api import module_settings
+    settings = module_settings(request, container)
+    today = container.__parent__.today()
+    if settings.get("comments_open", True) and any(
+            d.state(today) == "open" for d in public_debates(container)):
+        return [_("Give your arguments in a debate")]
+    return []
+
+
 def _demo_content(container):
     add_debate(container, "Faut-il rendre la place piétonne le samedi ?",
                "<p>Le marché du samedi attire du monde : la place pourrait être fermée aux "
@@ -97,6 +108,7 @@ def register_modules():
         organisation_export=lambda container: [_row(d) for d in public_debates(container)],
         portable_data=_portable_data,
         demo_content=_demo_content,
+        open_calls=_open_calls,
     )]
 
 

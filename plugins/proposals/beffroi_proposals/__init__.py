@@ -15,6 +15,18 @@ beffroi_api = ">=2.0,<3"
 _ = TranslationStringFactory("beffroi_proposals")
 
 
+def _open_calls(request, container):
+    """What the phase allows now, for the home page's open calls."""
+    from beffroi.api import module_settings
+    settings = module_settings(request, container)
+    calls = []
+    if settings.get("creation_enabled", True):
+        calls.append(_("Submit a proposal"))
+    if settings.get("supports", "open") == "open" and len(container):
+        calls.append(_("Support proposals"))
+    return calls
+
+
 def _export(request, container):
     from beffroi_proposals.export import rows
     return rows(request, container)
@@ -55,6 +67,7 @@ def _open_data_fields():
 @hookimpl
 def register_modules():
     return [ModuleInfo(
+        open_calls=_open_calls,
         name="proposals",
         title=_("Proposals"),
         description=_("Participants make proposals, support and amend them; the organisation answers."),

@@ -16,7 +16,8 @@ from markupsafe import Markup, escape
 
 from beffroi.api import (
     ModuleContainer, author_name, content_disposition, find_listing_page, hidden_in_space, is_open,
-    is_public_to, search_query, text_search_paths,
+    is_public_to, item_key, participation_keys, participation_label_html, search_query,
+    text_search_paths,
 )
 from beffroi_proposals import rules
 from beffroi_proposals.index import SORTS, readable
@@ -159,6 +160,10 @@ def cards_of(request, container, numbers, settings, index):
     official = translate(_("Official proposal"))
     labels = {}
     out = []
+    # the « issu de la participation » label: one lookup per card, no linked object loaded
+    labelled = participation_keys(request.organisation)
+    prefix = item_key(container) + "/"
+    participation = participation_label_html(request) if labelled else ""
     for number in numbers:
         p = container.get(str(number))
         if p is None:
@@ -170,7 +175,8 @@ def cards_of(request, container, numbers, settings, index):
             f"{base}{p.__name__}/", p.title, official if p.official else "",
             state_class(state) if state else "", labels[state] if state else "",
             supports_label.replace("\x00", str(index.supports.get(number))) if supports_label else "",
-            comments_label.replace("\x00", str(index.comments.get(number)))))
+            comments_label.replace("\x00", str(index.comments.get(number))),
+            participation if participation and prefix + p.__name__ in labelled else ""))
     return out
 
 
@@ -184,16 +190,18 @@ class Card(NamedTuple):
     state: str
     supports: str
     comments: str
+    participation: str = ""      # the label's markup (already safe) or ""
 
     def html(self):
         """The card's markup, every value escaped (markupsafe's C ``escape``)."""
         badges = ""
-        if self.official or self.state:
+        if self.official or self.state or self.participation:
             official = f'<span class="badge proposal-official">{escape(self.official)}</span> ' \
                 if self.official else ""
             state = f'<span class="{escape(self.state_class)}">{escape(self.state)}</span>' \
                 if self.state else ""
-            badges = f"<p>{official}{state}</p>"
+            participation = f" {self.participation}" if self.participation else ""
+            badges = f"<p>{official}{state}{participation}</p>"
         supports = f"<span>{escape(self.supports)}</span>" if self.supports else ""
         return (f'<li class="card"><h2><a href="{escape(self.url)}">{escape(self.title)}</a></h2>'
                 f'{badges}<p class="proposal-card-figures">{supports} '

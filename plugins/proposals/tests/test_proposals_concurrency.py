@@ -2,63 +2,14 @@
 real waitress server with threads and the real transaction/retry machinery."""
 from __future__ import annotations
 
-import http.client
-import threading
 import urllib.parse
 
 import pytest
-import waitress
 
-from beffroi.devkit.testing import csrf_of
+from beffroi.devkit.testing import LiveServer, cookie_header, csrf_of, post_at_once
 
 HOST = "test.localhost"
 BASE = "/budget/proposals/"
-
-
-class LiveServer:
-    """waitress serving the platform's app on a free loopback port, 8 threads."""
-
-    def __init__(self, app):
-        self.server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
-        self.port = self.server.effective_port
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        # loop in short rounds so that the socket is closed by this thread, not under it
-        while not self.stopping.is_set():
-            self.server.asyncore.loop(timeout=0.05, map=self.server._map, count=1)
-        self.server.close()
-        self.server.task_dispatcher.shutdown()
-
-    def close(self):
-        self.stopping.set()
-        self.thread.join(10)
-
-
-def _post_all(port, paths, cookie, token):
-    """POST every path at the same moment, one thread each; return the statuses."""
-    statuses = [None] * len(paths)
-    barrier = threading.Barrier(len(paths))
-
-    def client(i):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        body = urllib.parse.urlencode({"csrf_token": token})
-        barrier.wait()
-        conn.request("POST", paths[i], body=body, headers={
-            "Host": HOST, "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
-        response = conn.getresponse()
-        response.read()
-        statuses[i] = response.status
-        conn.close()
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(paths))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return statuses
 
 
 @pytest.mark.parametrize("requests", [8, 50])
@@ -71,11 +22,12 @@ def test_one_participant_sending_supports_at_once_gets_at_most_the_limit(site, r
     bob = site.browser("bob@example.org")
     page = bob.get(urls[0])
     token = csrf_of(page)
-    cookie = "; ".join(f"{k}={v}" for k, v in bob.cookies.items())
+    cookie = cookie_header(bob)
     paths = [urllib.parse.urlsplit(urls[i % 8]).path + "support" for i in range(requests)]
     server = LiveServer(site.platform.app)
     try:
-        statuses = _post_all(server.port, paths, cookie, token)
+        statuses = post_at_once(server.port, [(path, {"csrf_token": token}, cookie)
+                                              for path in paths])
     finally:
         server.close()
     assert all(s is not None for s in statuses)

@@ -119,11 +119,13 @@ def _claim(conn, tm, key):
 
 
 def deliver_pending(db, settings, out=print, plugins=None) -> int:
-    """Write the waiting notifications (their immediate e-mails join the outbox), then
-    send the messages that are due; return how many were sent. ``plugins`` (the
+    """Write the waiting notifications (their immediate e-mails join the outbox) and the
+    next batches of newsletters being sent, then send the messages that are due; return how many were sent. ``plugins`` (the
     ``PluginSet``) gives the notification kinds' titles and the plugins' catalogs."""
+    from beffroi.services.newsletters.model import queue_newsletter_batches
     from beffroi.services.notifications.queue import fan_out_pending
     fan_out_pending(db, plugins, out=out)
+    queue_newsletter_batches(db, settings, plugins, out=out)
     sent = 0
     for key in _due_keys(db, _now()):
         tm = transaction.TransactionManager()

@@ -1,0 +1,1 @@
+"""The organisation home page, made of content blocks its admins choose and order."""

@@ -1,0 +1,1 @@
+"""Newsletters: an organisation writes to the participants who agreed to receive them."""

@@ -1,0 +1,1 @@
+"""Organisation pages: terms of use, legal notice, privacy policy, accessibility statement."""

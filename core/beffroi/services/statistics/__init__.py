@@ -1,0 +1,1 @@
+"""Statistics of an organisation for its administrators (and the organisations it shares them with)."""
