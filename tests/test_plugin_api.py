@@ -101,7 +101,10 @@ def test_login_as_organisation_roles_and_plain_participants(platform, beffroi_sp
 @pytest.mark.beffroi_db("memory")
 def test_an_in_memory_database_on_request(beffroi_db, platform, beffroi_org):
     from ZODB.MappingStorage import MappingStorage
-    assert isinstance(beffroi_db.storage, MappingStorage)
+    from ZODB.blob import BlobStorage
+    # records in memory, blobs (banners, attachments) in a temporary folder
+    assert isinstance(beffroi_db.storage, BlobStorage)
+    assert isinstance(beffroi_db.storage._BlobStorage__storage, MappingStorage)
     assert platform.browser().get("/").status_int == 200
 
 

@@ -21,9 +21,11 @@ from beffroi.infos import (
     PermissionInfo,
     SkinInfo,
     SpaceTypeInfo,
+    TemplateInfo,
 )
 
 __all__ = [
     "hookimpl", "PLUGIN_API_VERSION", "EvolveStep", "IndexInfo", "ModuleInfo",
     "NavItem", "NotificationInfo", "Participation", "PermissionInfo", "SkinInfo", "SpaceTypeInfo",
+    "TemplateInfo",
 ]

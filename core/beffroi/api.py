@@ -79,6 +79,10 @@ TOOLKIT = {
     "check_image": "beffroi.uploads:check_image",
     "clean_image": "beffroi.uploads:clean_image",
     "content_disposition": "beffroi.uploads:content_disposition",
+    # templates shared across the platform (beffroi.services.templates)
+    "TemplateInfo": "beffroi.infos:TemplateInfo",
+    "TemplateError": "beffroi.services.templates.model:TemplateError",
+    "template_json": "beffroi.services.templates.model:plain_json",
     # services: comments, moderation, follows, notifications
     "comment_count": "beffroi.services.comments.model:comment_count",
     "author_name": "beffroi.accounts.users:author_name",

@@ -74,6 +74,26 @@ class FieldDoc:
 
 
 @dataclass(frozen=True)
+class TemplateInfo:
+    """How a module's content becomes a template another space (of any organisation of
+    the platform) can start from — plain data, never participant data.
+
+    - ``to_template(container)`` → JSON-serialisable data (dicts, lists, text, numbers,
+      booleans, None) describing what the space's team built in ``container`` (questions,
+      an outline …): no answer, vote, comment, author or person id.
+    - ``from_template(container, data)`` → the resource made in ``container`` from
+      ``data`` (the page shown next). Data may come from another organisation or an
+      older version of the module: check its shape and raise ``ValueError`` (its first
+      argument a message for the admin) rather than store something half-made.
+    - ``item_to_template(item)`` (optional) → the same kind of data for one item of the
+      container (a single questionnaire), for a "save as template" button on that item.
+    """
+    to_template: Callable[[Any], Any]
+    from_template: Callable[[Any, Any], Any]
+    item_to_template: Callable[[Any], Any] | None = None
+
+
+@dataclass(frozen=True)
 class ModuleInfo:
     """A participation module an admin can enable in a space.
 
@@ -139,6 +159,9 @@ class ModuleInfo:
     #: ``open_calls(request, container)`` → labels (translatable) such as "Submit a
     #: proposal", shown on the organisation's home page in the "open calls" block.
     open_calls: Callable[[Any, Any], Iterable[Any]] | None = None
+    #: ``TemplateInfo``: the module's content can be saved as a template shared across
+    #: the platform (``beffroi.services.templates``); None: no template.
+    template: "TemplateInfo | None" = None
 
     def fits(self, space_type: str) -> bool:
         """May the module be enabled in a space of ``space_type``?"""

@@ -53,6 +53,7 @@ def module_rows(request, space):
             "enabled": container is not None and container.enabled,
             "count": len(container) if container is not None else 0,
             "has_settings": info is not None and bool(info.settings_schema or info.phase_settings_schema),
+            "has_template": info is not None and info.template is not None,
         })
     return rows
 

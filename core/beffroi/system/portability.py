@@ -77,11 +77,15 @@ def import_organisation(conn, app_root, plugins, path, host=None, secondary_host
     org.host, org.secondary_hosts = hosts[0], tuple(hosts[1:])
     for h in hosts:
         app_root.hosts[h] = oid
+    from beffroi.services.templates.model import organisation_arrived
+    organisation_arrived(app_root, org)
     return org
 
 
 def remove_organisation(app_root, organisation):
     """Take an organisation off this platform (after it left with its export)."""
+    from beffroi.services.templates.model import organisation_left
+    organisation_left(app_root, organisation)
     for h in organisation.all_hosts():
         app_root.hosts.pop(h, None)
     app_root.organisations.remove(organisation.id)

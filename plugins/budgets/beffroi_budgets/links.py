@@ -1,11 +1,11 @@
 """The proposals a budget project came from.
 
-One small seam, so that a core "links between items" service can replace it without
-touching the views: ``set_origins`` records, ``origins_of`` reads. Until that service
-exists, a project stores the paths of its proposals (``/<space>/<module>/<name>/``,
-the path of the proposal inside its organisation) in ``project.origins``, and the
-proposals module is read by duck typing (items with ``number`` and ``title``), never
-imported: the budgets plugin does not depend on the proposals plugin.
+One small seam: ``set_origins`` records, ``origins_of`` reads. A project keeps the paths
+of its proposals (``/<space>/<module>/<name>/``, the path of the proposal inside its
+organisation) in ``project.origins`` and records them as ``came_from`` links of the
+core's links service (``beffroi.api.link_items``); the proposals module is read by duck
+typing (items with ``number`` and ``title``), never imported: the budgets plugin does
+not depend on the proposals plugin.
 """
 from __future__ import annotations
 
@@ -53,8 +53,27 @@ def resolve(space, lines):
 
 def set_origins(request, project, paths):
     """Record that ``project`` came from the proposals at ``paths`` (list of
-    ``/<space>/<module>/<name>/``). The one writer of these links: a core links service
-    replaces its body."""
+    ``/<space>/<module>/<name>/``): kept on the project (its page lists them in this
+    order) and as ``came_from`` links of the core's links service, so that a proposal
+    whose project becomes a result carries the « issu de la participation » label."""
+    from pyramid.traversal import find_resource
+    from beffroi.api import link_items, unlink_items
+    organisation = request.organisation
+
+    def item(path):
+        try:
+            return find_resource(organisation, path)
+        except KeyError:
+            return None
+    before = set(getattr(project, "origins", ()) or ())
+    for path in before - set(paths):
+        proposal = item(path)
+        if proposal is not None:
+            unlink_items(project, proposal, "came_from")
+    for path in paths:
+        proposal = item(path)
+        if proposal is not None and path not in before:
+            link_items(project, proposal, "came_from")
     project.origins = tuple(paths)
 
 

@@ -217,3 +217,32 @@ def test_ranked_paper_ballots_keep_the_order_and_refuse_bad_ranks(site):
     assert "nombre entier de 1 à 100 000" in page.text
     agent.post(url + "paper", {"csrf_token": csrf_of(page), "count": "4", "rank-3": "1", "rank-1": "2"})
     assert site.read(url, lambda b: [p.projects for p in b.paper.values()]) == [(3, 1)]
+
+
+
+def test_a_project_from_a_proposal_that_becomes_a_result_labels_both(platform, beffroi_org):
+    """The project's origins are ``came_from`` links of the core's links service: once a
+    result follows the project, the project and the proposal it came from carry the
+    « issu de la participation » label; removing the origin removes the proposal's."""
+    from beffroi.api import from_participation, link_items
+    from beffroi_accountability.content import add_result
+    from beffroi_budgets.links import set_origins
+    from beffroi_budgets.models import add_budget, add_project
+    from beffroi_proposals.models import add_proposal
+    platform.add_space("test.localhost", "quartier", "Quartier",
+                       modules=["proposals", "budgets", "results"])
+    with platform.tx() as app:
+        org = app.organisation_for_host("test.localhost")
+        space = org.spaces["quartier"]
+        proposal = add_proposal(space["proposals"], "Des bancs", "Des bancs sur la place.",
+                                "markdown", None)
+        project = add_project(add_budget(space["budgets"], "Budget", 100000), "Des bancs",
+                              12000, "Dix bancs.")
+        request = type("Request", (), {"organisation": org})()
+        set_origins(request, project, [f"/quartier/proposals/{proposal.__name__}/"])
+        assert not from_participation(proposal)
+        result = add_result(space["results"], "Dix bancs installés")
+        link_items(project, result, "led_to_result")
+        assert from_participation(project) and from_participation(proposal)
+        set_origins(request, project, [])
+        assert not from_participation(proposal) and from_participation(project)
