@@ -106,6 +106,12 @@ def extra_home_blocks(request, organisation):
     """Return a list of HTML snippets (``markupsafe``-safe strings) shown on the organisation home page."""
 
 
+@space_hookspec
+def extra_space_blocks(request, space):
+    """Return a list of HTML snippets (``markupsafe``-safe strings) shown on the page of
+    ``space``, below its description (space-scoped)."""
+
+
 @hookspec
 def extra_portable_data(request, user):
     """Return ``{file stem: JSON-serialisable data}`` of what ``user`` has in this plugin

@@ -43,7 +43,11 @@ def space_view(context, request):
                 if s.parent == context.__name__]
     parent = request.organisation.spaces.get(context.parent) if context.parent else None
     nav = module_nav(request, context)
-    return {"page_title": context.title, "space": context, "nav": nav,
+    blocks = []
+    for result in request.registry.beffroi.call("extra_space_blocks", request=request,
+                                                space=context):
+        blocks.extend(result or ())
+    return {"blocks": blocks, "page_title": context.title, "space": context, "nav": nav,
             "children": children, "parent": parent, "phase": context.active_phase,
             "today": context.today(), "figures": space_figures(request, context),
             "type_title": space_type_title(request, context)}

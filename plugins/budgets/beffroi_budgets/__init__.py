@@ -123,9 +123,19 @@ def _on_settings_changed(request, container):
     announce_results(request, container)
 
 
+def _open_calls(request, container):
+    """A vote open in this phase: the home page's open calls."""
+    from beffroi.api import module_settings
+    from beffroi_budgets.models import budgets_of
+    if module_settings(request, container).get("voting_open", True) and budgets_of(container):
+        return [_("Vote for the projects of the budget")]
+    return []
+
+
 @hookimpl
 def register_modules():
     return [ModuleInfo(
+        open_calls=_open_calls,
         name="budgets",
         title=_("Participatory budgets"),
         description=_("Projects with a cost, voted by participants within a budget; paper "

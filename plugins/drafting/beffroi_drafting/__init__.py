@@ -112,9 +112,20 @@ def _demo_content(container):
     fill(container)
 
 
+def _open_calls(request, container):
+    """A published text open to suggestions: the home page's open calls."""
+    from beffroi.api import module_settings
+    from beffroi_drafting.models import Text
+    if module_settings(request, container).get("suggestions_open", True) and any(
+            isinstance(t, Text) and t.published for t in container.values()):
+        return [_("Suggest changes to a text")]
+    return []
+
+
 @hookimpl
 def register_modules():
     return [ModuleInfo(
+        open_calls=_open_calls,
         name="drafting",
         title=_("Collaborative drafting"),
         description=_("A text in versions that participants annotate and improve with "

@@ -139,10 +139,21 @@ def _item_to_template(item):
     return item_to_template(item)
 
 
+def _open_calls(request, container):
+    """A published survey taking answers: the home page's open calls."""
+    from beffroi.api import module_settings
+    from beffroi_surveys.model import surveys_of
+    if module_settings(request, container).get("answers_open", True) and any(
+            s.published for s in surveys_of(container)):
+        return [_("Answer a survey")]
+    return []
+
+
 @hookimpl
 def register_modules():
     from beffroi_surveys.results import OPEN_DATA_COLUMNS
     return [ModuleInfo(
+        open_calls=_open_calls,
         name="surveys",
         title=_("Surveys"),
         description=_("Questionnaires answered once per participant, or anonymously; "
