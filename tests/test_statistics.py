@@ -86,6 +86,7 @@ def test_only_admins(platform, data_set, beffroi_browser):
 def test_a_commune_shares_its_figures_with_the_metropolis_only_when_it_chooses(platform, data_set):
     platform.add_org("Métropole", "metro.localhost")
     metro = platform.browser("metro.localhost")
+    metro.set_cookie("_LOCALE_", "en")
     platform.login_as(metro, "admin")
     with platform.tx() as app:
         commune_id = platform.org(app, HOST).id
@@ -93,6 +94,7 @@ def test_a_commune_shares_its_figures_with_the_metropolis_only_when_it_chooses(p
     metro.get(f"/-/admin/statistics.csv?organisation={commune_id}", status=403)
     # the commune's admin allows the metropolis
     commune = platform.browser(HOST)
+    commune.set_cookie("_LOCALE_", "en")
     platform.login_as(commune, "admin")
     page = commune.get("/-/admin/statistics")
     form = next(f for f in page.forms.values() if "share" in f.fields)

@@ -126,6 +126,16 @@ TOOLKIT = {
     "give_back_within_limit": "beffroi.limits:give_back",
     "left_within_limit": "beffroi.limits:left",
     "held_within_limit": "beffroi.limits:held",
+    # verified participants and the actions that need a verification (docs/plugins.md)
+    "VerificationMethodInfo": "beffroi.infos:VerificationMethodInfo",
+    "Authorisation": "beffroi.services.verification.authorisations:Authorisation",
+    "AuthorisationRequired": "beffroi.services.verification.authorisations:AuthorisationRequired",
+    "authorise": "beffroi.services.verification.authorisations:authorise",
+    "require_authorisation": "beffroi.services.verification.authorisations:require_authorisation",
+    "granted_verifications": "beffroi.services.verification.model:granted_verifications",
+    "grant_verification": "beffroi.services.verification.model:grant",
+    "VerificationRefused": "beffroi.services.verification.model:VerificationRefused",
+    "verification_done": "beffroi.services.verification.model:verification_done",
 }
 
 #: Modules a plugin's package may import from (tests may also import beffroi.devkit.testing).

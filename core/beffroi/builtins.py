@@ -1,6 +1,7 @@
 """The core's own features, registered as the plugin ``beffroi`` through the same hooks
-as any third-party plugin (as datasette and pretix do): its notification kinds,
-its account-deletion clean-up and its evolve steps."""
+as any third-party plugin (as datasette and pretix do): its notification kinds, its
+account-deletion clean-up, its verification methods (census, postal letter, identity
+document, OpenID Connect) and its evolve steps."""
 from __future__ import annotations
 
 from beffroi.hookspecs import hookimpl
@@ -25,6 +26,45 @@ def on_account_deleted(request, user):
     account_deleted_in_modules(request, user)
     forget_user(org, user.id)
     revoke_tokens(org, user.id)
+    from beffroi.services.verification.model import forget_user as forget_verifications
+    forget_verifications(org, user.id)
+
+
+@hookimpl
+def register_verification_methods():
+    from beffroi.i18n import _
+    from beffroi.infos import VerificationMethodInfo
+    return [
+        VerificationMethodInfo(
+            "census", _("Census"), "/-/account/verify-census",
+            _("Your identity document number and birth date are found in the census of residents."),
+            "/-/admin/verifications-census", ("postal_code", "district", "birth_date", "age_bracket")),
+        VerificationMethodInfo(
+            "postal_letter", _("Postal letter"), "/-/account/verify-letter",
+            _("The organisation posts a code to your address; you type it here."),
+            "/-/admin/verifications-letters", ("postal_code",)),
+        VerificationMethodInfo(
+            "id_document", _("Identity document"), "/-/account/verify-document",
+            _("Staff check your identity document, sent online or shown at the town hall."),
+            "/-/admin/verifications-documents", ("postal_code", "district")),
+        VerificationMethodInfo(
+            "oidc", _("Identity provider"), "/-/account/verify-oidc",
+            _("You sign in with the identity provider of the organisation (such as FranceConnect)."),
+            "/-/admin/verifications-oidc", ("postal_code", "birth_date", "age_bracket")),
+    ]
+
+
+@hookimpl
+def extra_portable_data(request, user):
+    """The participant's verifications (method, status, dates, metadata; no hash)."""
+    from beffroi.services.verification.model import portable
+    data = portable(request.organisation, user.id)
+    return {"verifications": data} if data else {}
+
+
+@hookimpl
+def on_configure(config):
+    config.include("beffroi.services.verification.methods")
 
 
 @hookimpl

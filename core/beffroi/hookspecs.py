@@ -78,6 +78,13 @@ def register_evolve_steps():
 
 
 @hookspec
+def register_verification_methods():
+    """Return a list of ``VerificationMethodInfo``: ways a participant proves who they are
+    (census, postal letter, identity document, OpenID Connect …), each granting an
+    authorisation with optional metadata in one organisation."""
+
+
+@hookspec
 def register_commands(subparsers):
     """Add sub-commands to the ``beffroi`` command line (an ``argparse`` subparsers object)."""
 

@@ -159,6 +159,10 @@ class ModuleInfo:
     #: ``open_calls(request, container)`` → labels (translatable) such as "Submit a
     #: proposal", shown on the organisation's home page in the "open calls" block.
     open_calls: Callable[[Any, Any], Iterable[Any]] | None = None
+    #: Actions an admin may subject to a verification (``("create", "support")``), each
+    #: checked by the module with ``beffroi.api.authorise(request, container, action)``;
+    #: words from ``ACTIONS`` or the module's own (lowercase, ``NAME_RE``).
+    actions: tuple[str, ...] = ()
     #: ``TemplateInfo``: the module's content can be saved as a template shared across
     #: the platform (``beffroi.services.templates``); None: no template.
     template: "TemplateInfo | None" = None
@@ -215,3 +219,31 @@ class NavItem:
     url: str
     current: bool = False
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+#: Actions most modules offer, with their titles (``ModuleInfo.actions``); a module may
+#: declare others (their title is the word itself unless the module translates it).
+ACTIONS = ("create", "support", "vote", "sign", "register", "answer", "comment")
+
+
+@dataclass(frozen=True)
+class VerificationMethodInfo:
+    """A way for a participant to prove who they are (``register_verification_methods``).
+
+    - ``name``: unique, ``NAME_RE`` (``census``, ``postal_letter``);
+    - ``start_path``: where a participant starts it on the organisation's site
+      (``/-/account/verify-census``); the core appends ``?came_from=<path>``, and the
+      method's pages send the participant back there once verified
+      (``beffroi.api.verification_done``);
+    - ``admin_path``: its staff page, if any (``/-/admin/verifications-census``);
+    - ``metadata``: the keys it may grant (``postal_code``, ``district``, ``birth_date``,
+      ``age_bracket``), which action conditions can test;
+    - ``renewable``: a participant whose authorisation was revoked may start again.
+    """
+    name: str
+    title: str
+    start_path: str
+    description: str = ""
+    admin_path: str = ""
+    metadata: tuple[str, ...] = ()
+    renewable: bool = True

@@ -94,6 +94,8 @@ def login(context, request):
     links = [(request.application_url + "/-/password/forgot", _("Forgotten password?"))]
     if org.registration_mode == "open":
         links.append((request.application_url + "/-/register", _("Create an account")))
+    from beffroi.services.verification.oidc import login_links
+    links += login_links(request)
     return {"page_title": _("Log in"), "form": html, "error": error, "links": links}
 
 

@@ -92,6 +92,7 @@ def register_modules():
         organisation_export=_organisation_export,
         portable_data=_portable_data,
         demo_content=_demo_content,
+        actions=("create", "support", "comment"),
         evolve_steps=(EvolveStep("proposals.0001_comment_order", _build_comment_order,
                                  "order proposals by their number of comments"),
                       EvolveStep("proposals.0002_amendment_location", _locate_amendments,

@@ -15,9 +15,9 @@ from BTrees.IIBTree import IITreeSet, difference, intersection
 from markupsafe import Markup, escape
 
 from beffroi.api import (
-    ModuleContainer, author_name, content_disposition, find_listing_page, hidden_in_space, is_open,
-    is_public_to, item_key, participation_keys, participation_label_html, search_query,
-    text_search_paths,
+    ModuleContainer, author_name, authorise, content_disposition, find_listing_page,
+    hidden_in_space, is_open, is_public_to, item_key, participation_keys,
+    participation_label_html, require_authorisation, search_query, text_search_paths,
 )
 from beffroi_proposals import rules
 from beffroi_proposals.index import SORTS, readable
@@ -256,6 +256,8 @@ def proposal_view(context, request):
             "support_counted": user is not None and context.supporters.get(user.id, False),
             "supports_left": left,
             "can_support": rules.can_support(request, context, settings),
+            "support_authorisation": authorise(request, container, "support",
+                                               came_from=request.resource_url(context)),
             "support_unavailable": rules.support_unavailable(context, supported, left),
             "can_decide_amendment": rules.can_decide_amendment(request, context),
             "has_author": rules.has_author(request, context),
@@ -293,6 +295,9 @@ def support_view(context, request):
     queue = ""
     try:
         if request.view_name == "support":
+            # verifications the space's admins require to support; back to this proposal
+            require_authorisation(request, container, "support",
+                                  came_from=request.resource_url(context))
             if not is_open(context):
                 raise SupportRefused(_("This proposal no longer accepts supports."))
             reached = cast_support(container, context, request.user.id, settings)

@@ -11,7 +11,7 @@ from beffroi.api import is_public
 from beffroi.api import make_form, validate
 from beffroi.api import publish
 from beffroi.api import now
-from beffroi.api import ModuleContainer
+from beffroi.api import ModuleContainer, require_authorisation
 from beffroi_proposals import rules
 from beffroi_proposals.forms import amendment_fields, proposal_schema
 from beffroi_proposals.models import (
@@ -36,6 +36,8 @@ def create_view(context, request):
     if not rules.can_create(request, context, settings):
         raise HTTPForbidden(request.localizer.translate(
             _("Proposals cannot be created in this phase.")))
+    # verifications the space's admins require to create (``beffroi.api.authorise``)
+    require_authorisation(request, context, "create")
     official = bool(request.has_permission("proposals.official", context))
     form = make_form(request, proposal_schema(settings, official=official), buttons=("create",),
                      action=request.url)

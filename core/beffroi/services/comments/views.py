@@ -83,6 +83,19 @@ def _form_page(request, content, form, page_title, action, comment=None, parent=
     return response
 
 
+def _require_comment_authorisation(request, content):
+    """Verifications the space's admins require to comment in a module that declares the
+    ``comment`` action (``ModuleInfo.actions``); raises ``AuthorisationRequired``."""
+    from pyramid.traversal import find_interface
+
+    from beffroi.resources.module import ModuleContainer
+    from beffroi.services.verification.authorisations import container_actions, require_authorisation
+    container = find_interface(content, ModuleContainer)
+    if container is not None and "comment" in container_actions(request, container):
+        require_authorisation(request, container, "comment",
+                              came_from=request.resource_url(content))
+
+
 @view_config(context=Content, name="comment", permission="participate",
              request_method="GET")
 def reply_form_view(context, request):
@@ -112,6 +125,7 @@ def add_comment_view(context, request):
     if not core.comments_open(content, request):
         form["error"], form["field"] = _("Comments are closed."), "body"
         return _form_page(request, content, form, title, request.resource_url(content, "comment"))
+    _require_comment_authorisation(request, content)
     try:
         comment = core.add_comment(content, request.organisation, request.user.id,
                                    form["body"], form["alignment"], form["reply_to"] or None)

@@ -1,0 +1,122 @@
+"""Verifications under concurrent requests, through a real waitress server with threads
+and the real transaction/retry machinery: people verifying at once all get verified
+(their records are different keys), and one census line claimed by two accounts at once
+verifies exactly one."""
+from __future__ import annotations
+
+import http.client
+import importlib.util
+import pathlib
+import sys
+import threading
+import urllib.parse
+
+import pytest
+import waitress
+
+from beffroi.devkit.testing import csrf_of
+
+
+def _helpers():
+    if "verification_helpers" not in sys.modules:
+        path = pathlib.Path(__file__).with_name("verification_helpers.py")
+        spec = importlib.util.spec_from_file_location("verification_helpers", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    return sys.modules["verification_helpers"]
+
+
+h = _helpers()
+
+
+@pytest.fixture
+def beffroi_settings(beffroi_settings):
+    """The retry count of production.ini and development.ini (10)."""
+    return {**beffroi_settings, "retry.attempts": "10"}
+
+
+class LiveServer:
+    """waitress serving the platform's app on a free loopback port, 8 threads."""
+
+    def __init__(self, app):
+        self.server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
+        self.port = self.server.effective_port
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.stopping.is_set():
+            self.server.asyncore.loop(timeout=0.05, map=self.server._map, count=1)
+        self.server.close()
+        self.server.task_dispatcher.shutdown()
+
+    def close(self):
+        self.stopping.set()
+        self.thread.join(10)
+
+
+def _verify_all(port, people):
+    """``people``: (cookie, token, number, birth); all POST the census form at once."""
+    statuses = [None] * len(people)
+    barrier = threading.Barrier(len(people))
+
+    def client(i):
+        cookie, token, number, birth = people[i]
+        body = urllib.parse.urlencode([
+            ("_charset_", "UTF-8"), ("__formid__", "deform"), ("csrf_token", token),
+            ("document_number", number), ("birth_date", birth), ("came_from", ""), ("send", "send")])
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        barrier.wait()
+        conn.request("POST", "/-/account/verify-census", body=body, headers={
+            "Host": h.HOST, "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+        response = conn.getresponse()
+        response.read()
+        statuses[i] = response.status
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(people))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return statuses
+
+
+def _session(town, email):
+    browser = town.participant(email)
+    token = csrf_of(browser.get("/-/account/verify-census"))
+    return "; ".join(f"{k}={v}" for k, v in browser.cookies.items()), token
+
+
+def test_people_verifying_at_once_are_all_verified_and_one_identity_verifies_one_account(platform):
+    town = h.Town(platform)
+    town.offer("census")
+    count = 16
+    lines = "\n".join(f"DOC{i:06d};1980-01-{i + 1:02d};59000;Centre" for i in range(count))
+    town.upload_census("document_number;birth_date;postal_code;district\n" + lines + "\n")
+    people = []
+    for i in range(count):
+        cookie, token = _session(town, f"p{i}@example.org")
+        people.append((cookie, token, f"DOC{i:06d}", f"1980-01-{i + 1:02d}"))
+    # two more accounts claim the same line, at the same moment as everyone else
+    for email in ("twin1@example.org", "twin2@example.org"):
+        cookie, token = _session(town, email)
+        people.append((cookie, token, "DOC000000", "1980-01-01"))
+    server = LiveServer(platform.app)
+    try:
+        statuses = _verify_all(server.port, people)
+    finally:
+        server.close()
+    assert all(s in (200, 302) for s in statuses), statuses
+    from beffroi.services.verification.model import granted_verifications, store_of
+    with platform.tx() as app:
+        org = app.organisation_for_host(h.HOST)
+        granted = {u.email for u in org.users.values()
+                   if "census" in granted_verifications(org, u.id)}
+        claims = len(store_of(org).claims)
+    assert {f"p{i}@example.org" for i in range(1, count)} <= granted
+    line_zero = granted & {"p0@example.org", "twin1@example.org", "twin2@example.org"}
+    assert len(line_zero) == 1, line_zero
+    assert len(granted) == count and claims == count
