@@ -135,6 +135,7 @@ def _open_calls(request, container):
 @hookimpl
 def register_modules():
     return [ModuleInfo(
+        actions=("vote",),
         open_calls=_open_calls,
         name="budgets",
         title=_("Participatory budgets"),

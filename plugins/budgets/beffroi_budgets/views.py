@@ -8,7 +8,7 @@ from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.i18n import TranslationStringFactory
 from pyramid.response import FileIter, Response
 
-from beffroi.api import ModuleContainer, flash, module_settings, queue_mail
+from beffroi.api import ModuleContainer, flash, module_settings, queue_mail, require_authorisation
 from beffroi_budgets.links import origins_of
 from beffroi_budgets.models import RULE_MINIMUM, RULE_PROJECTS, RULE_RANKING, Budget, Project, budgets_of
 from beffroi_budgets.results import compute
@@ -156,7 +156,10 @@ def _back(request, budget):
 
 
 def vote_view(context, request):
-    """POST ``action`` (add, remove, up) and ``project`` (its number): change the vote."""
+    """POST ``action`` (add, remove, up) and ``project`` (its number): change the vote.
+    The space may require a verification to vote (action ``vote``)."""
+    require_authorisation(request, context.container, "vote",
+                          came_from=request.resource_url(context))
     settings, now_ = phase(request, context.container)
     try:
         if not now_.voting:
@@ -184,6 +187,7 @@ def vote_view(context, request):
 def checkout_view(context, request):
     """POST: make the vote final, count it and send the confirmation e-mail."""
     container = context.container
+    require_authorisation(request, container, "vote", came_from=request.resource_url(context))
     settings, now_ = phase(request, container)
     user = request.user
     try:

@@ -162,6 +162,7 @@ def _demo_content(container):
 @hookimpl
 def register_modules():
     return [ModuleInfo(
+        actions=("create", "sign", "comment"),
         name="initiatives",
         title=_("Initiatives"),
         description=_("Citizen initiatives (petitions): promoters, technical review, "

@@ -2,14 +2,16 @@
 the printable version for the town hall, and the space's types of initiatives."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import colander
 import deform
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi.api import (
-    ModuleContainer, author_name, flash, form_view, index_content, is_hidden, is_public_to,
-    module_settings, publish,
+    ModuleContainer, author_name, authorise, flash, form_view, granted_verifications,
+    index_content, is_hidden, is_public_to, module_settings, publish, require_authorisation,
 )
 from beffroi_initiatives import content as model
 from beffroi_initiatives.content import TEXT_MAX, TITLE_MAX, Initiative
@@ -199,9 +201,14 @@ def _may_create(request, container):
 
 def sign_refusal(request, initiative):
     """Why the person of ``request`` may not sign ``initiative`` now (a translatable
-    message), or None when they may."""
+    message), or None when they may. ``request.sign_verify_url`` is then where to verify
+    (or log in) when that would help, else None."""
+    request.sign_verify_url = None
     today = _today(initiative.__parent__)
+    back = request.resource_url(initiative)
     if request.user is None:
+        request.sign_verify_url = (request.application_url + "/-/login?came_from="
+                                   + quote(back, safe=""))
         return _("Log in to sign this initiative.")
     if not initiative.collecting(today):
         return REFUSALS["closed"]
@@ -211,6 +218,16 @@ def sign_refusal(request, initiative):
         return _("You may not sign initiatives in this space.")
     if initiative.has_signed(request.user.id):
         return REFUSALS["signed"]
+    answer = authorise(request, initiative.__parent__, "sign", came_from=back)
+    if not answer.ok:
+        request.sign_verify_url = answer.verify_url
+        return answer.reason
+    kind = model.type_of(initiative)
+    if kind is not None and kind.verification_required and not granted_verifications(
+            request.organisation, request.user.id):
+        request.sign_verify_url = (request.application_url + "/-/account/verifications")
+        return _("Only verified participants may sign this initiative: verify your account, "
+                 "then come back.")
     return None
 
 
@@ -233,6 +250,7 @@ def initiative_view(context, request):
         "paper_total": context.paper_total(),
         "signed": context.has_signed(user_id),
         "sign_refusal": sign_refusal(request, context) if state == "published" else None,
+        "verify_url": getattr(request, "sign_verify_url", None),
         "can_join": (state == "created" and user_id is not None
                      and user_id not in context.promoters),
         "can_submit": state == "created" and user_id == context.creator,
@@ -261,6 +279,7 @@ def print_view(context, request):
 def add_view(context, request):
     if not _may_create(request, context):
         raise HTTPForbidden()
+    require_authorisation(request, context, "create")
 
     def apply(data):
         initiative = model.add_initiative(context, data["title"], data["description"],

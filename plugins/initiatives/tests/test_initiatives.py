@@ -206,3 +206,31 @@ def test_fifty_people_signing_at_once_each_count_once(site):
         initiative = next(iter(container.values()))
         assert len(initiative.signatures) == 50
         assert initiative.signature_count() == 50
+
+
+def test_a_type_for_verified_signers_sends_others_to_verify(site):
+    """A type that requires verified signers refuses an unverified participant with a
+    link to verify, and counts them once verified (any method of the organisation)."""
+    from beffroi.services.verification.model import grant
+    admin = site.browser("maire@example.org", "admin", space="petitions")
+    _make_type(admin, required=3, promoters=1, verification=True)
+    ana = site.browser("ana@example.org")
+    page = _start(ana).follow()
+    url = page.request.path_url
+    ana.post(url + "submit", {"csrf_token": csrf_of(page)})
+    form = _form(admin.get(url + "review"), "reason")
+    _radio(form, "publish")
+    form.submit("save")
+    cy = site.browser("cy@example.org")
+    page = cy.get(url)
+    assert "Only verified participants may sign" in page.text
+    assert "/-/account/verifications" in page.text
+    page = cy.post(url + "sign", {"csrf_token": csrf_of(page)}).follow()
+    assert "0 signatures of 3 needed" in words(page)
+    with site.platform.tx() as app:
+        org = app.organisation_for_host(HOST)
+        user = org.users.find_by_email("cy@example.org")
+        request = type("Request", (), {"user": None, "matched_route": None})()
+        grant(request, user.id, "census", {"postal_code": "59000"}, organisation=org)
+    page = cy.post(url + "sign", {"csrf_token": csrf_of(cy.get(url))}).follow()
+    assert "1 signatures of 3 needed" in words(page)

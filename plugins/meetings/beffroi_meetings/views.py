@@ -12,7 +12,8 @@ from pyramid.renderers import render
 
 from beffroi.api import (
     ListingOrder, ModuleContainer, find_listing_page, flash, follow, hidden_in_space,
-    is_public, is_public_to, module_settings, now, publish, render_markdown,
+    is_public, is_public_to, module_container, module_settings, now, publish, render_markdown,
+    require_authorisation,
 )
 from beffroi_meetings import links
 from beffroi_meetings.models import RANK_TOP, Meeting, local_zone
@@ -174,7 +175,10 @@ def _notify_person(request, registration, kind):
 
 
 def register_view(context, request):
-    """Register the participant (POST): a seat, or the waiting list when it is full."""
+    """Register the participant (POST): a seat, or the waiting list when it is full.
+    The space may require a verification to register (action ``register``)."""
+    require_authorisation(request, module_container(context), "register",
+                          came_from=request.resource_url(context))
     allowed, why_not = may_register(request, context)
     target = request.resource_url(context, anchor="registration")
     if not allowed:

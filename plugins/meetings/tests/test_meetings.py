@@ -366,3 +366,26 @@ def test_participants_comment_on_a_meeting_until_the_phase_closes_comments(staff
         s = app.organisation_for_host(mt.HOST).spaces[space.slug]
         s["meetings"].phase_settings[s.active_phase_id] = {"comments_open": False}
     assert not any("body" in f.fields for f in camille.get(path).forms.values())
+
+
+def test_a_space_requiring_a_verification_to_register_refuses_others(staff, mt, platform):
+    """The core's action authorisations: with "register" requiring the census, an
+    unverified participant gets the page saying what is missing and takes no seat."""
+    from beffroi.services.verification.authorisations import Requirement, set_requirement
+    space, browser = staff
+    path = mt.meeting_path(mt.add_meeting(browser, space))
+    mt.set_registrations(browser, path, 5)
+    with platform.tx() as app:
+        container = app.organisation_for_host("test.localhost").spaces[space.slug]["meetings"]
+        set_requirement(container, "register", Requirement(("census",)))
+    person = mt.participant(platform, space, "p@example.org")
+    page = person.get(path)
+    form = next(f for f in page.forms.values() if f.action.endswith("register"))
+    refused = form.submit(status=403)
+    assert "Recensement" in refused.text
+    with platform.tx() as app:
+        container = app.organisation_for_host("test.localhost").spaces[space.slug]["meetings"]
+        from beffroi_meetings.models import meetings_of
+        from beffroi_meetings.registrations import counts
+        [meeting] = meetings_of(container)
+        assert counts(meeting)["confirmed"] == 0

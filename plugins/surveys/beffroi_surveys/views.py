@@ -4,7 +4,9 @@ from __future__ import annotations
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.i18n import TranslationStringFactory
 
-from beffroi.api import ModuleContainer, flash, is_public, module_settings
+from beffroi.api import (
+    ModuleContainer, flash, is_public, module_container, module_settings, require_authorisation,
+)
 from beffroi_surveys.answers import Filled, validate
 from beffroi_surveys.model import AlreadyAnswered, Survey, cell_key, surveys_of
 from beffroi_surveys.results import chart_description, question_results
@@ -89,8 +91,11 @@ def survey_view(context, request):
 
 def answer_view(context, request):
     """Take the answers; on a mistake show the form again with every message beside
-    its question and everything typed kept."""
+    its question and everything typed kept. The space may require a verification to
+    answer (action ``answer``)."""
     _visible(request, context)
+    require_authorisation(request, module_container(context), "answer",
+                          came_from=request.resource_url(context))
     state = answer_state(request, context)
     if state == "answered":
         flash(request, _("You have already answered this survey."), "error")
