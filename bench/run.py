@@ -34,7 +34,6 @@ from pathlib import Path
 
 import waitress
 from pyramid.config import Configurator
-from pyramid.interfaces import ISessionFactory
 from pyramid.request import Request
 from pyramid.response import Response
 from beffroi.persistence import Database as DB
@@ -45,6 +44,7 @@ import seed  # noqa: E402  (bench/ is not a package)
 import stress  # noqa: E402
 
 from beffroi.app import make_config  # noqa: E402
+from beffroi.devkit.testing import signed_session  # noqa: E402
 
 HERE = Path(__file__).parent
 HOST = seed.HOST
@@ -67,19 +67,7 @@ def session_cookie(app, org_id, user_id):
     """A signed session cookie and CSRF token for ``user_id``, made by the app's own
     session factory with a server-side session record opened as a login opens it
     (logging 5,000 people in with argon2 would measure argon2)."""
-    from beffroi.accounts.sessions import open_session
-    from beffroi.resources.root import app_root_of
-    with app_root_of(app.registry._zodb_databases[""]) as root:
-        sid = open_session(root.organisations[org_id].users[user_id], "bench")
-    request = Request.blank("/", environ={"HTTP_HOST": HOST})
-    request.registry = app.registry
-    session = app.registry.getUtility(ISessionFactory)(request)
-    session["uid"], session["org"], session["sid"] = user_id, org_id, sid
-    token = session.new_csrf_token()
-    response = Response()
-    request._process_response_callbacks(response)
-    cookie = response.headers["Set-Cookie"].split(";", 1)[0]
-    return cookie, token
+    return signed_session(app, org_id, user_id, host=HOST, user_agent="bench")
 
 
 def timed(app, path, method="GET", cookie=None, post=None):

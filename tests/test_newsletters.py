@@ -219,3 +219,29 @@ def test_batches_are_queued_once_even_when_two_workers_run(platform, admin):
     finally:
         conn.close()
     assert recipients == emails
+
+
+def test_audience_of_verified_participants_of_a_territory(platform, admin, mail_outbox):
+    from beffroi.services.verification.model import grant
+    for email in ("nord@example.org", "sud@example.org", "unverified@example.org"):
+        platform.add_user(HOST, email)
+    _consent(platform, ["nord@example.org", "sud@example.org", "unverified@example.org"])
+    with platform.tx() as app:
+        org = platform.org(app, HOST)
+        request = type("Request", (), {"user": None, "matched_route": None})()
+        grant(request, org.users.find_by_email("nord@example.org").id, "census",
+              {"postal_code": "59000"}, organisation=org)
+        grant(request, org.users.find_by_email("sud@example.org").id, "census",
+              {"postal_code": "13001"}, organisation=org)
+    page = admin.get("/-/admin/newsletters/new")
+    form = page.forms["deform"]
+    form["subject"], form["body"] = "Quartier nord", "Réunion au quartier nord."
+    radio = next(name for name, fields in form.fields.items()
+                 if any(getattr(f, "options", None) and "verified" in [o[0] for o in f.options]
+                        for f in fields))
+    form[radio] = "verified"
+    form["territory"] = "59000, 59800"
+    page = form.submit("save").follow()
+    assert "Recipients who agreed to receive newsletters 1" in words(page)
+    admin.post(page.request.path_url + "/send", {"csrf_token": csrf_of(page)})
+    assert [m["To"] for m in mail_outbox.deliver()] == ["nord@example.org"]

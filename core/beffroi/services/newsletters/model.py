@@ -35,11 +35,12 @@ log = logging.getLogger(__name__)
 STORE_ATTR = "_beffroi_newsletters"
 #: Messages queued per transaction by the worker.
 BATCH_SIZE = 200
-AUDIENCES = ("all", "followers", "participants")
+AUDIENCES = ("all", "followers", "participants", "verified")
 AUDIENCE_TITLES = {
     "all": _("Everyone who agreed to receive newsletters"),
     "followers": _("Followers of the chosen spaces"),
     "participants": _("Participants of the chosen spaces (they wrote something there)"),
+    "verified": _("Verified participants (of a territory, when given)"),
 }
 STATUS_TITLES = {"draft": _("Draft"), "sending": _("Being sent"), "sent": _("Sent")}
 MAX_SUBJECT = 200
@@ -56,6 +57,8 @@ class NewsletterError(ValueError):
 
 class Newsletter(Persistent):
     """One newsletter: a draft, then a fixed list of recipients being queued, then sent."""
+
+    territory = ""       # "verified" audience: postal codes or districts, comma-separated
 
     def __init__(self, subject, body, author_id, audience="all", spaces=()):
         self.id = uuid.uuid4().hex[:12]
@@ -119,27 +122,33 @@ def _check(subject, body, audience, spaces, organisation):
     unknown = [s for s in spaces if s not in organisation.spaces]
     if unknown:
         raise NewsletterError(_("Unknown space: ${name}.", mapping={"name": unknown[0]}))
-    if audience != "all" and not spaces:
+    if audience in ("followers", "participants") and not spaces:
         raise NewsletterError(_("Choose at least one space for this audience."))
     return subject
 
 
-def create_newsletter(organisation, subject, body, author_id, audience="all", spaces=()):
-    """A new draft. Raises ``NewsletterError`` on a bad subject, body, audience or space."""
+def create_newsletter(organisation, subject, body, author_id, audience="all", spaces=(),
+                      territory=""):
+    """A new draft. Raises ``NewsletterError`` on a bad subject, body, audience or space.
+    ``territory`` (the "verified" audience): postal codes or districts, comma-separated."""
     subject = _check(subject, body, audience, spaces, organisation)
-    newsletter = Newsletter(subject, body, author_id, audience, spaces if audience != "all" else ())
+    newsletter = Newsletter(subject, body, author_id, audience,
+                            spaces if audience in ("followers", "participants") else ())
+    newsletter.territory = territory.strip() if audience == "verified" else ""
     get_store(organisation, create=True).newsletters[newsletter.id] = newsletter
     return newsletter
 
 
-def update_newsletter(organisation, newsletter, subject, body, audience="all", spaces=()):
+def update_newsletter(organisation, newsletter, subject, body, audience="all", spaces=(),
+                      territory=""):
     """Change a draft. Raises ``NewsletterError`` once sending has started."""
     if newsletter.status != "draft":
         raise NewsletterError(_("This newsletter has been sent: it can no longer be changed."))
     newsletter.subject = _check(subject, body, audience, spaces, organisation)
     newsletter.body = body
     newsletter.audience = audience
-    newsletter.spaces = tuple(spaces) if audience != "all" else ()
+    newsletter.spaces = tuple(spaces) if audience in ("followers", "participants") else ()
+    newsletter.territory = territory.strip() if audience == "verified" else ""
     newsletter.modified = now()
 
 
@@ -181,14 +190,34 @@ def space_participants(space) -> set[str]:
             for item in contents_within(container) if item.creator}
 
 
-def audience_ids(organisation, audience, spaces=()) -> list[str]:
+def verified_ids(organisation, territory="") -> set[str]:
+    """Ids of the participants holding a granted verification whose metadata (postal
+    code or district) is one of ``territory`` (comma-separated; empty: any)."""
+    from beffroi.services.verification.model import store_of
+    wanted = {t.strip().lower() for t in (territory or "").split(",") if t.strip()}
+    store = store_of(organisation)
+    found = set()
+    for (user_id, _method), record in (store.records.items() if store is not None else ()):
+        if not record.is_granted:
+            continue
+        metadata = getattr(record, "metadata", None) or {}
+        places = {str(metadata.get(k, "")).strip().lower() for k in ("postal_code", "district")}
+        if not wanted or wanted & places:
+            found.add(user_id)
+    return found
+
+
+def audience_ids(organisation, audience, spaces=(), territory="") -> list[str]:
     """Sorted ids of the participants a newsletter for ``audience`` reaches now: those
     who agreed to receive newsletters, have a confirmed address and are neither blocked
     nor deleted, and — for "followers" and "participants" — follow or wrote in one of
-    ``spaces`` (slugs)."""
+    ``spaces`` (slugs), for "verified" hold a verification (of ``territory``: postal
+    codes or districts, comma-separated)."""
     users = organisation.users
     if audience == "all":
         candidates = None
+    elif audience == "verified":
+        candidates = verified_ids(organisation, territory)
     else:
         candidates = set()
         for slug in spaces:
@@ -214,7 +243,7 @@ def start_sending(organisation, newsletter, user_id) -> int:
     Raises ``NewsletterError`` when it was already sent or nobody would receive it."""
     if newsletter.status != "draft":
         raise NewsletterError(_("This newsletter is already sent or being sent."))
-    ids = audience_ids(organisation, newsletter.audience, newsletter.spaces)
+    ids = audience_ids(organisation, newsletter.audience, newsletter.spaces, newsletter.territory)
     if not ids:
         raise NewsletterError(_("Nobody would receive this newsletter: nobody in this audience "
                                 "agreed to receive newsletters."))

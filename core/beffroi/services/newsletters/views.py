@@ -49,6 +49,11 @@ def newsletter_schema():
             values=[(key, model.AUDIENCE_TITLES[key]) for key in model.AUDIENCES])))
     schema.add(checkbox_set((), _("Spaces"), name="spaces", missing=set(),
                             description=_("For the followers or participants of spaces.")))
+    schema.add(colander.SchemaNode(
+        colander.String(), name="territory", title=_("Territory of the verified participants"),
+        missing="", validator=colander.Length(max=500),
+        description=_("Postal codes or districts, separated by commas; empty: every verified "
+                      "participant.")))
     schema["spaces"].widget = _space_widget
     return schema
 
@@ -107,10 +112,11 @@ def _edit(request, org, newsletter):
             try:
                 if newsletter is None:
                     newsletter = model.create_newsletter(org, data["subject"], data["body"],
-                                                         request.user.id, data["audience"], spaces)
+                                                         request.user.id, data["audience"], spaces,
+                                                         data["territory"])
                 else:
                     model.update_newsletter(org, newsletter, data["subject"], data["body"],
-                                            data["audience"], spaces)
+                                            data["audience"], spaces, data["territory"])
             except model.NewsletterError as exc:
                 error = exc.message
                 html = form.render(data)
@@ -119,7 +125,8 @@ def _edit(request, org, newsletter):
                 return HTTPFound(location=_base(request) + newsletter.id)
     elif newsletter is not None:
         html = form.render({"subject": newsletter.subject, "body": newsletter.body,
-                            "audience": newsletter.audience, "spaces": set(newsletter.spaces)})
+                            "audience": newsletter.audience, "spaces": set(newsletter.spaces),
+                            "territory": newsletter.territory})
     else:
         html = form.render()
     title = _("New newsletter") if newsletter is None else _("Edit the newsletter")
@@ -128,7 +135,8 @@ def _edit(request, org, newsletter):
 
 
 def _preview(request, org, newsletter):
-    recipients = (model.audience_ids(org, newsletter.audience, newsletter.spaces)
+    recipients = (model.audience_ids(org, newsletter.audience, newsletter.spaces,
+                                     newsletter.territory)
                   if newsletter.status == "draft" else None)
     spaces = [org.spaces[s].title for s in newsletter.spaces if s in org.spaces]
     queued, planned = newsletter.progress
