@@ -34,9 +34,7 @@ import urllib.parse
 from pathlib import Path
 
 import transaction
-from pyramid.interfaces import ISessionFactory
 from pyramid.request import Request
-from pyramid.response import Response
 from ZODB.FileStorage import FileStorage
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -44,6 +42,7 @@ import stress  # noqa: E402  (bench/ is not a package)
 
 from beffroi.accounts.sessions import open_session  # noqa: E402
 from beffroi.app import make_config  # noqa: E402
+from beffroi.devkit.testing import signed_session  # noqa: E402
 from beffroi.persistence import Database as DB  # noqa: E402
 from beffroi.resources.root import get_app_root  # noqa: E402
 from beffroi.resources.user import User  # noqa: E402
@@ -96,14 +95,7 @@ def seed(db, plugins, voters, rng, prebuilt=True):
 
 def session_cookie(app, org_id, user_id, sid):
     """The signed cookie and CSRF token a login would give ``user_id`` (session ``sid``)."""
-    request = Request.blank("/", environ={"HTTP_HOST": HOST})
-    request.registry = app.registry
-    session = app.registry.getUtility(ISessionFactory)(request)
-    session["uid"], session["org"], session["sid"] = user_id, org_id, sid
-    token = session.new_csrf_token()
-    response = Response()
-    request._process_response_callbacks(response)
-    return response.headers["Set-Cookie"].split(";", 1)[0], token
+    return signed_session(app, org_id, user_id, sid, host=HOST)
 
 
 class Client:

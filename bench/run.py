@@ -34,7 +34,6 @@ from pathlib import Path
 
 import waitress
 from pyramid.config import Configurator
-from pyramid.interfaces import ISessionFactory
 from pyramid.request import Request
 from pyramid.response import Response
 from beffroi.persistence import Database as DB
@@ -45,6 +44,7 @@ import seed  # noqa: E402  (bench/ is not a package)
 import stress  # noqa: E402
 
 from beffroi.app import make_config  # noqa: E402
+from beffroi.devkit.testing import signed_session  # noqa: E402
 
 HERE = Path(__file__).parent
 HOST = seed.HOST
@@ -67,19 +67,7 @@ def session_cookie(app, org_id, user_id):
     """A signed session cookie and CSRF token for ``user_id``, made by the app's own
     session factory with a server-side session record opened as a login opens it
     (logging 5,000 people in with argon2 would measure argon2)."""
-    from beffroi.accounts.sessions import open_session
-    from beffroi.resources.root import app_root_of
-    with app_root_of(app.registry._zodb_databases[""]) as root:
-        sid = open_session(root.organisations[org_id].users[user_id], "bench")
-    request = Request.blank("/", environ={"HTTP_HOST": HOST})
-    request.registry = app.registry
-    session = app.registry.getUtility(ISessionFactory)(request)
-    session["uid"], session["org"], session["sid"] = user_id, org_id, sid
-    token = session.new_csrf_token()
-    response = Response()
-    request._process_response_callbacks(response)
-    cookie = response.headers["Set-Cookie"].split(";", 1)[0]
-    return cookie, token
+    return signed_session(app, org_id, user_id, host=HOST, user_agent="bench")
 
 
 def timed(app, path, method="GET", cookie=None, post=None):
@@ -243,6 +231,8 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=100, help="requests per measured figure")
     parser.add_argument("--seconds", type=float, default=5, help="duration of each throughput run")
     parser.add_argument("--creators", type=int, default=50)
+    parser.add_argument("--search-items", type=int, default=100_000,
+                        help="documents of the organisation search benchmark (bench/search.py; 0: skip)")
     args = parser.parse_args(argv)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)   # "task queue depth" noise
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -309,6 +299,10 @@ def main(argv=None):
         numbers = seed.numbers_of(db, seed.CONCURRENT_SPACE)
         print(f"  numbers: {len(numbers)} proposals, {len(set(numbers))} distinct, highest {max(numbers)}")
         db.close()
+    if args.search_items:       # the organisation search (/-/search): bench/search.py
+        import search as search_bench
+        print()
+        search_bench.main(["--items", str(args.search_items), "--runs", str(min(args.runs, 50))])
     # participatory budgets: concurrent checkouts over HTTP and the results page (bench/budgets.py)
     subprocess.run([sys.executable, str(HERE / "budgets.py")], check=False)
     # surveys: results pages at 1,000 and 10,000 answers (bench/surveys.py)

@@ -4,17 +4,13 @@ and the real transaction/retry machinery: people verifying at once all get verif
 verifies exactly one."""
 from __future__ import annotations
 
-import http.client
 import importlib.util
 import pathlib
 import sys
-import threading
-import urllib.parse
 
 import pytest
-import waitress
 
-from beffroi.devkit.testing import csrf_of
+from beffroi.devkit.testing import LiveServer, cookie_header, csrf_of, post_at_once
 
 
 def _helpers():
@@ -36,58 +32,21 @@ def beffroi_settings(beffroi_settings):
     return {**beffroi_settings, "retry.attempts": "10"}
 
 
-class LiveServer:
-    """waitress serving the platform's app on a free loopback port, 8 threads."""
-
-    def __init__(self, app):
-        self.server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
-        self.port = self.server.effective_port
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while not self.stopping.is_set():
-            self.server.asyncore.loop(timeout=0.05, map=self.server._map, count=1)
-        self.server.close()
-        self.server.task_dispatcher.shutdown()
-
-    def close(self):
-        self.stopping.set()
-        self.thread.join(10)
-
-
 def _verify_all(port, people):
     """``people``: (cookie, token, number, birth); all POST the census form at once."""
-    statuses = [None] * len(people)
-    barrier = threading.Barrier(len(people))
-
-    def client(i):
-        cookie, token, number, birth = people[i]
-        body = urllib.parse.urlencode([
-            ("_charset_", "UTF-8"), ("__formid__", "deform"), ("csrf_token", token),
-            ("document_number", number), ("birth_date", birth), ("came_from", ""), ("send", "send")])
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        barrier.wait()
-        conn.request("POST", "/-/account/verify-census", body=body, headers={
-            "Host": h.HOST, "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
-        response = conn.getresponse()
-        response.read()
-        statuses[i] = response.status
-        conn.close()
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(people))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return statuses
+    return post_at_once(port, [
+        ("/-/account/verify-census",
+         [("_charset_", "UTF-8"), ("__formid__", "deform"), ("csrf_token", token),
+          ("document_number", number), ("birth_date", birth), ("came_from", ""),
+          ("send", "send")],
+         cookie)
+        for cookie, token, number, birth in people], host=h.HOST)
 
 
 def _session(town, email):
     browser = town.participant(email)
     token = csrf_of(browser.get("/-/account/verify-census"))
-    return "; ".join(f"{k}={v}" for k, v in browser.cookies.items()), token
+    return cookie_header(browser), token
 
 
 def test_people_verifying_at_once_are_all_verified_and_one_identity_verifies_one_account(platform):

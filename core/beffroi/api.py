@@ -62,6 +62,12 @@ TOOLKIT = {
     "unindex_content": "beffroi.catalog:unindex_content",
     "text_search": "beffroi.catalog:text_search",
     "text_search_paths": "beffroi.catalog:text_search_paths",
+    # the organisation search (/-/search) and open data (/-/open-data)
+    "SearchDoc": "beffroi.infos:SearchDoc",
+    "FieldDoc": "beffroi.infos:FieldDoc",
+    "plain_text": "beffroi.services.search.text:plain_text",
+    "search_words": "beffroi.services.search.text:search_words",
+    "search_query": "beffroi.services.search.text:search_query",
     # listings whose every page costs what it shows, and counters that do not collide
     "ListingOrder": "beffroi.listing:Order",
     "ListingPage": "beffroi.listing:Page",

@@ -1,7 +1,7 @@
 """The core's own features, registered as the plugin ``beffroi`` through the same hooks
 as any third-party plugin (as datasette and pretix do): its notification kinds, its
-account-deletion clean-up and its verification methods (census, postal letter, identity
-document, OpenID Connect)."""
+account-deletion clean-up, its verification methods (census, postal letter, identity
+document, OpenID Connect) and its evolve steps."""
 from __future__ import annotations
 
 from beffroi.hookspecs import hookimpl
@@ -67,3 +67,12 @@ def extra_portable_data(request, user):
 @hookimpl
 def on_configure(config):
     config.include("beffroi.services.verification.methods")
+
+
+@hookimpl
+def register_evolve_steps():
+    """Databases made before the organisation search get its index (``beffroi reindex``)."""
+    from beffroi.infos import EvolveStep
+    from beffroi.services.search.queue import reindex_all
+    return [EvolveStep("beffroi.0001_search_index", reindex_all,
+                       "build the search index of every organisation")]

@@ -92,6 +92,8 @@ def register_discriminators(plugins):
     for info in plugins.modules.values():
         for index in info.indexes:
             _DISCRIMINATORS[index.name] = (index.kind, index.discriminator)
+    from beffroi.services.search.queue import register
+    register(plugins)                       # the organisation search (/-/search)
 
 
 def declared_indexes():
@@ -123,6 +125,8 @@ def index_content(obj):
     An aborted transaction indexes nothing. Outside a database (no connection yet)
     the object is indexed at once."""
     organisation = _organisation_of(obj)
+    from beffroi.services.search import changes
+    changes.changed(obj)                    # the organisation search, after commit too
     jar = getattr(organisation, "_p_jar", None)
     if jar is None:
         ensure_catalog(organisation).index(obj)
@@ -168,6 +172,8 @@ def _index_after_commit(committed, db, organisation_oid, paths, attempts=10):
 
 
 def unindex_content(obj):
+    from beffroi.services.search import changes
+    changes.removed(obj)                    # the organisation search, after commit
     cat = get_catalog(_organisation_of(obj))
     if cat is not None:
         cat.unindex(obj)

@@ -74,6 +74,34 @@ class ApiInfo:
 
 
 @dataclass(frozen=True)
+class SearchDoc:
+    """What the organisation search (``/-/search``) indexes of one item, returned by
+    ``ModuleInfo.search(item)``.
+
+    ``title`` and ``text`` are plain text (strip HTML first: ``beffroi.api.plain_text``);
+    title words weigh three times as much as text words in the ranking. ``date`` (a
+    timezone-aware ``datetime``; default: the item's ``created``) orders "newest first"
+    and the date filter. ``label`` (a translation string, e.g. ``_("Amendment")``) is
+    shown with the result; default: the module's title."""
+    title: str
+    text: str = ""
+    date: Any = None
+    label: Any = None
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    """What one open-data column means, for the README of the organisation's archive.
+
+    ``type``: one of ``integer``, ``decimal``, ``text``, ``boolean``, ``date-time``
+    (ISO 8601 with offset), ``date``, ``url``, ``list``; ``meaning``: a sentence (a
+    translation string); ``unit``: e.g. ``_("euros")``, ``_("supports")`` or ``""``."""
+    type: str
+    meaning: Any
+    unit: Any = ""
+
+
+@dataclass(frozen=True)
 class TemplateInfo:
     """How a module's content becomes a template another space (of any organisation of
     the platform) can start from — plain data, never participant data.
@@ -138,6 +166,18 @@ class ModuleInfo:
     demo_content: Callable[[Any], None] | None = None
     #: Space types the module fits (``("assembly",)``); empty: every type.
     space_types: tuple[str, ...] = ()
+    #: What the organisation search indexes of an item: a callable ``item`` →
+    #: ``SearchDoc`` (or ``None`` to leave that object out), or a tuple of attribute
+    #: names, the first read as the title and the others as text (HTML tags removed),
+    #: e.g. ``search=("title", "description")``. Items are the objects passed to
+    #: ``index_content`` and, for ``beffroi reindex``, the container's values (and the
+    #: values of those that are folders). Whether a visitor may see an item is read
+    #: from its state (``beffroi.visibility``); the module need not filter.
+    search: Any = None
+    #: What each open-data column means: ``{column: FieldDoc(type, meaning, unit)}``,
+    #: written into the README of the organisation's open-data archive; a column of
+    #: ``open_data`` rows missing here fails the open-data tests.
+    open_data_fields: dict = field(default_factory=dict, compare=False, hash=False)
     #: Participation that is not a content object (supports, votes, answers,
     #: registrations): ``statistics(container)`` → iterable of ``Participation``, counted
     #: by the organisation's statistics beside the module's content objects (which the

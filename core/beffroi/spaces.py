@@ -16,6 +16,8 @@ def add_space(plugins, organisation, slug, title, space_type, description="", re
                          f"{sorted(plugins.space_types)}")
     space = Space(title, space_type, sanitise_html(description), **kw)
     organisation.spaces.add(slug, space)
+    from beffroi.services.search import changes
+    changes.changed(space)                 # the organisation search, after commit
     if request is not None:
         localizer = request.localizer
     else:

@@ -9,13 +9,15 @@ A failing test leaves a screenshot and the HTML of its page under tests/browser/
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
+
+from beffroi.devkit import testing
 
 CHROMIUM = os.environ.get("BEFFROI_CHROMIUM", "/usr/bin/chromium")   # Debian's chromium
 REPO = Path(__file__).resolve().parents[2]
@@ -69,23 +71,9 @@ def pytest_sessionfinish(session, exitstatus):
             json.dumps(AXE_SUMMARY, indent=2, sort_keys=True, ensure_ascii=False))
 
 
-class LiveServer:
-    """A waitress server in a background thread, serving the test application."""
-
-    def __init__(self, app):
-        from waitress.server import create_server
-        self.server = create_server(app, host="127.0.0.1", port=0, threads=4,
-                                    clear_untrusted_proxy_headers=True)
-        self.port = self.server.effective_port
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-
-    def url(self, host: str, path: str = "/") -> str:
-        return f"http://{host}:{self.port}{path}"
-
-    def close(self):
-        self.server.close()
-        self.thread.join(timeout=5)
+# The devkit's waitress server with 4 worker threads (plugins' browser tests use it too,
+# as ``harness.LiveServer``).
+LiveServer = functools.partial(testing.LiveServer, threads=4)
 
 
 @pytest.fixture

@@ -79,7 +79,7 @@ def test_an_organisation_admin_opens_a_new_space(world, live, page, axe):
     expect(visitor.locator("main")).to_contain_text("Deux millions pour vos idées.")
     visitor.locator("main").get_by_role("link", name="Pages").click()
     expect(visitor.locator("h1")).to_have_text("Pages")
-    expect(visitor.get_by_role("search")).to_have_count(0)
+    expect(visitor.locator("main").get_by_role("search")).to_have_count(0)   # the header has the site search
     visitor.context.close()
 
 

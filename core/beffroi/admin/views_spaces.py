@@ -121,6 +121,8 @@ def space_edit(context, request):
             space.visibility = appstruct["visibility"]
             space.parent = appstruct["parent"] or None
             space.scope = appstruct["scope"].strip()
+            from beffroi.services.search import changes
+            changes.changed(space)         # the organisation search, after commit
             actionlog.record(request, "space.edit", space.title, space=space.slug,
                              visibility=space.visibility)
             request.session.flash(request.localizer.translate(_("Space saved.")))

@@ -141,6 +141,8 @@ def build_parser(plugins=None):
     p.set_defaults(func=_demo)
     from beffroi.cli.more import add_commands
     add_commands(sub)
+    from beffroi.cli.search import add_commands as add_search_commands
+    add_search_commands(sub)
     if plugins is not None:
         plugins.call("register_commands", subparsers=sub)
     return parser

@@ -15,6 +15,8 @@ Installed with Beffroi, so a plugin's tests get these fixtures without a conftes
 - ``postgres_uri``: a fresh PostgreSQL database for RelStorage (skipped when
   PostgreSQL is absent, except under CI=true where it fails).
 - ``assert_accessible(html)`` and ``csrf_of(page)``: import them from here.
+- Concurrency over real HTTP: ``LiveServer`` (waitress in a thread), ``cookie_header``,
+  ``signed_session`` (a login's cookie without the login) and ``post_at_once``.
 - Mail: ``smtp_server`` and its outbox come from ``beffroi.devkit.testing_mail``.
 """
 from __future__ import annotations
@@ -399,13 +401,49 @@ def cookie_header(browser) -> str:
     return "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
 
 
-def post_at_once(port, requests, host=DEFAULT_HOST, timeout=120):
+def signed_session(app, organisation_id, user_id, sid=None, *, host=DEFAULT_HOST,
+                   user_agent=""):
+    """The ``Cookie`` header value (``name=signed value``) and the CSRF token that a login
+    would give ``user_id`` of organisation ``organisation_id``, made by the app's own
+    session factory (the keys ``uid``, ``org`` and ``sid`` a login writes), for raw HTTP
+    clients of concurrency tests and benchmarks: no password hash per person.
+
+    ``sid`` is the id of the user's server-side session record; when None, one is opened
+    here (``beffroi.accounts.sessions.open_session`` with ``user_agent``) and committed in
+    a transaction of its own on the app's main database. ``host`` is the ``Host`` of the
+    blank request the cookie is made for. Raises ``KeyError`` when ``sid`` is None and
+    the organisation or the user does not exist."""
+    from pyramid.interfaces import ISessionFactory
+    from pyramid.request import Request
+    from pyramid.response import Response
+    if sid is None:
+        from beffroi.accounts.sessions import open_session
+        from beffroi.resources.root import app_root_of
+        with app_root_of(app.registry._zodb_databases[""]) as root:
+            sid = open_session(root.organisations[organisation_id].users[user_id], user_agent)
+    request = Request.blank("/", environ={"HTTP_HOST": host})
+    request.registry = app.registry
+    session = app.registry.getUtility(ISessionFactory)(request)
+    session["uid"], session["org"], session["sid"] = user_id, organisation_id, sid
+    token = session.new_csrf_token()
+    response = Response()
+    request._process_response_callbacks(response)
+    return response.headers["Set-Cookie"].split(";", 1)[0], token
+
+
+def post_at_once(port, requests, host=DEFAULT_HOST, timeout=120, repeat=1):
     """Send every request at the same moment, one thread each, to the server on
-    ``port``; ``requests`` are ``(path, form fields dict, cookie header)``. Returns the
-    HTTP statuses in the same order (``None`` for a request that got no answer)."""
+    ``port``; ``requests`` are ``(path, form fields, cookie header)``, the fields a dict
+    or a sequence of ``(name, value)`` pairs (sent in that order, urlencoded).
+    ``timeout`` (seconds) bounds each connection and the wait for each thread.
+
+    With ``repeat`` above 1, each thread sends its request ``repeat`` times in a row on
+    one keep-alive connection, the first ones all at the same moment. Returns the HTTP
+    statuses, ``repeat`` per request, in the order of ``requests`` (``None`` for a
+    request that got no answer)."""
     import http.client
     import urllib.parse
-    statuses = [None] * len(requests)
+    statuses = [None] * (len(requests) * repeat)
     barrier = threading.Barrier(len(requests))
 
     def client(i):
@@ -414,12 +452,13 @@ def post_at_once(port, requests, host=DEFAULT_HOST, timeout=120):
         try:
             body = urllib.parse.urlencode(fields)
             barrier.wait()
-            conn.request("POST", path, body=body, headers={
-                "Host": host, "Cookie": cookie,
-                "Content-Type": "application/x-www-form-urlencoded"})
-            response = conn.getresponse()
-            response.read()
-            statuses[i] = response.status
+            for n in range(repeat):
+                conn.request("POST", path, body=body, headers={
+                    "Host": host, "Cookie": cookie,
+                    "Content-Type": "application/x-www-form-urlencoded"})
+                response = conn.getresponse()
+                response.read()
+                statuses[i * repeat + n] = response.status
         finally:
             conn.close()
 

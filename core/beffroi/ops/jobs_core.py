@@ -6,7 +6,7 @@
 | ``notifications.daily_digests`` | every day at 05:00 UTC |
 | ``notifications.weekly_digests`` | every Monday at 05:00 UTC |
 | ``spaces.phases_by_date`` | every hour: calls the ``on_phase_dates`` hook once hookspecs declares it (spaces follow their dates by themselves) |
-| ``opendata.refresh`` | every day at 03:00 UTC: calls the ``on_open_data_refresh`` hook of plugins that have one (once hookspecs declares it) |
+| ``opendata.refresh`` | every ``beffroi.open_data.max_age`` minutes (60): rebuilds the stale open-data archives (``beffroi.services.opendata.views.refresh_job`` sets its period and work at start-up) and calls the ``on_open_data_refresh`` hook of plugins that have one (once hookspecs declares it) |
 """
 from __future__ import annotations
 

@@ -52,6 +52,30 @@ def _rows(container, statuses):
     return rows
 
 
+def _open_data_fields():
+    """What each column of the results' open data means (README of the archive)."""
+    from beffroi.api import FieldDoc
+    return {
+        "id": FieldDoc("text", _("Identifier of the result in its space, as in its address")),
+        "reference": FieldDoc("text", _("Reference of the result (for imports and links)")),
+        "title": FieldDoc("text", _("Title of the result")),
+        "description": FieldDoc("text", _("Description of the result")),
+        "parent_reference": FieldDoc("text", _("Reference of the result it belongs to (empty: none)")),
+        "status": FieldDoc("text", _("Status of the result (planned, in progress, done …)")),
+        "progress": FieldDoc("decimal", _("Progress entered for the result (empty: computed)"), _("percent")),
+        "progress_computed": FieldDoc("decimal", _("Progress shown: entered, or computed from its status or its sub-results"), _("percent")),
+        "weight": FieldDoc("decimal", _("Weight of the result in its parent's progress")),
+        "start": FieldDoc("date", _("Start date (empty: none)")),
+        "end": FieldDoc("date", _("End date (empty: none)")),
+        "category": FieldDoc("text", _("Category of the result")),
+        "territory": FieldDoc("text", _("Territory the result concerns")),
+        "budget_planned": FieldDoc("decimal", _("Budget planned (empty: not given)"), _("euros")),
+        "budget_spent": FieldDoc("decimal", _("Budget spent so far (empty: not given)"), _("euros")),
+        "linked_items": FieldDoc("list", _("Public items the result comes from (proposals, projects …), separated by spaces")),
+        "from_participation": FieldDoc("boolean", _("Comes from the participation (linked to a participant's contribution)")),
+    }
+
+
 def _open_data(request, container):
     from beffroi_accountability.settings import statuses_of
     return _rows(container, statuses_of(request, container))
@@ -94,6 +118,8 @@ def register_modules():
                                  "index every result"),),
         open_data=_open_data,
         open_data_columns=OPEN_DATA_COLUMNS,
+        open_data_fields=_open_data_fields(),
+        search=("title", "description"),
         organisation_export=_organisation_export,
         demo_content=_demo_content,
     )]

@@ -11,6 +11,7 @@ import deform
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi import ModuleInfo, PermissionInfo, SpaceTypeInfo, hookimpl
+from beffroi.api import FieldDoc
 from beffroi_assemblies.roster import Member, add_member, unlink_user
 
 beffroi_api = ">=2.0,<3"
@@ -76,6 +77,11 @@ def register_modules():
         settings_schema=MembersSettings,
         open_data=lambda request, container: [_row(m) for m in _members(container)],
         open_data_columns=("name", "position", "end"),
+        open_data_fields={
+            "name": FieldDoc("text", _("Name of the member, as the assembly publishes it")),
+            "position": FieldDoc("text", _("Position held in the assembly (president, secretary, member …)")),
+            "end": FieldDoc("date", _("End of the term (empty: no end date)")),
+        },
         organisation_export=lambda container: [_row(m) for m in _members(container)],
         portable_data=_portable_data,
         on_account_deleted=_on_account_deleted,

@@ -21,6 +21,26 @@ OPEN_DATA_COLUMNS = ("budget", "budget_total", "territory_of_budget", "project",
                      "winner", "url")
 
 
+def _open_data_fields():
+    """What each column of the budgets' open data means (README of the archive)."""
+    from beffroi.api import FieldDoc
+    return {
+        "budget": FieldDoc("text", _("Title of the budget the project belongs to")),
+        "budget_total": FieldDoc("decimal", _("Amount of the budget"), _("euros")),
+        "territory_of_budget": FieldDoc("text", _("Territory of the budget (empty: the whole space)")),
+        "project": FieldDoc("integer", _("Number of the project in its budget")),
+        "title": FieldDoc("text", _("Title of the project")),
+        "description": FieldDoc("text", _("Description of the project, as typed (Markdown)")),
+        "cost": FieldDoc("decimal", _("Estimated cost of the project"), _("euros")),
+        "territory": FieldDoc("text", _("Territory the project concerns")),
+        "proposals": FieldDoc("list", _("Proposals the project comes from, separated by spaces")),
+        "votes": FieldDoc("integer", _("Votes for the project (empty until the results are published)"), _("votes")),
+        "points": FieldDoc("integer", _("Points of the project in a ranked vote (empty otherwise)"), _("points")),
+        "winner": FieldDoc("boolean", _("Selected by the vote (empty until the results are published)")),
+        "url": FieldDoc("url", _("Address of the project's page")),
+    }
+
+
 def _open_data(request, container):
     """One row per project; votes and winners only once the results are published.
     No personal data (no voter, no staff member)."""
@@ -134,6 +154,8 @@ def register_modules():
         on_settings_changed=_on_settings_changed,
         open_data=_open_data,
         open_data_columns=OPEN_DATA_COLUMNS,
+        open_data_fields=_open_data_fields(),
+        search=("title", "description_source"),
         organisation_export=_organisation_export,
         portable_data=_portable_data,
         on_account_deleted=_on_account_deleted,

@@ -2,76 +2,19 @@
 waitress server with threads, the real transaction and retry machinery."""
 from __future__ import annotations
 
-import http.client
-import threading
-import urllib.parse
-
-import waitress
-from pyramid.interfaces import ISessionFactory
-from pyramid.request import Request
-from pyramid.response import Response
+from beffroi.devkit.testing import LiveServer, post_at_once, signed_session
 
 HOST = "test.localhost"
 
 
-class LiveServer:
-    """waitress serving the platform's app on a free loopback port, 8 threads."""
-
-    def __init__(self, app):
-        self.server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
-        self.port = self.server.effective_port
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while not self.stopping.is_set():
-            self.server.asyncore.loop(timeout=0.05, map=self.server._map, count=1)
-        self.server.close()
-        self.server.task_dispatcher.shutdown()
-
-    def close(self):
-        self.stopping.set()
-        self.thread.join(10)
-
-
-def session_cookie(app, org_id, user_id, sid):
-    """A signed session cookie and CSRF token for ``user_id`` and its server-side session
-    ``sid``, made by the app's own session factory (what a login writes), without 50
-    password hashes."""
-    request = Request.blank("/", environ={"HTTP_HOST": HOST})
-    request.registry = app.registry
-    session = app.registry.getUtility(ISessionFactory)(request)
-    session["uid"], session["org"], session["sid"] = user_id, org_id, sid
-    token = session.new_csrf_token()
-    response = Response()
-    request._process_response_callbacks(response)
-    return response.headers["Set-Cookie"].split(";", 1)[0], token
-
-
-def _post_all(port, requests):
-    """POST every (path, cookie, token) at the same moment, one thread each."""
-    statuses = [None] * len(requests)
-    barrier = threading.Barrier(len(requests))
-
-    def client(i):
-        path, cookie, token = requests[i]
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        body = urllib.parse.urlencode({"csrf_token": token})
-        barrier.wait()
-        conn.request("POST", path, body=body, headers={
-            "Host": HOST, "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
-        response = conn.getresponse()
-        response.read()
-        statuses[i] = response.status
-        conn.close()
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(requests))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(180)
-    return statuses
+def _checkouts(app, org_id, paths_and_sessions):
+    """The checkout POSTs of ``(path, user id, session id)``, each with the signed cookie
+    and CSRF token a login would give (no 50 password hashes)."""
+    requests = []
+    for path, uid, sid in paths_and_sessions:
+        cookie, token = signed_session(app, org_id, uid, sid)
+        requests.append((path, {"csrf_token": token}, cookie))
+    return requests
 
 
 def _voters(site, url, count):
@@ -107,10 +50,10 @@ def test_fifty_people_checking_out_at_once_are_all_counted(site):
     url = site.budget(projects=(("Bancs", 10_000), ("Jardin", 20_000)))
     org_id, ids = _voters(site, url, 50)
     app = site.platform.app
-    requests = [(url + "checkout", *session_cookie(app, org_id, uid, sid)) for uid, sid in ids]
+    requests = _checkouts(app, org_id, [(url + "checkout", uid, sid) for uid, sid in ids])
     server = LiveServer(app)
     try:
-        statuses = _post_all(server.port, requests)
+        statuses = post_at_once(server.port, requests)
     finally:
         server.close()
     assert statuses == [302] * 50
@@ -123,10 +66,10 @@ def test_fifty_people_checking_out_at_once_are_all_counted(site):
 def test_twenty_checkouts_of_one_person_at_once_count_once(site):
     url = site.budget(projects=(("Bancs", 10_000),))
     org_id, [(uid, sid)] = _voters(site, url, 1)
-    cookie, token = session_cookie(site.platform.app, org_id, uid, sid)
+    requests = _checkouts(site.platform.app, org_id, [(url + "checkout", uid, sid)])
     server = LiveServer(site.platform.app)
     try:
-        statuses = _post_all(server.port, [(url + "checkout", cookie, token)] * 20)
+        statuses = post_at_once(server.port, requests * 20)
     finally:
         server.close()
     assert all(s == 302 for s in statuses), statuses
@@ -141,11 +84,12 @@ def test_one_person_checking_out_in_two_budgets_at_once_under_the_one_budget_rul
     org_id, [(uid, sid)] = _voters(site, north, 1)
     from beffroi_budgets.voting import add_to_vote
     site.read(south, lambda b: add_to_vote(b, uid, b.project(1)))
-    cookie, token = session_cookie(site.platform.app, org_id, uid, sid)
+    cookie, token = signed_session(site.platform.app, org_id, uid, sid)
+    fields = {"csrf_token": token}
     server = LiveServer(site.platform.app)
     try:
-        _post_all(server.port, [(north + "checkout", cookie, token),
-                                (south + "checkout", cookie, token)] * 5)
+        post_at_once(server.port, [(north + "checkout", fields, cookie),
+                                   (south + "checkout", fields, cookie)] * 5)
     finally:
         server.close()
     counted = site.read(north, lambda b: b.voters()) + site.read(south, lambda b: b.voters())

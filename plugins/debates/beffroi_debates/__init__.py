@@ -8,7 +8,7 @@ import colander
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi import IndexInfo, ModuleInfo, NotificationInfo, PermissionInfo, hookimpl
-from beffroi.api import ApiInfo, comment_count, is_hidden
+from beffroi.api import ApiInfo, FieldDoc, comment_count, is_hidden
 from beffroi_debates.content import Debate, add_debate, debate_text
 
 beffroi_api = ">=2.0,<3"
@@ -118,9 +118,22 @@ def register_modules():
         settings_schema=DebatesSettings,
         phase_settings_schema=DebatesPhaseSettings,
         indexes=(IndexInfo("debates.text", "text", debate_text),),
+        search=("title", "description", "conclusions"),
         open_data=lambda request, container: [_row(d) for d in public_debates(container)],
         open_data_columns=("id", "title", "description_html", "start", "end", "official",
                            "closed", "conclusions_html", "comments", "created"),
+        open_data_fields={
+            "id": FieldDoc("text", _("Identifier of the debate in its space, as in its address")),
+            "title": FieldDoc("text", _("The question put to participants")),
+            "description_html": FieldDoc("text", _("Presentation of the debate, as sanitised HTML")),
+            "start": FieldDoc("date", _("First day arguments are taken (empty: no start date)")),
+            "end": FieldDoc("date", _("Last day arguments are taken (empty: no end date)")),
+            "official": FieldDoc("boolean", _("Opened by the organisation (true) or by a participant (false)")),
+            "closed": FieldDoc("date-time", _("When the debate was closed with conclusions (empty: still open)")),
+            "conclusions_html": FieldDoc("text", _("Conclusions of the debate, as sanitised HTML")),
+            "comments": FieldDoc("integer", _("Arguments (comments) a visitor can read"), _("comments")),
+            "created": FieldDoc("date-time", _("When the debate was opened (ISO 8601, UTC)")),
+        },
         organisation_export=lambda container: [_row(d) for d in public_debates(container)],
         portable_data=_portable_data,
         demo_content=_demo_content,

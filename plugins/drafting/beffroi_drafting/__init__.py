@@ -35,6 +35,30 @@ class DraftingPhaseSettings(colander.MappingSchema):
         default=True, missing=False)
 
 
+def _open_data_fields():
+    """What each column of the drafting module's open data means (README of the archive)."""
+    from beffroi.api import FieldDoc
+    return {
+        "text": FieldDoc("text", _("Identifier of the text in its space, as in its address")),
+        "text_title": FieldDoc("text", _("Title of the text")),
+        "kind": FieldDoc("text", _("What the row describes: version (a published version) or suggestion")),
+        "version": FieldDoc("integer", _("Number of the version (the one a suggestion was made on)")),
+        "published": FieldDoc("date-time", _("When the version was published (empty for a suggestion)")),
+        "section": FieldDoc("text", _("Section of the text a suggestion concerns")),
+        "number": FieldDoc("integer", _("Number of the suggestion in its text (empty for a version)")),
+        "state": FieldDoc("text", _("Decision on the suggestion: pending, accepted, rejected …")),
+        "quote": FieldDoc("text", _("Passage of the text the suggestion changes")),
+        "wording": FieldDoc("text", _("Text of the version (Markdown), or wording proposed by the suggestion")),
+        "reason": FieldDoc("text", _("Reason given with the decision on the suggestion")),
+        "supports": FieldDoc("integer", _("Supports of the suggestion"), _("supports")),
+        "comments": FieldDoc("integer", _("Comments a visitor can read"), _("comments")),
+        "applied_in": FieldDoc("integer", _("Version in which the suggestion was applied (empty: none)")),
+        "changelog": FieldDoc("text", _("What changed in this version")),
+        "url": FieldDoc("url", _("Address of the version or suggestion")),
+        "created": FieldDoc("date-time", _("When the row's version or suggestion was created (ISO 8601, UTC)")),
+    }
+
+
 def _open_data(request, container):
     from beffroi_drafting.export import rows
     return rows(request, container)
@@ -119,6 +143,7 @@ def register_modules():
         phase_settings_schema=DraftingPhaseSettings,
         indexes=(IndexInfo("drafting.text", "text", text_index),),
         open_data=_open_data,
+        open_data_fields=_open_data_fields(),
         open_data_columns=("text", "text_title", "kind", "version", "published", "section",
                            "number", "state", "quote", "wording", "reason", "supports",
                            "comments", "applied_in", "changelog", "url", "created"),

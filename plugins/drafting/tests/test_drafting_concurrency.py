@@ -3,67 +3,21 @@ and the real transaction/retry machinery: 20 people at once are all counted, one
 sending many supports at once is counted once."""
 from __future__ import annotations
 
-import http.client
-import threading
 import urllib.parse
 
-import waitress
-
-from beffroi.devkit.testing import csrf_of
-
-HOST = "test.localhost"
-
-
-class LiveServer:
-    """waitress serving the platform's app on a free loopback port, 8 threads."""
-
-    def __init__(self, app):
-        self.server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
-        self.port = self.server.effective_port
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while not self.stopping.is_set():
-            self.server.asyncore.loop(timeout=0.05, map=self.server._map, count=1)
-        self.server.close()
-        self.server.task_dispatcher.shutdown()
-
-    def close(self):
-        self.stopping.set()
-        self.thread.join(10)
+from beffroi.devkit.testing import LiveServer, cookie_header, csrf_of, post_at_once
 
 
 def _post_all(port, path, sessions):
     """POST ``path`` once per (cookie, token) of ``sessions``, all at the same moment."""
-    statuses = [None] * len(sessions)
-    barrier = threading.Barrier(len(sessions))
-
-    def client(i):
-        cookie, token = sessions[i]
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        body = urllib.parse.urlencode({"csrf_token": token})
-        barrier.wait()
-        conn.request("POST", path, body=body, headers={
-            "Host": HOST, "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
-        response = conn.getresponse()
-        response.read()
-        statuses[i] = response.status
-        conn.close()
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(sessions))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return statuses
+    return post_at_once(port, [(path, {"csrf_token": token}, cookie)
+                               for cookie, token in sessions])
 
 
 def _session(site, email, url):
     browser = site.browser(email)
     token = csrf_of(browser.get(url))
-    return "; ".join(f"{k}={v}" for k, v in browser.cookies.items()), token
+    return cookie_header(browser), token
 
 
 def test_twenty_people_supporting_at_once_are_all_counted_and_one_person_once(site):

@@ -57,6 +57,27 @@ def _row(initiative, today):
             "created": initiative.created.isoformat()}
 
 
+def _open_data_fields():
+    """What each column of the petitions' open data means (README of the archive)."""
+    from beffroi.api import FieldDoc
+    return {
+        "id": FieldDoc("text", _("Identifier of the petition in its space, as in its address")),
+        "title": FieldDoc("text", _("Title of the petition")),
+        "description": FieldDoc("text", _("Text of the petition")),
+        "type": FieldDoc("text", _("Type of petition")),
+        "territory": FieldDoc("text", _("Territory the petition concerns")),
+        "state": FieldDoc("text", _("State of the petition (collecting, accepted, rejected …)")),
+        "signatures_required": FieldDoc("integer", _("Signatures needed for an answer"), _("signatures")),
+        "signatures_online": FieldDoc("integer", _("Signatures collected on the platform"), _("signatures")),
+        "signatures_paper": FieldDoc("integer", _("Signatures collected on paper"), _("signatures")),
+        "signature_start": FieldDoc("date", _("First day of the signature collection")),
+        "signature_end": FieldDoc("date", _("Last day of the signature collection")),
+        "answer": FieldDoc("text", _("The organisation's answer")),
+        "comments": FieldDoc("integer", _("Comments a visitor can read"), _("comments")),
+        "created": FieldDoc("date-time", _("When the petition was created (ISO 8601, UTC)")),
+    }
+
+
 def _open_data(request, container):
     today = container.__parent__.today()
     return [_row(i, today) for i in public_initiatives(container)]
@@ -162,6 +183,8 @@ def register_modules():
         open_data_columns=("id", "title", "description", "type", "territory", "state",
                            "signatures_required", "signatures_online", "signatures_paper",
                            "signature_start", "signature_end", "answer", "comments", "created"),
+        open_data_fields=_open_data_fields(),
+        search=("title", "description"),
         organisation_export=lambda container: _open_data(None, container),
         portable_data=_portable_data,
         on_account_deleted=_account_deleted,

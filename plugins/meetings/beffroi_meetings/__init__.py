@@ -49,6 +49,32 @@ def public_meetings(container):
     return [m for m in meetings_of(container) if is_public(m)]
 
 
+def _open_data_fields():
+    """What each column of the meetings' open data means (README of the archive)."""
+    from beffroi.api import FieldDoc
+    return {
+        "number": FieldDoc("integer", _("Number of the meeting in its space")),
+        "title": FieldDoc("text", _("Title of the meeting")),
+        "kind": FieldDoc("text", _("How it is held: in_person, online or hybrid")),
+        "start": FieldDoc("date-time", _("When the meeting starts (ISO 8601 with offset)")),
+        "end": FieldDoc("date-time", _("When the meeting ends (ISO 8601 with offset)")),
+        "address": FieldDoc("text", _("Address of the meeting place (empty online)")),
+        "online_url": FieldDoc("url", _("Address to join online (empty in person)")),
+        "description_html": FieldDoc("text", _("Description of the meeting, as sanitised HTML")),
+        "agenda": FieldDoc("text", _("Agenda items with their duration in minutes, separated by semicolons")),
+        "state": FieldDoc("text", _("State of the meeting: upcoming, in progress, past or cancelled")),
+        "cancel_reason": FieldDoc("text", _("Why the meeting was cancelled (empty otherwise)")),
+        "registrations_enabled": FieldDoc("boolean", _("Registration is required or offered")),
+        "capacity": FieldDoc("integer", _("Places available (empty: no limit)"), _("places")),
+        "registrations": FieldDoc("integer", _("Confirmed registrations"), _("people")),
+        "attendees": FieldDoc("integer", _("People who attended"), _("people")),
+        "contributions_in_person": FieldDoc("integer", _("Contributions collected in person at the meeting"), _("contributions")),
+        "minutes_html": FieldDoc("text", _("Minutes of the meeting, as sanitised HTML")),
+        "proposals": FieldDoc("list", _("Proposals born at the meeting, separated by spaces")),
+        "created": FieldDoc("date-time", _("When the meeting was created (ISO 8601, UTC)")),
+    }
+
+
 def _open_data(request, container):
     return [_row(m) for m in public_meetings(container)]
 
@@ -126,6 +152,7 @@ def register_modules():
         on_enable=lambda request, container: ensure_index(container),
         open_data=_open_data,
         open_data_columns=OPEN_DATA_COLUMNS,
+        open_data_fields=_open_data_fields(),
         organisation_export=_organisation_export,
         portable_data=_portable_data,
         on_account_deleted=_on_account_deleted,

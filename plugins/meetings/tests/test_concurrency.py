@@ -3,15 +3,11 @@ server with threads and the real transaction/retry machinery: ten get a place, f
 wait, nobody is lost or counted twice, and cancellations move the waiting list up."""
 from __future__ import annotations
 
-import http.client
 import re
-import threading
-import urllib.parse
 
 import pytest
-import waitress
 
-from beffroi.devkit.testing import csrf_of
+from beffroi.devkit.testing import LiveServer, cookie_header, csrf_of, post_at_once
 
 pytestmark = pytest.mark.beffroi_modules("meetings")
 HOST = "test.localhost"
@@ -24,50 +20,10 @@ def beffroi_settings(beffroi_settings):
     return dict(beffroi_settings, **{"retry.attempts": "10"})
 
 
-class LiveServer:
-    """waitress serving the platform's app on a free loopback port, 8 threads."""
-
-    def __init__(self, app):
-        self.server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
-        self.port = self.server.effective_port
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while not self.stopping.is_set():
-            self.server.asyncore.loop(timeout=0.05, map=self.server._map, count=1)
-        self.server.close()
-        self.server.task_dispatcher.shutdown()
-
-    def close(self):
-        self.stopping.set()
-        self.thread.join(10)
-
-
 def _post_all(port, path, clients):
     """POST ``path`` for every (cookie, token) at the same moment; the statuses."""
-    statuses = [None] * len(clients)
-    barrier = threading.Barrier(len(clients))
-
-    def client(i):
-        cookie, token = clients[i]
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        body = urllib.parse.urlencode({"csrf_token": token, "accept_terms": "1"})
-        barrier.wait()
-        conn.request("POST", path, body=body, headers={
-            "Host": HOST, "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
-        response = conn.getresponse()
-        response.read()
-        statuses[i] = response.status
-        conn.close()
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(clients))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(180)
-    return statuses
+    return post_at_once(port, [(path, {"csrf_token": token, "accept_terms": "1"}, cookie)
+                               for cookie, token in clients])
 
 
 def test_fifty_concurrent_registrations_never_exceed_ten_places(platform, beffroi_space,
@@ -90,7 +46,7 @@ def test_fifty_concurrent_registrations_never_exceed_ten_places(platform, beffro
         browser = platform.browser(HOST)
         platform.login(browser, f"p{i:02d}@example.org")
         token = csrf_of(browser.get(path))
-        cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+        cookie = cookie_header(browser)
         browsers.append(browser)
         clients.append((cookie, token))
     t1 = time.perf_counter()

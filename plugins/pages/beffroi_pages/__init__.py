@@ -6,7 +6,7 @@ import deform
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi import EvolveStep, IndexInfo, ModuleInfo, PermissionInfo, hookimpl
-from beffroi.api import ApiInfo, containers_of, public_items
+from beffroi.api import ApiInfo, FieldDoc, containers_of, public_items
 from beffroi_pages.content import Page, add_page, page_text
 
 beffroi_api = ">=2.0,<3"
@@ -84,10 +84,19 @@ def register_modules():
         settings_schema=PagesSettings,
         phase_settings_schema=PagesPhaseSettings,
         indexes=(IndexInfo("pages.text", "text", page_text),),
+        search=("title", "summary", "body"),
         evolve_steps=(EvolveStep("pages.0001_summary", _add_summary,
                                  "give every page a summary field"),),
         open_data=lambda request, container: [_row(p) for p in public_items(container.values())],
         open_data_columns=("id", "title", "summary", "body_html", "created", "modified"),
+        open_data_fields={
+            "id": FieldDoc("text", _("Identifier of the page in its space, as in its address")),
+            "title": FieldDoc("text", _("Title of the page")),
+            "summary": FieldDoc("text", _("Short summary shown in the list of pages")),
+            "body_html": FieldDoc("text", _("Content of the page, as sanitised HTML")),
+            "created": FieldDoc("date-time", _("When the page was created (ISO 8601, UTC)")),
+            "modified": FieldDoc("date-time", _("When the page was last changed (ISO 8601, UTC)")),
+        },
         organisation_export=lambda container: [_row(p) for p in container.values()],
         demo_content=_demo_content,
         api=ApiInfo(row=_api_row, schema=API_ROW_SCHEMA),

@@ -8,7 +8,7 @@ from pyramid.i18n import TranslationStringFactory
 
 from beffroi import EvolveStep, IndexInfo, ModuleInfo, PermissionInfo, hookimpl
 from beffroi.api import NotificationInfo
-from beffroi_proposals.models import Proposal, ensure_index, proposal_text
+from beffroi_proposals.models import Proposal, ensure_index, proposal_text, search_doc
 from beffroi_proposals.settings import ProposalsPhaseSettings, ProposalsSettings
 
 beffroi_api = ">=2.0,<3"
@@ -48,6 +48,29 @@ def _on_settings_changed(request, container):
     publish_pending_answers(request, container)
 
 
+def _open_data_fields():
+    """What each column of the proposals' open data means (README of the archive)."""
+    from beffroi.api import FieldDoc
+    return {
+        "id": FieldDoc("integer", _("Number of the proposal in its space")),
+        "title": FieldDoc("text", _("Title of the proposal")),
+        "body": FieldDoc("text", _("Text of the proposal, without formatting")),
+        "url": FieldDoc("url", _("Address of the proposal's page")),
+        "official": FieldDoc("boolean", _("Made by the organisation (true) or by a participant (false)")),
+        "state": FieldDoc("text", _("Answer given: evaluating, accepted, rejected or a state of the space; empty before an answer or while answers are not published")),
+        "answer": FieldDoc("text", _("Text of the organisation's answer, without formatting")),
+        "cost": FieldDoc("decimal", _("Estimated cost given with the answer"), _("euros")),
+        "scope": FieldDoc("text", _("Territory the proposal concerns")),
+        "category": FieldDoc("text", _("Category chosen for the proposal")),
+        "supports": FieldDoc("integer", _("Supports that count (empty when the space hides them)"), _("supports")),
+        "comments": FieldDoc("integer", _("Comments a visitor can read"), _("comments")),
+        "amendments": FieldDoc("integer", _("Amendments a visitor can read"), _("amendments")),
+        "withdrawn": FieldDoc("boolean", _("Withdrawn by its author")),
+        "created": FieldDoc("date-time", _("When the proposal was made (ISO 8601, UTC)")),
+        "modified": FieldDoc("date-time", _("When the proposal was last changed (ISO 8601, UTC)")),
+    }
+
+
 @hookimpl
 def register_modules():
     return [ModuleInfo(
@@ -68,9 +91,11 @@ def register_modules():
         settings_schema=ProposalsSettings,
         phase_settings_schema=ProposalsPhaseSettings,
         indexes=(IndexInfo("proposals.text", "text", proposal_text),),
+        search=search_doc,
         on_enable=_on_enable,
         on_settings_changed=_on_settings_changed,
         open_data=_export,
+        open_data_fields=_open_data_fields(),
         organisation_export=_organisation_export,
         portable_data=_portable_data,
         demo_content=_demo_content,
@@ -81,7 +106,9 @@ def register_modules():
                       EvolveStep("proposals.0002_amendment_location", _locate_amendments,
                                  "give amendments a place in the tree, so they can be reported"),
                       EvolveStep("proposals.0003_listing_layout", _upgrade_listing_index,
-                                 "conflict-free numbering and support order, paging by set arithmetic")),
+                                 "conflict-free numbering and support order, paging by set arithmetic"),
+                      EvolveStep("proposals.0004_search_terms", _reindex_text,
+                                 "index proposals' text with accents folded and words stemmed")),
     )]
 
 
@@ -116,6 +143,15 @@ def _locate_amendments(app_root):
                 for name, amendment in getattr(proposal, "amendments", {}).items():
                     if amendment.__parent__ is not proposal:
                         amendment.__parent__, amendment.__name__ = proposal, name
+
+
+def _reindex_text(app_root):
+    """The text index held words as typed; it now holds search terms (``search_words``)."""
+    from beffroi.api import containers_of, index_content
+    for container in containers_of(app_root, "proposals"):
+        for proposal in container.values():
+            if isinstance(proposal, Proposal):
+                index_content(proposal)
 
 
 def _upgrade_listing_index(app_root):

@@ -169,10 +169,21 @@ def ensure_index(container):
 
 
 def proposal_text(obj):
-    """What the full-text index reads: title and body without tags."""
+    """What the full-text index reads: the search terms of the title and the body
+    without tags (accents folded, French and English stems: ``beffroi.api.search_words``;
+    queries go through ``search_query``)."""
     if not isinstance(obj, Proposal):
         return None
-    return f"{obj.title} {plain_text(obj.body_html)}"
+    from beffroi.api import search_words
+    return search_words(f"{obj.title} {plain_text(obj.body_html)}")
+
+
+def search_doc(obj):
+    """What the organisation search (``/-/search``) indexes of a proposal."""
+    if not isinstance(obj, Proposal):
+        return None
+    from beffroi.api import SearchDoc
+    return SearchDoc(obj.title, plain_text(obj.body_html))
 
 
 def facets_of(proposal):
@@ -236,3 +247,4 @@ def withdraw(proposal):
     ensure_index(proposal.container).set_facet(("withdrawn", True), proposal.number, True)
     proposal.withdrawn = True
     proposal.touch()
+    index_content(proposal)           # the organisation search leaves withdrawn ones out

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from beffroi.api import (
     ModuleContainer, author_name, authorise, content_disposition, find_listing_page,
     hidden_in_space, is_open, is_public_to, item_key, participation_keys,
-    participation_label_html, require_authorisation, text_search_paths,
+    participation_label_html, require_authorisation, search_query, text_search_paths,
 )
 from beffroi_proposals import rules
 from beffroi_proposals.index import SORTS, readable
@@ -119,7 +119,10 @@ def search_numbers(request, container, text):
     the catalog's paths (nothing loaded)."""
     prefix = "/".join(resource_path_tuple(container)[1:]) + "/"
     out = []
-    for path in text_search_paths(request.organisation, "proposals.text", text):
+    query = search_query(text)              # accents folded, plurals stemmed (fr, en)
+    if not query:
+        return out
+    for path in text_search_paths(request.organisation, "proposals.text", query):
         if path.startswith(prefix) and path[len(prefix):].isdigit():
             out.append(int(path[len(prefix):]))
     return out

@@ -266,16 +266,11 @@ def test_bad_paging_parameters_answer_a_page_not_an_error(site):
 def test_proposals_created_at_once_through_a_server_get_unique_numbers(site, beffroi_settings):
     """12 participants create 4 proposals each at the same moment, through waitress
     with the shipped retry count: none fails, every number is different."""
-    import http.client
-    import urllib.parse
-
-    import waitress
-
     from beffroi.app import make_config
-    from beffroi.devkit.testing import csrf_of
+    from beffroi.devkit.testing import LiveServer, cookie_header, csrf_of, post_at_once
     settings = {k: v for k, v in beffroi_settings.items() if k != "retry.attempts"}
     app = make_config(settings).make_wsgi_app()          # the shipped retry count
-    clients = []
+    requests = []
     for i in range(12):
         site.user(f"w{i}@example.org")
         browser = site.browser(f"w{i}@example.org")
@@ -283,41 +278,13 @@ def test_proposals_created_at_once_through_a_server_get_unique_numbers(site, bef
         form = site.form_with(page, "title")
         form["title"], form["body"] = f"Proposition de w{i}", "Un texte assez long pour être accepté."
         fields = [(k, v) for k, v in form.submit_fields("create") if isinstance(v, str)]
-        cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
-        clients.append((urllib.parse.urlencode(fields), cookie))
+        requests.append((BASE + "add", fields, cookie_header(browser)))
         assert csrf_of(page)
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
-    stopping = threading.Event()
-
-    def serve():        # short rounds, so that this thread closes the socket itself
-        while not stopping.is_set():
-            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+    server = LiveServer(app)
+    try:      # each of the 12 sends its 4 proposals in a row on one connection
+        statuses = post_at_once(server.port, requests, repeat=4)
+    finally:
         server.close()
-        server.task_dispatcher.shutdown()
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    statuses = []
-    barrier = threading.Barrier(len(clients))
-
-    def create(body, cookie):
-        conn = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=60)
-        barrier.wait()
-        for _n in range(4):
-            conn.request("POST", BASE + "add", body=body, headers={
-                "Host": "test.localhost", "Cookie": cookie,
-                "Content-Type": "application/x-www-form-urlencoded"})
-            response = conn.getresponse()
-            response.read()
-            statuses.append(response.status)
-        conn.close()
-
-    threads = [threading.Thread(target=create, args=client) for client in clients]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    stopping.set()
-    thread.join(10)
     assert statuses == [302] * 48
     with site.platform.tx() as app_root:
         container = site.container(app_root)

@@ -23,6 +23,23 @@ def _phase_settings_schema():
     return SurveysPhaseSettings()
 
 
+def _open_data_fields():
+    """What each column of the surveys' open data means (README of the archive)."""
+    from beffroi.api import FieldDoc
+    return {
+        "survey": FieldDoc("text", _("Title of the survey")),
+        "number": FieldDoc("integer", _("Number of the question in the survey")),
+        "question": FieldDoc("text", _("Text of the question")),
+        "type": FieldDoc("text", _("Type of question (single choice, multiple choice, ranking, matrix, text …)")),
+        "row": FieldDoc("text", _("Row of a matrix question (empty otherwise)")),
+        "option": FieldDoc("text", _("Answer option counted on this row (empty for free answers)")),
+        "count": FieldDoc("integer", _("Answers choosing this option (for free answers: answers given)"), _("answers")),
+        "percentage": FieldDoc("decimal", _("Share of the question's answers (empty for a ranking)"), _("percent")),
+        "answered": FieldDoc("integer", _("Participants who answered the question"), _("participants")),
+        "responses": FieldDoc("integer", _("Participants who submitted the survey"), _("participants")),
+    }
+
+
 def _open_data(request, container):
     """Aggregated results of the published surveys whose results are public now."""
     from beffroi.api import is_public, module_settings
@@ -154,6 +171,7 @@ def register_modules():
         settings_schema=_settings_schema,
         phase_settings_schema=_phase_settings_schema,
         open_data=_open_data,
+        open_data_fields=_open_data_fields(),
         open_data_columns=OPEN_DATA_COLUMNS,
         organisation_export=_organisation_export,
         portable_data=_portable_data,

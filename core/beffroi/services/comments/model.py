@@ -73,6 +73,7 @@ class Comment(Content):
         self.alignment = alignment
         self.edited = now()
         self.touch()
+        _search(self)
 
     def delete(self):
         """Blank the text but keep the comment, so its replies keep their place."""
@@ -254,6 +255,7 @@ def add_comment(content, organisation, user_id, body, alignment=0, reply_to=None
     folder.live.change(1)
     counter.change(1)
     _tell(content)
+    _search(comment)
     return comment
 
 
@@ -269,6 +271,7 @@ def delete_comment(comment):
     if was_readable:
         counter.change(-1)
     _tell(folder.__parent__)
+    _search(comment)
 
 
 def visibility_changed(comment, was_readable: bool) -> None:
@@ -283,6 +286,12 @@ def visibility_changed(comment, was_readable: bool) -> None:
     if now_readable != was_readable:
         folder.readable.change(1 if now_readable else -1)
         _tell(folder.__parent__)
+
+
+def _search(comment):
+    """Let the organisation search (re)index ``comment`` after the commit."""
+    from beffroi.services.search import changes
+    changes.changed(comment)
 
 
 def _tell(content):

@@ -198,6 +198,8 @@ def _set_hidden(case, hidden, user_id):
     callback = getattr(case.content, "moderation_changed", None)
     if callback is not None and was_hidden != bool(hidden):
         callback(was_hidden)
+    from beffroi.services.search import changes
+    changes.changed(case.content)          # the search shows it to moderators only, or again
 
 
 def hide(request, content):
