@@ -358,3 +358,25 @@ def test_the_api_asks_the_verifications_the_space_requires(platform, beffroi_org
     _problem(api.post_json(f"{base}/1/comments", {"body": "Sans vérification"},
                            headers=auth(writer), status=403), 403)
     assert [p["title"] for p in api.get(base).json["items"]] == ["Avant la règle"]
+
+
+def test_results_and_where_they_came_from_are_read_through_the_api(platform, beffroi_org,
+                                                                   beffroi_space):
+    """The follow-up of participation is public data: a result, its progress and the
+    public items it came from, checked against the document."""
+    from beffroi.api import link_items
+    from beffroi_accountability.content import add_result
+    from beffroi_proposals.models import add_proposal
+    beffroi_space("proposals", "results", slug="budget")
+    with platform.tx() as app:
+        space = app.organisation_for_host("test.localhost").spaces["budget"]
+        proposal = add_proposal(space["proposals"], "Des bancs", "Des bancs à l'ombre.",
+                                "markdown", None)
+        result = add_result(space["results"], "Dix bancs installés", progress=50,
+                            territory="Centre")
+        link_items(proposal, result, "led_to_result")
+        path = f"budget/proposals/{proposal.__name__}"      # the links service's item key
+    rows = platform.browser().get("/-/api/v1/spaces/budget/results").json["items"]
+    [row] = rows
+    assert row["title"] == "Dix bancs installés" and row["progress"] == 50.0
+    assert row["origins"] == [path] and row["from_participation"] is True

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pyramid.i18n import TranslationStringFactory
 
 from beffroi import EvolveStep, IndexInfo, ModuleInfo, NotificationInfo, PermissionInfo, hookimpl
+from beffroi.api import ApiInfo
 from beffroi.api import containers_of, from_participation, index_content, item_key, linked_items
 from beffroi_accountability.content import Result, result_progress, result_text, results_of
 from beffroi_accountability.settings import ResultsSettings, statuses_from
@@ -50,6 +51,50 @@ def _rows(container, statuses):
             "linked_items": " ".join(origins),
             "from_participation": from_participation(r)})
     return rows
+
+
+_TEXT = {"type": "string"}
+_NULLABLE_NUMBER = {"type": ["number", "null"]}
+_NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+API_ROW_SCHEMA = {
+    "type": "object", "additionalProperties": False,
+    "required": ["id", "title", "description", "parent", "status", "progress", "start",
+                 "end", "category", "territory", "budget_planned", "budget_spent",
+                 "origins", "from_participation", "url"],
+    "properties": {
+        "id": _TEXT, "title": _TEXT, "description": _TEXT,
+        "parent": {"type": ["string", "null"]}, "status": _TEXT,
+        "progress": {"type": "number", "minimum": 0, "maximum": 100},
+        "start": _NULLABLE_DATE, "end": _NULLABLE_DATE, "category": _TEXT, "territory": _TEXT,
+        "budget_planned": _NULLABLE_NUMBER, "budget_spent": _NULLABLE_NUMBER,
+        "origins": {"type": "array", "items": _TEXT},
+        "from_participation": {"type": "boolean"}, "url": _TEXT,
+    },
+}
+
+
+def _api_row(request, result):
+    """A result in the JSON API: what its page shows, with the paths of the public items
+    it came from (« issu de la participation »)."""
+    if not isinstance(result, Result):
+        return None
+    from beffroi_accountability.settings import statuses_of
+    statuses = statuses_of(request, result.__parent__)
+    status = statuses.get(result.status)
+    number = lambda value: None if value is None else float(value)  # noqa: E731
+    return {"id": result.__name__, "title": result.title, "description": result.description or "",
+            "parent": result.parent or None,
+            "status": str(request.localizer.translate(status.label)) if status is not None else "",
+            "progress": round(float(result_progress(result, statuses)), 1),
+            "start": result.start.isoformat() if result.start else None,
+            "end": result.end.isoformat() if result.end else None,
+            "category": result.category or "", "territory": result.territory or "",
+            "budget_planned": number(result.budget_planned),
+            "budget_spent": number(result.budget_spent),
+            "origins": [item_key(o) for o in linked_items(result, direction="origins",
+                                                            request=request)],
+            "from_participation": from_participation(result),
+            "url": request.resource_url(result)}
 
 
 def _open_data_fields():
@@ -102,6 +147,7 @@ def _reindex(app_root):
 @hookimpl
 def register_modules():
     return [ModuleInfo(
+        api=ApiInfo(row=_api_row, schema=API_ROW_SCHEMA),
         name="results",
         title=_("Results follow-up"),
         description=_("What became of participation: results with their progress, "
