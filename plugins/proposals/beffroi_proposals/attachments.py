@@ -17,6 +17,8 @@ from beffroi_proposals.models import Attachment
 _ = TranslationStringFactory("beffroi_proposals")
 IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 MAX_PER_PROPOSAL = 5
+#: The largest side of the small copy of an image shown on the listing's card (pixels).
+THUMB_SIDE = 480
 
 
 class AttachmentRefused(ValueError):
@@ -60,7 +62,15 @@ def make_attachment(upload, max_mb):
             data, content_type = clean_image(data, max_side=None, allowed=IMAGE_TYPES)
         except UploadError:
             raise AttachmentRefused(_("Only PDF documents and images (PNG, JPEG, GIF, WebP) can be attached."))
+    thumb = None
+    if content_type.startswith("image/"):
+        small, _type = clean_image(data, max_side=THUMB_SIDE, allowed=IMAGE_TYPES)
+        thumb = _blob(small)
+    return Attachment(safe_filename(upload.filename), content_type, _blob(data), len(data), thumb)
+
+
+def _blob(data):
     blob = Blob()
     with blob.open("w") as f:
         f.write(data)
-    return Attachment(safe_filename(upload.filename), content_type, blob, len(data))
+    return blob

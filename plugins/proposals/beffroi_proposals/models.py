@@ -39,13 +39,16 @@ class Note(Persistent):
 
 
 class Attachment(Persistent):
-    """A checked file (PDF or image) kept in a ZODB blob."""
+    """A checked file (PDF or image) kept in a ZODB blob; an image also keeps a small copy
+    (``thumb``, at most 480 pixels) for the listing's cards."""
+    thumb = None                 # attachments made before thumbnails have none
 
-    def __init__(self, filename, content_type, blob, size):
+    def __init__(self, filename, content_type, blob, size, thumb=None):
         self.filename = filename
         self.content_type = content_type
         self.blob = blob
         self.size = size
+        self.thumb = thumb
 
 
 class Amendment(Content):
@@ -95,6 +98,7 @@ class Proposal(Content):
     amendments = MappingProxyType({})
     notes = ()
     threshold_notified = 0          # the support threshold followers were told it reached
+    card_image = None               # index of the attachment whose thumbnail the card shows
     answer_notice_pending = False   # answered while answers were unpublished: tell on publication
 
     def __init__(self, number, title, body_source, body_html, creator=None):
@@ -114,6 +118,8 @@ class Proposal(Content):
         if not isinstance(self.attachments, PersistentList):
             self.attachments = PersistentList()
         self.attachments.append(attachment)
+        if self.card_image is None and attachment.thumb is not None:
+            self.card_image = len(self.attachments) - 1
 
     def add_amendment(self, amendment):
         if not isinstance(self.amendments, OOBTree):

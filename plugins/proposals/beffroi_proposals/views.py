@@ -176,7 +176,9 @@ def cards_of(request, container, numbers, settings, index):
             state_class(state) if state else "", labels[state] if state else "",
             supports_label.replace("\x00", str(index.supports.get(number))) if supports_label else "",
             comments_label.replace("\x00", str(index.comments.get(number))),
-            participation if participation and prefix + p.__name__ in labelled else ""))
+            participation if participation and prefix + p.__name__ in labelled else "",
+            f"{base}{p.__name__}/attachment?n={p.card_image}&size=thumb"
+            if p.card_image is not None else ""))
     return out
 
 
@@ -191,6 +193,7 @@ class Card(NamedTuple):
     supports: str
     comments: str
     participation: str = ""      # the label's markup (already safe) or ""
+    image: str = ""              # URL of the thumbnail of its first image, or ""
 
     def html(self):
         """The card's markup, every value escaped (markupsafe's C ``escape``)."""
@@ -203,7 +206,10 @@ class Card(NamedTuple):
             participation = f" {self.participation}" if self.participation else ""
             badges = f"<p>{official}{state}{participation}</p>"
         supports = f"<span>{escape(self.supports)}</span>" if self.supports else ""
-        return (f'<li class="card"><h2><a href="{escape(self.url)}">{escape(self.title)}</a></h2>'
+        # the image is decorative here: the card's title says what the proposal is
+        image = (f'<img class="card-image" src="{escape(self.image)}" alt="" loading="lazy">'
+                 if self.image else "")
+        return (f'<li class="card">{image}<h2><a href="{escape(self.url)}">{escape(self.title)}</a></h2>'
                 f'{badges}<p class="proposal-card-figures">{supports} '
                 f'<span>{escape(self.comments)}</span></p></li>\n')
 
@@ -336,9 +342,14 @@ def attachment_view(context, request):
     if not 0 <= number < len(context.attachments) or not is_public_to(request, context):
         raise HTTPNotFound()
     attachment = context.attachments[number]
+    thumb = attachment.thumb if request.params.get("size") == "thumb" else None
     response = Response(content_type=attachment.content_type)
-    response.app_iter = FileIter(attachment.blob.open("r"))
-    response.content_length = attachment.size
+    if thumb is not None:
+        response.app_iter = FileIter(thumb.open("r"))
+        response.cache_control = "private, max-age=3600"    # private spaces too
+    else:
+        response.app_iter = FileIter(attachment.blob.open("r"))
+        response.content_length = attachment.size
     response.content_disposition = content_disposition(
         attachment.filename, inline=attachment.content_type.startswith("image/"))
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -90,6 +90,13 @@ def test_attachments_are_checked_by_their_real_type(site):
     assert download.content_type == "image/png"
     assert download.body == _png_bytes()
     assert download.headers["X-Content-Type-Options"] == "nosniff"
+    # the listing's card shows the image's small copy
+    import re
+    listing = browser.get(BASE)
+    thumb = re.search(r'<img class="card-image" src="http://test.localhost([^"]+)" alt=""',
+                      listing.text).group(1).replace("&amp;", "&")
+    small = browser.get(thumb)
+    assert small.content_type == "image/png" and "private" in small.headers["Cache-Control"]
 
 
 def test_attachments_larger_than_the_setting_are_refused(site):
