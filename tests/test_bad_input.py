@@ -152,3 +152,31 @@ def test_the_new_address_of_an_e_mail_change_is_checked_the_same_way(org):
     form["email"] = "ana..x@nouveau.example.org"
     page = form.submit("send", status=200)
     assert field_error(page, "email") == "Saisissez une adresse e-mail valide, comme nom@exemple.org."
+
+
+def test_one_line_fields_refuse_line_breaks_and_numbers_refuse_nan():
+    """Core rules on every form: a text input cannot hold a line break (only a forged
+    request sends one: it would break calendar lines, mail headers, CSV rows), and a
+    number field refuses NaN and infinities (colander's Decimal accepts "NaN")."""
+    import colander
+    import deform
+    from beffroi.forms import LINE_BREAK_MESSAGE, NOT_FINITE_MESSAGE, apply_field_rules
+
+    class Schema(colander.MappingSchema):
+        title = colander.SchemaNode(colander.String())
+        body = colander.SchemaNode(colander.String(), widget=deform.widget.TextAreaWidget())
+        progress = colander.SchemaNode(colander.Decimal(), missing=None)
+
+    schema = apply_field_rules(Schema().bind())
+    ok = schema.deserialize({"title": "Un titre", "body": "deux\nlignes", "progress": "12.5"})
+    assert ok["body"] == "deux\nlignes"
+    for field, value, message in (("title", "X\r\nSUMMARY:injected", LINE_BREAK_MESSAGE),
+                                  ("progress", "NaN", NOT_FINITE_MESSAGE)):
+        data = {"title": "Un titre", "body": "texte", "progress": "1"}
+        data[field] = value
+        try:
+            schema.deserialize(data)
+        except colander.Invalid as error:
+            assert error.asdict()[field] == message.interpolate()
+        else:
+            raise AssertionError(f"{field}={value!r} was accepted")

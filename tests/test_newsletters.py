@@ -245,3 +245,18 @@ def test_audience_of_verified_participants_of_a_territory(platform, admin, mail_
     assert "Recipients who agreed to receive newsletters 1" in words(page)
     admin.post(page.request.path_url + "/send", {"csrf_token": csrf_of(page)})
     assert [m["To"] for m in mail_outbox.deliver()] == ["nord@example.org"]
+
+
+def test_an_unsubscribe_token_with_any_characters_is_only_wrong(platform, admin, mail_outbox):
+    platform.add_user(HOST, "a@example.org")
+    _consent(platform, ["a@example.org"])
+    page = _write(admin).follow()
+    admin.post(page.request.path_url + "/send", {"csrf_token": csrf_of(page)})
+    [msg] = mail_outbox.deliver()
+    link = msg["List-Unsubscribe"].strip("<>").split(HOST, 1)[1]
+    forged = re.sub(r"t=[0-9a-f]+", "t=%C3%A9", link)
+    visitor = platform.browser(HOST)
+    visitor.get(forged, status=400)
+    visitor.post(forged, "List-Unsubscribe=One-Click", status=400)
+    bad = re.sub(r"t=[0-9a-f]+", "t=%C3%A9", "/-/unsubscribe?u=x&t=0")
+    visitor.get(bad, status=400)

@@ -126,3 +126,30 @@ def test_only_organisation_admins_edit_pages(platform, beffroi_org):
     platform.login_as(browser, "participant")
     browser.get("/-/admin/pages/", status=403)
     browser.get("/-/admin/pages/terms", status=403)
+
+
+def test_a_participant_asked_to_accept_may_still_end_sessions_and_the_api_refuses_writes(
+        platform, admin, beffroi_space):
+    """While new terms wait: ending one's other sessions stays open, pages of modules
+    named like free pages do not escape, and the API refuses writes (403 problem)."""
+    beffroi_space("proposals", slug="quartier")
+    _write(admin, "terms", "Version 1.")
+    platform.add_user(HOST, "old@example.org")
+    old = english(platform.browser(HOST))
+    platform.login(old, "old@example.org")
+    page = old.get("/-/account/api-tokens")
+    form = next(f for f in page.forms.values() if "name" in f.fields)
+    form["name"], form["scope"] = "Script", "write"
+    secret = re.search(r'value="(bfr_[^"]+)"', form.submit("create").text).group(1)
+    _write(admin, "terms", "Version 2.", new_version=True)
+    page = old.get("/-/terms-accept")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    ended = old.post("/-/account/logout-everywhere", {"csrf_token": token})
+    assert ended.status_int == 302 and "/-/terms-accept" not in ended.location
+    api = platform.browser(HOST)
+    refused = api.post_json("/-/api/v1/spaces/quartier/proposals",
+                            {"title": "Des bancs au parc", "body": "Installer des bancs au parc."},
+                            headers={"Authorization": f"Bearer {secret}"}, status=403)
+    assert refused.content_type == "application/problem+json"
+    # reading stays possible
+    api.get("/-/api/v1/spaces", headers={"Authorization": f"Bearer {secret}"}, status=200)

@@ -360,3 +360,29 @@ def test_a_database_from_before_the_search_gets_its_index_by_evolve(platform, wo
     assert "beffroi.0001_search_index" in evolve(platform.db, platform.plugins.evolve_steps,
                                                  out=lambda line: None)
     assert titles(search(platform.browser(HOST), q="jardins")) == ["Un jardin partagé"]
+
+
+def test_meetings_surveys_and_texts_are_found(platform):
+    """Every participation module declares what it indexes: a meeting, a published survey
+    and a collaborative text are found; an unpublished survey is not."""
+    from datetime import datetime, timedelta, timezone
+    platform.add_org("Commune de Test", HOST)
+    platform.add_space(HOST, "quartier", "Quartier", modules=("meetings", "surveys", "drafting"))
+    with platform.tx() as app:
+        space = app.organisation_for_host(HOST).spaces["quartier"]
+        from beffroi_meetings.models import add_meeting
+        from beffroi_surveys.model import add_survey
+        from beffroi_drafting.models import add_text, publish_draft
+        start = datetime.now(timezone.utc) + timedelta(days=3)
+        add_meeting(space["meetings"], "Permanence des mobilités", "Venez parler vélo.",
+                    "in_person", start, start + timedelta(hours=2))
+        add_survey(space["surveys"], "Questionnaire nocturne", "Éclairage la nuit.")
+        hidden = add_survey(space["surveys"], "Questionnaire secret", "Pas encore prêt.")
+        hidden.published = False
+        text = add_text(space["drafting"], "Charte des jardins", "Une charte.", "## Article 1\n\nTexte.")
+        publish_draft(text, "Première version", None)
+    visitor = platform.browser(HOST)
+    assert titles(search(visitor, q="mobilites")) == ["Permanence des mobilités"]
+    assert titles(search(visitor, q="nocturne")) == ["Questionnaire nocturne"]
+    assert titles(search(visitor, q="charte")) == ["Charte des jardins"]
+    assert titles(search(visitor, q="secret")) == []

@@ -112,3 +112,22 @@ def test_a_commune_shares_its_figures_with_the_metropolis_only_when_it_chooses(p
     metro.get(f"/-/admin/statistics.csv?organisation={commune_id}", status=403)
     # a forged POST without the token changes nothing
     commune.post("/-/admin/statistics", {"share": "x"}, status=400)
+
+
+def test_shared_figures_name_no_unpublished_or_private_space(platform, data_set, beffroi_space):
+    beffroi_space("pages", slug="secret", title="Projet confidentiel de rachat", published=False)
+    platform.add_org("Métropole", "metro.localhost")
+    commune = platform.browser(HOST)
+    commune.set_cookie("_LOCALE_", "en")
+    platform.login_as(commune, "admin")
+    page = commune.get("/-/admin/statistics?refresh=1")
+    assert "Projet confidentiel de rachat" in page.text         # its own admin sees it
+    form = next(f for f in page.forms.values() if "share" in f.fields)
+    form["share"].checked = True
+    form.submit()
+    metro = platform.browser("metro.localhost")
+    platform.login_as(metro, "admin")
+    with platform.tx() as app:
+        commune_id = platform.org(app, HOST).id
+    shared = metro.get(f"/-/admin/statistics.csv?organisation={commune_id}").text
+    assert "Centre" in shared and "Projet confidentiel" not in shared

@@ -380,3 +380,22 @@ def test_results_and_where_they_came_from_are_read_through_the_api(platform, bef
     [row] = rows
     assert row["title"] == "Dix bancs installés" and row["progress"] == 50.0
     assert row["origins"] == [path] and row["from_participation"] is True
+
+
+def test_bodies_the_forms_refuse_are_refused_too(platform, beffroi_org, beffroi_space):
+    """A comment of control characters or of invisible characters only is refused (422)
+    as by the form; a body nested too deep for the JSON parser is a 400 problem."""
+    beffroi_space("proposals", slug="budget")
+    with platform.tx() as app:
+        from beffroi_proposals.models import add_proposal
+        add_proposal(app.organisation_for_host("test.localhost").spaces["budget"]["proposals"],
+                     "Des bancs", "Des bancs à l'ombre.", "markdown", None)
+    browser, _email = participant(platform)
+    secret, _shown = make_token(platform, browser, scope="write")
+    api = platform.browser()
+    path = "/-/api/v1/spaces/budget/proposals/1/comments"
+    for body in ("\u0000", "x\u0000\u0007y", "\u200b"):
+        _problem(api.post_json(path, {"body": body}, headers=auth(secret), status=422), 422)
+    deep = api.post(path, "[" * 100_000, headers=dict(auth(secret), **{
+        "Content-Type": "application/json"}), status=400)
+    assert deep.content_type == PROBLEM

@@ -6,6 +6,8 @@
 - text fields refuse control characters (NUL and the other C0 characters except tab,
   line feed and carriage return, DEL, the C1 range, and U+FFFD, the mark of bytes that
   were not text): they are invisible, break mail and CSV, and are never meant;
+- one-line text fields (text inputs) refuse line breaks, and number fields NaN and
+  infinities;
 - file fields refuse a submission that carries no file (a form posted without
   ``multipart/form-data``), with a message instead of a crash in the module's check.
 """
@@ -66,6 +68,30 @@ def has_control_characters(text) -> bool:
 #: The message shown next to a field holding control characters.
 CONTROL_CHARACTERS_MESSAGE = _("This text contains invisible control characters (such as NUL); "
                                "remove them and send it again.")
+
+
+LINE_BREAK_MESSAGE = _("This field is one line: remove the line breaks.")
+NOT_FINITE_MESSAGE = _("Write a number.")
+
+
+def one_line(node, value):
+    """Colander validator of one-line text fields (text inputs): no line break (a text
+    input cannot hold one; only a forged request sends it, and it breaks mail headers,
+    CSV rows and calendar lines)."""
+    if isinstance(value, str) and ("\n" in value or "\r" in value):
+        raise colander.Invalid(node, LINE_BREAK_MESSAGE)
+
+
+def finite_number(node, value):
+    """Colander validator of number fields: refuse NaN and infinities (colander's
+    Decimal accepts "NaN", which then breaks every comparison)."""
+    import math
+    try:
+        finite = value is None or value is colander.null or math.isfinite(value)
+    except (TypeError, ValueError, ArithmeticError):
+        finite = False
+    if not finite:
+        raise colander.Invalid(node, NOT_FINITE_MESSAGE)
 
 
 def no_control_characters(node, value):
@@ -129,6 +155,12 @@ def apply_field_rules(node):
         # hidden fields are not typed by the person; their own checks judge them
         # (came_from goes through safe_came_from, which drops control characters)
         node.validator = _before(no_control_characters, node.validator)
+        widget = node.widget
+        if isinstance(node.typ, colander.String) and (
+                widget is None or type(widget) is deform.widget.TextInputWidget):
+            node.validator = _before(one_line, node.validator)
+    elif isinstance(node.typ, (colander.Decimal, colander.Float)):
+        node.validator = _before(finite_number, node.validator)
     for child in node.children:
         apply_field_rules(child)
     return node

@@ -125,6 +125,7 @@ def _open_calls(request, container):
 @hookimpl
 def register_modules():
     return [ModuleInfo(
+        search=("title", "summary"),
         open_calls=_open_calls,
         name="drafting",
         title=_("Collaborative drafting"),

@@ -167,7 +167,7 @@ def add_initiative(container, title, description, type_id, territory="", creator
 def join(initiative, user_id) -> bool:
     """Add ``user_id`` to the promoters while the initiative is being prepared."""
     if initiative.status != "created":
-        raise InitiativeError("closed")
+        raise InitiativeError("joining")
     if user_id in initiative.promoters:
         return False
     initiative.promoters.insert(user_id)

@@ -36,6 +36,7 @@ REFUSALS = {
     "checked": _("This count is already checked."),
     "unknown": _("This count no longer exists."),
     "published": _("A published initiative can no longer be changed."),
+    "joining": _("Promoters can no longer join: the initiative has been submitted."),
 }
 
 

@@ -130,6 +130,7 @@ def _open_calls(request, container):
 @hookimpl
 def register_modules():
     return [ModuleInfo(
+        search=("title", "description", "address"),
         actions=("register",),
         open_calls=_open_calls,
         name="meetings",

@@ -76,7 +76,7 @@ def calendar_of(request, meetings, name) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", " ".join(str(name).split()))   # one line
     calendar.add("x-wr-timezone", str(zone))
     meetings = list(meetings)
     if meetings:

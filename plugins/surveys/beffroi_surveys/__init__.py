@@ -153,6 +153,7 @@ def _open_calls(request, container):
 def register_modules():
     from beffroi_surveys.results import OPEN_DATA_COLUMNS
     return [ModuleInfo(
+        search=("title", "description"),
         actions=("answer",),
         open_calls=_open_calls,
         name="surveys",

@@ -285,6 +285,8 @@ def add_survey(container, title, description="", consent="", anonymous=False, cr
     from beffroi.api import slugify
     survey = Survey(title, description, consent, anonymous, creator)
     container.add(container.unique_name(slugify(title) or "survey"), survey)
+    from beffroi.api import index_content
+    index_content(survey)
     return survey
 
 

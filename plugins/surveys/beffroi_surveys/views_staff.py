@@ -8,8 +8,8 @@ from pyramid.i18n import TranslationStringFactory
 from pyramid.response import Response
 
 from beffroi.api import (
-    ModuleContainer, content_disposition, csv_response, flash, form_view, json_response,
-    module_settings,
+    ModuleContainer, content_disposition, csv_response, flash, form_view, index_content,
+    json_response, module_settings,
 )
 from beffroi_surveys.model import Survey, add_survey
 from beffroi_surveys.results import answer_rows
@@ -143,6 +143,7 @@ def question_action_view(context, request):
 
 def publish_view(context, request):
     context.published = request.POST.get("published") == "1"
+    index_content(context)              # the organisation search follows its state
     flash(request, _("The survey is published.") if context.published
           else _("The survey is no longer published."))
     return HTTPFound(location=request.resource_url(context, "questions"))

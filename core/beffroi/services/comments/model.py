@@ -216,9 +216,16 @@ def parse_alignment(value) -> int:
     return alignment
 
 
+#: Characters that show nothing: a comment made only of them (and spaces) is empty.
+INVISIBLE = " \t\n\u00a0\u200b\u200c\u200d\u2060\ufeff"
+
+
 def check_body(body: str, limit: int) -> str:
+    from beffroi.forms import CONTROL_CHARACTERS_MESSAGE, has_control_characters
     body = (body or "").replace("\r\n", "\n").strip()
-    if not body:
+    if has_control_characters(body):            # the API and forms alike (NUL, BEL, …)
+        raise CommentError(CONTROL_CHARACTERS_MESSAGE)
+    if not body.strip(INVISIBLE):
         raise CommentError(_("Write your comment."))
     if len(body) > limit:
         raise CommentError(

@@ -271,7 +271,8 @@ def check_unsubscribe_token(organisation, user_id, token) -> bool:
         return False
     expected = hmac.new(store.secret.encode(), f"newsletter:{user_id}".encode(),
                         hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, token)
+    # bytes: a token typed with non-ASCII characters is simply wrong, never an error
+    return hmac.compare_digest(expected.encode(), token.encode("utf-8", "replace"))
 
 
 def unsubscribe_url(base_url, organisation, user_id) -> str:

@@ -22,8 +22,14 @@ from beffroi.services.orgpages import model
 TEMPLATES = "beffroi:templates/orgpages/"
 #: Pages a participant asked to accept new terms may still open (the terms themselves,
 #: leaving, and their data: they may prefer to download it and go).
-FREE_VIEWS = {"terms-accept", "pages", "logout", "login", "static", "data", "delete",
-              "favicon.ico", "health"}
+#: Site pages (``/-/<name>``) open to a participant asked to accept new terms: the terms,
+#: leaving, what the accept page itself loads (look, logo), and links from mail.
+FREE_SITE_VIEWS = {"terms-accept", "pages", "logout", "login", "lang", "branding.css", "logo",
+                   "avatar", "home-image", "favicon.ico", "unsubscribe",
+                   "newsletter-unsubscribe"}
+#: Account pages (``/-/account/<name>``) open too: their data, deleting the account,
+#: ending their other sessions (someone who fears a stolen session must not wait).
+FREE_ACCOUNT_VIEWS = {"data", "delete", "logout-everywhere", "end-session"}
 
 
 def _markdown_node(name, title, description=None, missing=""):
@@ -138,9 +144,17 @@ def ask_for_new_terms(event):
     """Send a logged-in participant who has not accepted the current terms to
     ``/-/terms-accept`` (then back), whatever page they open."""
     request = event.request
-    if request.view_name in FREE_VIEWS or request.path_info.startswith(
-            ("/-/system", "/-/static", "/-/skin/")):
+    from beffroi.accounts.users import AccountArea
+    from beffroi.resources.organisation import SiteTools
+    context = request.context
+    if request.matched_route is not None:      # /-/health, static files, /-/system, the API
         return
+    if isinstance(context, SiteTools) and request.view_name in FREE_SITE_VIEWS:
+        return
+    if isinstance(context, AccountArea) and request.view_name in FREE_ACCOUNT_VIEWS:
+        return
+    if request.path_info.startswith(("/-/api/", "/-/static", "/-/skin/")):
+        return                                 # the API answers for itself (problem+json)
     try:
         organisation = request.organisation
         user = request.user

@@ -47,8 +47,17 @@ class Figures:
     verified: int | None = None
     by_module: list = field(default_factory=list)
     by_space: list = field(default_factory=list)      # (title, contributions, participants)
+    #: ``by_space`` without the spaces a visitor cannot see (unpublished, private): what
+    #: another organisation reading these figures gets (``for_others``)
+    public_by_space: list = field(default_factory=list)
     by_territory: list = field(default_factory=list)
     by_month: list = field(default_factory=list)
+
+    def for_others(self) -> "Figures":
+        """These figures as another organisation may read them: no row names a space
+        that is unpublished or not public (totals stay: they name nothing)."""
+        from dataclasses import replace
+        return replace(self, by_space=list(self.public_by_space))
 
     def rows(self):
         """Every figure as ``{"figure", "label", "value"}`` rows (the CSV export)."""
@@ -137,7 +146,7 @@ def compute(organisation, plugins=None, verified_count=None) -> Figures:
     modules = getattr(plugins, "modules", {}) or {}
     people = set()
     by_module, by_territory, by_month = Counter(), Counter(), Counter()
-    by_space = []
+    by_space, public_by_space = [], []
 
     def count(module_title, person, when, territory, space_people):
         nonlocal total
@@ -168,9 +177,12 @@ def compute(organisation, plugins=None, verified_count=None) -> Figures:
                           or (getattr(space, "scope", "") or ""), space_people)
         figures.contributions += total
         by_space.append((space.title, total, len(space_people)))
+        if space.published and getattr(space, "visibility", "public") == "public":
+            public_by_space.append((space.title, total, len(space_people)))
     figures.participants = len(people)
     figures.by_module = by_module.most_common()
     figures.by_space = sorted(by_space, key=lambda row: (-row[1], str(row[0])))
+    figures.public_by_space = sorted(public_by_space, key=lambda row: (-row[1], str(row[0])))
     figures.by_territory = by_territory.most_common()
     figures.by_month = [(m, new_accounts[m], by_month[m]) for m in months]
     if verified_count is not None:

@@ -58,7 +58,7 @@ def statistics(context, request):
     app_root = _app_root(org)
     others = sorted((o for o in app_root.organisations.values() if o is not org),
                     key=lambda o: o.name.lower())
-    shared = [(o, _figures(request, o)) for o in model.sharing_with_me(app_root, org)]
+    shared = [(o, _figures(request, o).for_others()) for o in model.sharing_with_me(app_root, org)]
     return {"page_title": _("Statistics"), "figures": figures, "charts": _charts(request, figures),
             "others": others, "shared_with": set(model.shared_with(org)), "shared": shared,
             "cache_minutes": model.CACHE_SECONDS // 60}
@@ -97,6 +97,8 @@ def statistics_csv(context, request):
             raise HTTPForbidden()
         org = other
     figures = _figures(request, org)
+    if org is not context.organisation:
+        figures = figures.for_others()
     rows = [dict(row, organisation=figures.organisation_name) for row in figures.rows()]
     return csv_response(rows, ("organisation", "figure", "label", "value"),
                         f"statistics-{figures.computed:%Y-%m-%d}.csv", request=request)

@@ -105,7 +105,8 @@ def finish(request):
     user info; returns ``(pending, claims)``. Raises ``OIDCError``."""
     pending = request.session.pop(SESSION_KEY, None)
     state = request.params.get("state", "")
-    if not pending or not state or not secrets.compare_digest(state, pending["state"]):
+    if not pending or not state or not secrets.compare_digest(str(state).encode("utf-8", "replace"),
+                                                                  str(pending["state"]).encode()):
         raise OIDCError(_("This sign-in has expired or did not start here. Start again."))
     if request.params.get("error"):
         raise OIDCError(_("The identity provider refused: ${error}.",

@@ -132,6 +132,11 @@ def api_view(context, request):
             raise ApiError(403, _("This token is read-only: make a token with the write scope."),
                            headers={"WWW-Authenticate": 'Bearer realm="beffroi", '
                                                         'error="insufficient_scope", scope="write"'})
+        if op.write:
+            from beffroi.services.orgpages.model import must_accept_terms
+            if must_accept_terms(request.organisation, user):
+                raise ApiError(403, _("The terms of use have changed: accept them on the site "
+                                      "(/-/terms-accept) before writing through the API."))
         query, body = _validated(request, api, op)
         status, data = getattr(handlers, op.handler)(request, op, params, query, body)
         response = request.response
@@ -197,7 +202,7 @@ def _validated(request, api, op):
             raise ApiError(415, _("Send the body as application/json."))
         try:
             body = json.loads(request.body or b"null")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):    # nesting too deep too
             raise ApiError(400, _("The body is not valid JSON.")) from None
     result = api.openapi.unmarshal_request(_OpenApiRequest(request))
     if result.errors:
