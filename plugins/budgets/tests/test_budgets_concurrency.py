@@ -2,9 +2,18 @@
 waitress server with threads, the real transaction and retry machinery."""
 from __future__ import annotations
 
+import pytest
+
 from beffroi.devkit.testing import LiveServer, post_at_once, signed_session
 
 HOST = "test.localhost"
+
+
+@pytest.fixture
+def beffroi_settings(beffroi_settings):
+    """Concurrent requests run with the shipped retry count (development.ini and
+    production.ini: 10), not the test fixture's 3."""
+    return dict(beffroi_settings, **{"retry.attempts": "10"})
 
 
 def _checkouts(app, org_id, paths_and_sessions):

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import urllib.parse
 
+import pytest
+
 from beffroi.devkit.testing import LiveServer, cookie_header, csrf_of, post_at_once
+
+
+@pytest.fixture
+def beffroi_settings(beffroi_settings):
+    """Concurrent requests run with the shipped retry count (development.ini and
+    production.ini: 10), not the test fixture's 3."""
+    return dict(beffroi_settings, **{"retry.attempts": "10"})
 
 
 def _post_all(port, path, sessions):

@@ -12,6 +12,13 @@ HOST = "test.localhost"
 BASE = "/budget/proposals/"
 
 
+@pytest.fixture
+def beffroi_settings(beffroi_settings):
+    """Concurrent requests run with the shipped retry count (development.ini and
+    production.ini: 10), not the test fixture's 3."""
+    return dict(beffroi_settings, **{"retry.attempts": "10"})
+
+
 @pytest.mark.parametrize("requests", [8, 50])
 def test_one_participant_sending_supports_at_once_gets_at_most_the_limit(site, requests):
     site.settings(support_limit=2)
