@@ -101,3 +101,34 @@ def test_the_settings_page_lists_what_one_follows_with_unfollow_buttons(site):
     page = bob.get("/-/account/notifications")
     assert [li.find(["a", "span"]).text for li in page.html.find("ul", class_="followed")
             .find_all("li")] == ["A bench under the lime trees"]
+
+
+def test_a_repeated_follow_does_not_conflict_with_a_new_follower(tmp_path):
+    """Commenting follows the item again: that no-op must not make the request conflict
+    with another person who starts following it at the same moment (a no-op ``add`` on
+    a BTree marks it read-current, which turns a mergeable write into a conflict)."""
+    import transaction
+    from ZODB import DB
+    from ZODB.FileStorage import FileStorage
+
+    from beffroi.resources.organisation import Organisation
+    from beffroi.services.follows.model import follow, followers_of
+
+    db = DB(FileStorage(str(tmp_path / "Data.fs")))   # checks read-current objects
+    with db.transaction() as conn:
+        conn.root()["org"] = org = Organisation("Ville", "ville.localhost")
+        for person in ("ana", "bob"):
+            follow(org, person, "/place/ideas/bench")
+    requests = []
+    for _i in range(2):
+        tm = transaction.TransactionManager()
+        requests.append((tm, db.open(transaction_manager=tm)))
+    (tm1, c1), (tm2, c2) = requests
+    assert follow(c1.root()["org"], "ana", "/place/ideas/bench") is False   # already
+    c1.root()["comments"] = 1                     # ... in a request that writes its comment
+    assert follow(c2.root()["org"], "cleo", "/place/ideas/bench") is True
+    tm2.commit()
+    tm1.commit()                                  # no ConflictError
+    with db.transaction() as conn:
+        assert followers_of(conn.root()["org"], "/place/ideas/bench") == {"ana", "bob", "cleo"}
+    db.close()

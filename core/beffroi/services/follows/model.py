@@ -65,8 +65,14 @@ def follow(organisation, user_id: str, target) -> bool:
     targets = store.following.get(user_id)
     if targets is None:
         targets = store.following[user_id] = OOTreeSet()
-    targets.add(key)
-    return bool(followers.add(user_id))
+    # add only what is missing: even a no-op ``add`` marks a BTree read-current, and a
+    # concurrent follower of the same item would then make this request conflict
+    if key not in targets:
+        targets.add(key)
+    if user_id in followers:
+        return False
+    followers.add(user_id)
+    return True
 
 
 def unfollow(organisation, user_id: str, target) -> bool:
