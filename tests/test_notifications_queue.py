@@ -129,16 +129,29 @@ def test_a_misspelt_setting_fails_at_start_up(beffroi_db, setting):
 
 
 def test_an_outbox_of_an_older_database_gets_its_queue(site, mail_outbox):
+    """An outbox saved before the sharded queue has no ``notification_jobs`` and may hold
+    jobs in its ``events`` BTree: start-up adds the queue, the worker delivers both."""
+    from BTrees.OOBTree import OOBTree
+
     from beffroi.services.mail.queue import ensure_outbox, get_outbox
-    with site.tx() as app:
-        outbox = get_outbox(app._p_jar)
-        del outbox.events                      # as saved before the notification queue
-    with site.tx() as app:
-        assert get_outbox(app._p_jar).events is None
-    ensure_outbox(site.db)                     # what start-up does
     bob = browse_as(site, "bob@example.org")
     _follow_space(bob)
     _publish_idea(browse_as(site, "alice@example.org"), "A library", "library")
+    with site.tx() as app:                     # as saved by the older version
+        outbox = get_outbox(app._p_jar)
+        [(key, job)] = outbox.notification_jobs.items()
+        outbox.events = OOBTree({key: job})
+        del outbox.notification_jobs
+    with site.tx() as app:
+        assert get_outbox(app._p_jar).notification_jobs is None
+    ensure_outbox(site.db)                     # what start-up does
     assert notification_queue.waiting(site.db) == 1
+    _publish_idea(browse_as(site, "alice@example.org"), "A garden", "garden")
+    assert notification_queue.waiting(site.db) == 2
     mail_outbox.deliver()
-    assert "A library" in bob.get("/-/notifications").text
+    assert notification_queue.waiting(site.db) == 0
+    text = bob.get("/-/notifications").text
+    assert "A library" in text and "A garden" in text
+    with site.tx() as app:                     # both stores are empty again
+        outbox = get_outbox(app._p_jar)
+        assert len(outbox.events) == 0 and len(outbox.notification_jobs) == 0

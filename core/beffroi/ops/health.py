@@ -93,9 +93,9 @@ def mail_facts(conn, now=None) -> dict:
     oldest = None
     if len(outbox.pending):
         oldest = round((now - outbox.pending[outbox.pending.minKey()].created).total_seconds(), 1)
-    events = getattr(outbox, "events", None)
+    from beffroi.services.notifications.queue import waiting_in
     return {"pending": len(outbox.pending), "oldest_pending_seconds": oldest,
-            "failed": len(outbox.failed), "notifications_waiting": len(events) if events else 0}
+            "failed": len(outbox.failed), "notifications_waiting": waiting_in(outbox)}
 
 
 def health_details(conn) -> dict:

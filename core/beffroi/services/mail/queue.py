@@ -29,6 +29,8 @@ import transaction
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
+from beffroi.queues import ShardedQueue
+
 log = logging.getLogger(__name__)
 
 OUTBOX_KEY = "beffroi.mail"
@@ -71,16 +73,19 @@ def new_message_id(domain) -> str:
 
 class Outbox(Persistent):
     """Messages by key ``<nanoseconds>-<random>``: concurrent requests add distinct
-    keys, which BTrees merge without a ConflictError. ``events`` holds the
-    notification jobs waiting for their fan-out (``beffroi.services.notifications.queue``)."""
+    keys, which BTrees merge without a ConflictError. ``notification_jobs`` (a
+    ``beffroi.queues.ShardedQueue``) holds the notification jobs waiting for their
+    fan-out (``beffroi.services.notifications.queue``); ``events``, the OOBTree that
+    held them before, is only read for jobs queued by an older version."""
 
-    events = None           # outboxes made before the notification queue: see ensure_outbox
+    events = None               # outboxes made before the notification queue
+    notification_jobs = None    # outboxes made before the sharded queue: see ensure_outbox
 
     def __init__(self):
         self.pending = OOBTree()
         self.sent = OOBTree()
         self.failed = OOBTree()
-        self.events = OOBTree()
+        self.notification_jobs = ShardedQueue()
 
 
 def get_outbox(conn, create=True):
@@ -99,8 +104,8 @@ def ensure_outbox(db):
     try:
         with tm:
             outbox = get_outbox(conn)
-            if outbox.events is None:
-                outbox.events = OOBTree()
+            if outbox.notification_jobs is None:
+                outbox.notification_jobs = ShardedQueue()
     finally:
         conn.close()
 

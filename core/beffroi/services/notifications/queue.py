@@ -1,14 +1,15 @@
 """The notification fan-out, out of the request, through the mail queue.
 
 ``publish`` (``beffroi.services.notifications.model``) writes one ``NotificationJob`` — the event and
-the ids of its recipients — into ``Outbox.events`` of the mail outbox, under the key
-``<shard>:<event key>`` with a random shard of ``SHARDS``: concurrent requests add
-distinct keys in different parts of the tree, which BTrees merge (time-ordered keys
-alone would all land in the last bucket and conflict whenever it splits). The worker
-takes them oldest first by their event key. A job's transaction marks the job done
-(its own object: two workers on one job conflict there, so nobody is told twice)
-without touching the tree; done jobs leave the tree in one short transaction per
-round, so the long fan-out transactions never collide with requests adding jobs.
+the ids of its recipients — into ``Outbox.notification_jobs`` of the mail outbox, a
+``beffroi.queues.ShardedQueue``: requests adding jobs never conflict with each other
+nor with the worker taking done jobs out (a BTree there did: each insert marks its
+root read-current and each purge rewrote it, so on two processes over PostgreSQL
+some comments gave up after ten attempts). The worker takes jobs oldest first by
+their event key. A job's transaction marks the job done (its own object: two workers
+on one job conflict there, so nobody is told twice) without touching the queue; done
+jobs leave the queue in one short transaction per round. Jobs queued by an older
+version in the ``Outbox.events`` BTree are delivered and purged the same way.
 ``fan_out_pending`` then writes each job's inbox entries, digest entries and
 immediate e-mails in a transaction of its own and removes the job; a conflict there
 retries the job, never the participant's request.
@@ -25,11 +26,9 @@ Who runs ``fan_out_pending``, by the setting ``notifications.fan_out``:
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 
 import transaction
-from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from ZODB.POSException import ConflictError
 
@@ -37,7 +36,6 @@ log = logging.getLogger(__name__)
 
 MODES = ("after_request", "worker")
 ATTEMPTS = 5
-SHARDS = 64
 
 
 class NotificationJob(Persistent):
@@ -61,11 +59,36 @@ def fan_out_mode(settings) -> str:
 
 
 def jobs_of(outbox, create=False):
-    """The ``events`` tree of the mail outbox (made at start-up by ``ensure_outbox``)."""
-    events = getattr(outbox, "events", None)
-    if events is None and create:
-        events = outbox.events = OOBTree()
-    return events
+    """The queue of notification jobs of the mail outbox, a ``ShardedQueue`` (made at
+    start-up by ``ensure_outbox``; ``create`` makes it on an outbox without one)."""
+    from beffroi.queues import ShardedQueue
+    jobs = getattr(outbox, "notification_jobs", None)
+    if jobs is None and create:
+        jobs = outbox.notification_jobs = ShardedQueue()
+    return jobs
+
+
+def _legacy_jobs(outbox):
+    """The ``events`` BTree where an older version queued jobs (None when absent)."""
+    return getattr(outbox, "events", None) if outbox is not None else None
+
+
+def _job(outbox, key):
+    """The job queued under ``key``, in the queue or in the older tree; or None."""
+    jobs, legacy = jobs_of(outbox), _legacy_jobs(outbox)
+    job = jobs.get(key) if jobs is not None else None
+    if job is None and legacy is not None:
+        job = legacy.get(key)
+    return job
+
+
+def _all_jobs(outbox):
+    """``(key, job)`` of every queued job, both stores, oldest first."""
+    found = list(jobs_of(outbox).items()) if jobs_of(outbox) is not None else []
+    legacy = _legacy_jobs(outbox)
+    if legacy is not None:
+        found.extend(legacy.items())
+    return sorted(found, key=lambda item: item[0].split(":", 1)[-1])
 
 
 def mail_base(request, organisation):
@@ -133,9 +156,9 @@ def enqueue(request, organisation, event, recipients):
     ``after_request`` mode, fan it out once the request has committed."""
     from beffroi.services.mail.queue import _jar_of, get_outbox
     outbox = get_outbox(_jar_of(organisation))
-    key = f"{secrets.randbelow(SHARDS):02d}:{event.key}"
-    jobs_of(outbox, create=True)[key] = NotificationJob(
-        organisation.id, event, recipients, mail_base(request, organisation))
+    key = jobs_of(outbox, create=True).put(
+        NotificationJob(organisation.id, event, recipients, mail_base(request, organisation)),
+        order=event.key)
     registry = request.registry
     if fan_out_mode(registry.settings) != "after_request":
         return
@@ -167,9 +190,8 @@ def fan_out_pending(db, plugins=None, keys=None, out=None) -> int:
         conn = db.open()
         try:
             outbox = get_outbox(conn, create=False)
-            jobs = jobs_of(outbox) if outbox is not None else None
-            keys = sorted((k for k, job in jobs.items() if not job.done),
-                          key=lambda k: k.split(":", 1)[-1]) if jobs is not None else []
+            keys = [k for k, job in _all_jobs(outbox) if not job.done] \
+                if outbox is not None else []
         finally:
             conn.close()
     if not keys:
@@ -185,8 +207,7 @@ def fan_out_pending(db, plugins=None, keys=None, out=None) -> int:
             for attempt in range(ATTEMPTS):
                 try:
                     with tm:
-                        jobs = jobs_of(get_outbox(conn, create=False))
-                        job = jobs.get(key) if jobs is not None else None
+                        job = _job(get_outbox(conn, create=False), key)
                         if job is None or job.done:
                             break                  # done by another worker
                         app = conn.root().get(ROOT_KEY)
@@ -219,9 +240,13 @@ def _purge_done(conn, tm):
     from beffroi.services.mail.queue import get_outbox
     try:
         with tm:
-            jobs = jobs_of(get_outbox(conn, create=False))
-            for key in [k for k, job in jobs.items() if job.done]:
-                del jobs[key]
+            outbox = get_outbox(conn, create=False)
+            jobs, legacy = jobs_of(outbox), _legacy_jobs(outbox)
+            if jobs is not None:
+                jobs.remove([k for k, job in jobs.items() if job.done])
+            if legacy is not None:
+                for key in [k for k, job in legacy.items() if job.done]:
+                    del legacy[key]
     except ConflictError:
         tm.abort()
 
@@ -231,8 +256,13 @@ def waiting(db) -> int:
     from beffroi.services.mail.queue import get_outbox
     conn = db.open()
     try:
-        outbox = get_outbox(conn, create=False)
-        jobs = jobs_of(outbox) if outbox is not None else None
-        return sum(1 for job in jobs.values() if not job.done) if jobs is not None else 0
+        return waiting_in(get_outbox(conn, create=False))
     finally:
         conn.close()
+
+
+def waiting_in(outbox) -> int:
+    """How many jobs of ``outbox`` (None: 0) wait for their fan-out."""
+    if outbox is None:
+        return 0
+    return sum(1 for _key, job in _all_jobs(outbox) if not job.done)
