@@ -94,3 +94,13 @@ def test_the_setting_turns_it_off_and_refuses_nonsense(beffroi_db):
     for wrong in ("lots", "-1"):
         with pytest.raises(ValueError, match="page_cache_mb"):
             make_config({**settings, "beffroi.page_cache_mb": wrong}).make_wsgi_app()
+
+
+def test_the_key_holds_the_scheme_behind_a_proxy(site):
+    """Behind a proxy (``trusted_proxy_headers x-forwarded-proto``) a page asked over
+    http has http links: it is never served to a visitor on https."""
+    plain = browse_as(site).get("/place", extra_environ={"wsgi.url_scheme": "http"})
+    assert 'href="http://' in plain.text
+    secure = browse_as(site).get("/place", extra_environ={"wsgi.url_scheme": "https"})
+    assert 'href="http://' not in secure.text and 'href="https://' in secure.text
+

@@ -15,10 +15,16 @@ shareable by ``beffroi.tweens.is_shareable``. The key is the host, the path with
 string and the language cookie. Memory is bounded (``beffroi.page_cache_mb``, default 32;
 0 turns the cache off); the least recently used pages leave first.
 
-With RelStorage, a process learns of another process's commit when one of its
-connections polls (every request that is not served from the cache does): a page may
-then be served up to ``s-maxage`` seconds after a change made elsewhere, exactly what a
-reverse proxy in front would do.
+The key also holds the scheme: behind a proxy (``trusted_proxy_headers
+x-forwarded-proto``) a page asked over http links its styles and pages over http.
+
+With RelStorage the database object never polls (its ``lastTransaction()`` stays where
+it was at start-up), so the state is the newest one a request's connection saw or
+committed (every request that is not served from the cache tells): a change made by a
+request of this process is seen at once; a change made elsewhere (another process, a
+``beffroi`` command, a worker thread of this one) when the next request that is not
+served from the cache opens a connection — a page may then be served up to
+``s-maxage`` seconds after it, exactly what a reverse proxy in front would do.
 """
 from __future__ import annotations
 
@@ -27,6 +33,7 @@ import threading
 import time
 
 from pyramid.response import Response
+from ZODB.interfaces import IMVCCStorage
 
 from beffroi.tweens import ANONYMOUS_MAX_AGE, SESSION_COOKIE, is_shareable
 
@@ -106,7 +113,37 @@ def _key(request):
             or request.authorization is not None or "HTTP_AUTHORIZATION" in request.environ:
         return None
     from beffroi.i18n import LOCALE_COOKIE
-    return (request.host, request.path_qs, request.cookies.get(LOCALE_COOKIE, ""))
+    return (request.scheme, request.host, request.path_qs,
+            request.cookies.get(LOCALE_COOKIE, ""))
+
+
+class _SeenState:
+    """The newest database state this process knows of: ``db.lastTransaction()``, and the
+    transaction the connection of each request saw or committed (the only news with
+    RelStorage, whose database object never polls; see the module docstring)."""
+
+    def __init__(self):
+        self.tid = None
+        self._lock = threading.Lock()
+
+    def current(self, db):
+        if not IMVCCStorage.providedBy(db.storage):
+            return db.lastTransaction()          # FileStorage, ZEO: always current
+        return self.tid
+
+    def learn(self, request):
+        """The state the request's connection is at (None if it opened none)."""
+        conn = getattr(request, "_primary_zodb_conn", None)      # pyramid_zodbconn
+        if conn is None or getattr(conn, "_storage", None) is None:
+            return None
+        try:
+            tid = conn._storage.lastTransaction()
+        except Exception:       # a closed or broken connection: learn nothing
+            return None
+        with self._lock:
+            if self.tid is None or tid > self.tid:
+                self.tid = tid
+        return tid
 
 
 def page_cache_tween_factory(handler, registry):
@@ -114,14 +151,19 @@ def page_cache_tween_factory(handler, registry):
     if not mb:
         return handler
     cache = registry.beffroi_page_cache = PageCache(int(mb * 1024 * 1024))
+    seen = _SeenState()
 
     def tween(request):
         key = _key(request)
         db = getattr(registry, "_zodb_databases", {}).get("")
-        if key is None or db is None:
+        if db is None:
             return handler(request)
-        tid = db.lastTransaction()
-        page = cache.get(key, tid)
+        if key is None:
+            response = handler(request)
+            seen.learn(request)
+            return response
+        tid = seen.current(db)
+        page = cache.get(key, tid) if tid is not None else None
         if page is not None:
             status, headers, body = page
             response = Response(body=body, status=status)
@@ -130,6 +172,9 @@ def page_cache_tween_factory(handler, registry):
             response.content_length = len(body)
             return response
         response = handler(request)
+        rendered_at = seen.learn(request)
+        if tid is None or (rendered_at is not None and rendered_at != tid):
+            return response            # the database moved while rendering: not kept
         if (response.status_int == 200 and (response.content_type or "") == "text/html"
                 and "Set-Cookie" not in response.headers
                 and is_shareable(request, response)):
