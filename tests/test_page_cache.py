@@ -104,3 +104,18 @@ def test_the_key_holds_the_scheme_behind_a_proxy(site):
     secure = browse_as(site).get("/place", extra_environ={"wsgi.url_scheme": "https"})
     assert 'href="http://' not in secure.text and 'href="https://' in secure.text
 
+
+
+def test_a_page_of_an_older_state_neither_empties_the_cache_nor_is_kept():
+    """A request that began before a commit ends after the requests that began after it."""
+    cache = PageCache(max_bytes=1000)
+    cache.put("new", b"\0" * 7 + b"\2", ("200 OK", [], b"fresh"))
+    cache.put("old", b"\0" * 7 + b"\1", ("200 OK", [], b"stale"))
+    assert cache.get("new", b"\0" * 7 + b"\2")[2] == b"fresh"
+    assert cache.get("old", b"\0" * 7 + b"\2") is None
+
+
+def test_head_then_get_gives_the_whole_page(site):
+    browse_as(site).head("/place")
+    page = browse_as(site).get("/place")
+    assert "The square" in page.text and int(page.headers["Content-Length"]) == len(page.body)

@@ -56,17 +56,21 @@ class PageCache:
         self.hits = self.misses = 0
         self._lock = threading.Lock()
 
-    def _at(self, tid):
+    def _at(self, tid) -> bool:
+        """Is ``tid`` the newest state seen? (A newer one empties the cache; an older one,
+        from a request that started before a commit, leaves it alone.)"""
+        if self.tid is not None and tid < self.tid:
+            return False
         if tid != self.tid:                 # the database moved on: nothing is current
             self.pages.clear()
             self.size = 0
             self.tid = tid
+        return True
 
     def get(self, key, tid):
         """``(status, headers, body)`` of a page rendered at ``tid``, or None."""
         with self._lock:
-            self._at(tid)
-            entry = self.pages.get(key)
+            entry = self.pages.get(key) if self._at(tid) else None
             if entry is None or entry[0] < time.monotonic():
                 if entry is not None:
                     self._drop(key)
@@ -81,7 +85,8 @@ class PageCache:
         if len(body) > MAX_PAGE_BYTES or len(body) > self.max_bytes:
             return
         with self._lock:
-            self._at(tid)
+            if not self._at(tid):
+                return
             if key in self.pages:
                 self._drop(key)
             self.pages[key] = (time.monotonic() + self.max_age, page)
