@@ -78,3 +78,32 @@ def test_a_file_that_is_not_an_export_is_refused(tmp_path, capsys):
     bogus.write_bytes(b"not a zip")
     assert run(ini, "org", "import", str(bogus))[0] == 2
     assert "not a Beffroi organisation export" in capsys.readouterr().err
+
+
+def test_follows_and_limits_in_sharded_trees_travel_with_the_organisation(tmp_path, capsys):
+    from beffroi.limits import held, take
+    from beffroi.services.follows.model import followers_of, follow
+    from beffroi.sharded import ShardedTree
+    shared_ini, shared_uri = make_ini(tmp_path / "shared")
+    own_ini, own_uri = make_ini(tmp_path / "own")
+    shared = platform_for(shared_uri)
+    shared.add_org("Commune de Lys", "lys.localhost")
+    shared.add_space("lys.localhost", "place", "La place", modules=["pages"])
+    with shared.tx() as app:
+        org = app.organisation_for_host("lys.localhost")
+        space = org.spaces["place"]
+        follow(org, "u-camille", space)
+        take(space["pages"], "test.scope", "u-camille", 7, 3)
+        assert isinstance(org._beffroi_follows.followers, ShardedTree)
+    shared.db.close()
+    archive = str(tmp_path / "lys.zip")
+    code, _out = run(shared_ini, "org", "export", "lys.localhost", "-o", archive)
+    assert code == 0, capsys.readouterr().err
+    code, _out = run(own_ini, "org", "import", archive)
+    assert code == 0, capsys.readouterr().err
+    own = platform_for(own_uri)
+    with own.tx() as app:
+        org = app.organisation_for_host("lys.localhost")
+        assert followers_of(org, org.spaces["place"]) == {"u-camille"}
+        assert held(org.spaces["place"]["pages"], "test.scope", "u-camille") == (7,)
+    own.db.close()
