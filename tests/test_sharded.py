@@ -106,3 +106,30 @@ def test_the_evolve_step_converts_follows_and_limits_keeping_everything(platform
         assert limits.held(container, "tests.votes", "ana") == (1,)
     with platform.tx() as app:
         assert followers_of(app.organisation_for_host("test.localhost"), "/place") == {"ana", "bob"}
+
+
+def test_supports_work_before_and_after_the_proposals_evolve_step(platform):
+    """An index made by an older version keeps each person's supports in an ``OOBTree``:
+    supporting works on it, and ``proposals.0005_sharded_supports`` keeps every set."""
+    from beffroi_proposals import _shard_user_supports
+    from beffroi_proposals.models import add_proposal, proposal_index
+    from beffroi_proposals.supports import cast_support, withdraw_support
+    platform.add_org("Commune de Test", "test.localhost")
+    platform.add_space("test.localhost", "place", "The square", modules=["proposals"])
+    with platform.tx() as app:
+        container = app.organisation_for_host("test.localhost").spaces["place"]["proposals"]
+        first = add_proposal(container, "A bench", "x", "markdown", "ana", catalog=False)
+        second = add_proposal(container, "A tree", "x", "markdown", "ana", catalog=False)
+        proposal_index(container).user_supports = OOBTree()      # as an older version made it
+        cast_support(container, first, "bob", {"support_limit": 2})
+    with platform.tx() as app:
+        container = app.organisation_for_host("test.localhost").spaces["place"]["proposals"]
+        _shard_user_supports(app)
+        index = proposal_index(container)
+        assert isinstance(index.user_supports, ShardedTree)
+        assert list(index.user_supports.get("bob")) == [first.number]
+        cast_support(container, container[str(second.number)], "bob", {"support_limit": 2})
+        withdraw_support(container, container[str(first.number)], "bob", {"support_limit": 2})
+    with platform.tx() as app:
+        container = app.organisation_for_host("test.localhost").spaces["place"]["proposals"]
+        assert list(proposal_index(container).user_supports.get("bob")) == [second.number]
