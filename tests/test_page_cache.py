@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))   # the shared test plugin module
 
-from beffroi.views.pagecache import PageCache, cache_size_mb  # noqa: E402
+from beffroi.views.pagecache import ENTRY_OVERHEAD, PageCache, cache_size_mb  # noqa: E402
 from test_comments_support import (  # noqa: E402,F401  (fixtures)
     HOST, beffroi_settings, browse_as, site,
 )
@@ -71,18 +71,29 @@ def test_errors_and_pages_with_a_session_are_not_kept(site):
 
 
 def test_entries_expire_and_memory_stays_bounded():
-    cache = PageCache(max_bytes=25, max_age=0.05)
+    entry = 10 + 1 + ENTRY_OVERHEAD                     # body, key, bookkeeping
+    cache = PageCache(max_bytes=2 * entry + entry // 2, max_age=0.05)
     cache.put("a", 1, ("200 OK", [], b"x" * 10))
     cache.put("b", 1, ("200 OK", [], b"y" * 10))
     assert cache.get("a", 1)[2] == b"x" * 10               # "a" is now the most recent
-    cache.put("c", 1, ("200 OK", [], b"z" * 10))           # 30 bytes > 25: "b" leaves
+    cache.put("c", 1, ("200 OK", [], b"z" * 10))           # three do not fit: "b" leaves
     assert cache.get("b", 1) is None and cache.get("a", 1) is not None
     assert cache.get("a", 2) is None                       # another database state
     cache.put("d", 2, ("200 OK", [], b"w" * 10))
     time.sleep(0.06)
     assert cache.get("d", 2) is None                       # older than max_age
-    cache.put("big", 2, ("200 OK", [], b"v" * 26))         # larger than the whole cache
+    cache.put("big", 2, ("200 OK", [], b"v" * 3 * entry))  # larger than the whole cache
     assert cache.get("big", 2) is None
+
+
+def test_long_addresses_count_in_the_memory_bound(site):
+    """A visitor chooses the query string (up to 256 KB with waitress): what the cache
+    holds for it counts, or a few thousand such visits fill gigabytes."""
+    cache = _cache(site)
+    for n in range(5):
+        browse_as(site).get("/place", {"n": str(n), "pad": "x" * 100_000})
+    assert len(cache.pages) == 5 and cache.size >= 500_000
+    assert cache.size == sum(entry[2] for entry in cache.pages.values())
 
 
 def test_the_setting_turns_it_off_and_refuses_nonsense(beffroi_db):

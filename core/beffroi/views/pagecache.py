@@ -82,21 +82,36 @@ class PageCache:
 
     def put(self, key, tid, page):
         body = page[2]
-        if len(body) > MAX_PAGE_BYTES or len(body) > self.max_bytes:
+        cost = _cost(key, page)
+        if len(body) > MAX_PAGE_BYTES or cost > self.max_bytes:
             return
         with self._lock:
             if not self._at(tid):
                 return
             if key in self.pages:
                 self._drop(key)
-            self.pages[key] = (time.monotonic() + self.max_age, page)
-            self.size += len(body)
+            self.pages[key] = (time.monotonic() + self.max_age, page, cost)
+            self.size += cost
             while self.size > self.max_bytes:
                 self._drop(next(iter(self.pages)))
 
     def _drop(self, key):
-        _expiry, page = self.pages.pop(key)
-        self.size -= len(page[2])
+        _expiry, _page, cost = self.pages.pop(key)
+        self.size -= cost
+
+
+#: Bytes counted for an entry besides its body, key and headers (tuples, the LRU link).
+ENTRY_OVERHEAD = 256
+
+
+def _cost(key, page) -> int:
+    """The memory an entry holds: its body, and its key and headers too (a visitor
+    chooses the address and the language cookie: a query string of 200 KB on a page
+    of 4 KB must count as 200 KB, or the cache grows far past its bound)."""
+    _status, headers, body = page
+    key_bytes = sum(len(part) for part in key) if isinstance(key, tuple) else len(key)
+    return (len(body) + key_bytes + sum(len(k) + len(v) for k, v in headers)
+            + ENTRY_OVERHEAD)
 
 
 def cache_size_mb(settings) -> float:
