@@ -155,3 +155,31 @@ def test_an_outbox_of_an_older_database_gets_its_queue(site, mail_outbox):
     with site.tx() as app:                     # both stores are empty again
         outbox = get_outbox(app._p_jar)
         assert len(outbox.events) == 0 and len(outbox.notification_jobs) == 0
+
+
+def test_two_workers_at_once_tell_each_follower_once(site):
+    import threading
+    bob = browse_as(site, "bob@example.org")
+    _follow_space(bob)
+    alice = browse_as(site, "alice@example.org")
+    for n in range(4):
+        _publish_idea(alice, f"Idea {n}", f"idea-{n}")
+    assert notification_queue.waiting(site.db) == 4
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def worker():
+        try:
+            barrier.wait()
+            notification_queue.fan_out_pending(site.db)
+        except Exception as exc:           # noqa: BLE001 (reported below)
+            errors.append(exc)
+    threads = [threading.Thread(target=worker) for _i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert notification_queue.waiting(site.db) == 0
+    page = bob.get("/-/notifications")
+    assert len(page.html.find_all("li", class_="notification")) == 4
