@@ -94,3 +94,11 @@ def test_the_setting_turns_it_off_and_refuses_nonsense(beffroi_db):
     for wrong in ("lots", "-1"):
         with pytest.raises(ValueError, match="page_cache_mb"):
             make_config({**settings, "beffroi.page_cache_mb": wrong}).make_wsgi_app()
+
+
+def test_http_and_https_have_their_own_copies(site):
+    """Behind a proxy, the scheme comes from X-Forwarded-Proto: links must follow it."""
+    plain = browse_as(site).get("/place")
+    secure = browse_as(site).get("/place", extra_environ={"wsgi.url_scheme": "https"})
+    assert f'href="https://{HOST}/' in secure.text and f'href="http://{HOST}/' in plain.text
+    assert f'href="http://{HOST}/' not in secure.text
