@@ -21,7 +21,7 @@ from pyramid.view import view_config
 from beffroi.i18n import _
 
 from beffroi.resources.organisation import SiteTools
-from beffroi.services.webapi import handlers
+from beffroi.services.webapi import handlers, idempotency
 from beffroi.services.webapi.problems import (
     ApiError, problem_response, schema_error, use_api_locale)
 from beffroi.services.webapi.ratelimit import limiter_from_settings
@@ -141,6 +141,10 @@ def api_view(context, request):
             if must_accept_terms(request.organisation, user):
                 raise ApiError(403, _("The terms of use have changed: accept them on the site "
                                       "(/-/terms-accept) before writing through the API."))
+        key = idempotency.key_of(request) if op.method == "POST" and op.write else None
+        replayed = idempotency.replay(request, token, key) if key is not None else None
+        if replayed is not None:
+            return _finish(request, api, replayed, quota)
         query, body = _validated(request, api, op)
         status, data = getattr(handlers, op.handler)(request, op, params, query, body)
         response = request.response
@@ -148,6 +152,11 @@ def api_view(context, request):
         response.content_type = "application/json"
         response.charset = "utf-8"
         response.text = json.dumps(data, ensure_ascii=False, default=_iso)
+        if status == 201 and op.handler == "create" and "id" in data:
+            response.headers["Location"] = f"{request.application_url}{request.path_info}/" \
+                                           f"{data['id']}"
+        if key is not None:
+            idempotency.remember(request, token, key, response)
     except ApiError as error:
         request.tm.doom()              # a refused write leaves nothing behind
         response = problem_response(request, error)
