@@ -13,6 +13,7 @@ import copy
 from dataclasses import dataclass, field
 
 from beffroi.i18n import _
+from beffroi.services.webapi.idempotency import KEY_PATTERN
 
 BASE = "/-/api/v1"
 VERSION = "1.0.0"
@@ -59,7 +60,8 @@ IDEMPOTENCY_KEY = {
         "within 24 hours, from the same token, answers the first response again (status, "
         "body, Location, and the header Idempotent-Replayed: true) and creates nothing. "
         "The same key with another request is a 422. Only successful answers are kept."),
-    "schema": {"type": "string", "minLength": 1, "maxLength": 257}}
+    "schema": {"type": "string", "minLength": 1, "maxLength": 257,
+               "pattern": KEY_PATTERN}}
 PAGING = (
     {"name": "cursor", "in": "query", "required": False,
      "description": "The next_cursor of the previous page (opaque).",

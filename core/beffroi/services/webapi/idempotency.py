@@ -42,7 +42,9 @@ MAX_KEY = 255
 SHARDS = 16
 REPLAYED = "Idempotent-Replayed"
 
-_KEY_RE = re.compile(r'[\x21-\x7e]{1,%d}' % MAX_KEY)
+#: A key, bare or as an sf-string: visible ASCII without quotes or backslashes inside.
+KEY_PATTERN = r'^("[!#-\[\]-~]{1,%d}"|[!#-\[\]-~]{1,%d})$' % (MAX_KEY, MAX_KEY)
+_KEY_RE = re.compile(KEY_PATTERN)
 
 
 class IdempotencyStore(Persistent):
@@ -91,14 +93,12 @@ def key_of(request) -> str | None:
     if raw is None:
         return None
     value = raw.strip()
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        value = value[1:-1]
-    if not _KEY_RE.fullmatch(value) or '"' in value or "\\" in value:
+    if not _KEY_RE.fullmatch(value):
         raise ApiError(400, _("The Idempotency-Key header must be 1 to ${size} visible ASCII "
                               "characters, without quotes or backslashes inside.",
                               mapping={"size": MAX_KEY}),
                        errors=[{"field": HEADER, "message": _("This value is not valid here.")}])
-    return value
+    return value.strip('"')
 
 
 def fingerprint(request) -> str:
