@@ -119,3 +119,36 @@ def test_organisation_settings_survive_a_post_of_the_token_alone(platform, admin
     admin.post("/-/admin/settings", {"csrf_token": csrf_of(page)}, status=400)
     form = form_with(admin.get("/-/admin/settings"), "name")
     assert form["name"].value == "Commune de Test"
+
+
+def test_the_system_admins_organisation_form_and_the_offered_verifications_too(platform):
+    from beffroi.cli.system import add_system_admin
+    from beffroi.devkit.testing import PASSWORD
+    h = _verification_helpers()
+    town = h.Town(platform)
+    with platform.tx() as app:
+        add_system_admin(app, "root@platform.example", PASSWORD)
+        org = app.organisation_for_host(HOST)
+        oid, allowed = org.id, set(org.allowed_plugins)
+    system = platform.browser(HOST)
+    form = form_with(system.get("/-/system/login"), "password")
+    form["email"], form["password"] = "root@platform.example", PASSWORD
+    form.submit("login")
+    url = f"/-/system/organisations/{oid}/"
+    page = system.get(url)
+    system.post(url, {"csrf_token": csrf_of(page)}, status=400)
+    with platform.tx() as app:
+        assert set(app.organisation_for_host(HOST).allowed_plugins) == allowed and allowed
+    # the organisation's admin: the verification methods offered
+    town.offer("census")
+    page = town.admin.get("/-/admin/verifications")
+    refused = town.admin.post("/-/admin/verifications-offer",
+                              {"csrf_token": csrf_of(page)}).follow()
+    assert "incomplet" in refused.text
+    form = form_with(refused, "method")
+    assert [box.checked for box in form.fields["method"] if box._value == "census"] == [True]
+    for box in form.fields["method"]:
+        box.checked = False
+    form.submit().follow()
+    form = form_with(town.admin.get("/-/admin/verifications"), "method")
+    assert not any(box.checked for box in form.fields["method"])

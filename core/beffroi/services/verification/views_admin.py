@@ -104,6 +104,11 @@ def overview(context, request):
 @view_config(context=AdminArea, name="verifications-offer", permission=PERM, request_method="POST")
 def offer(context, request):
     """Choose the methods the organisation offers its participants."""
+    from beffroi.admin.forms import INCOMPLETE, missing_fields, refuse_incomplete
+    missing = missing_fields(request, [("offer", None)])    # boxes say "none" by absence
+    if missing:
+        refuse_incomplete(request, missing)
+        return _back(request, message=INCOMPLETE, queue="error")
     installed = all_methods(request.registry)
     wanted = {m for m in request.POST.getall("method") if m in installed}
     store = model.store_of(context.organisation, create=True)
