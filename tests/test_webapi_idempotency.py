@@ -17,8 +17,9 @@ GOOD = {"title": "Des bancs au parc", "body": "Installer des bancs à l'ombre de
 
 @pytest.fixture
 def beffroi_settings(beffroi_settings):
+    # concurrent requests run with the shipped retry count (10), not the fixture's 3
     return dict(beffroi_settings, **{"beffroi.api.validate_responses": "true",
-                                     "beffroi.api.rate_limit": "1000"})
+                                     "beffroi.api.rate_limit": "1000", "retry.attempts": "10"})
 
 
 def write_token(platform, email=None):
@@ -161,3 +162,39 @@ def test_the_document_describes_the_header(platform, beffroi_org):
     assert "Location" in post["responses"]["201"]["headers"]
     get = document["paths"][URL.replace("place", "{space}")]["get"]
     assert "Idempotency-Key" not in [p["name"] for p in get["parameters"]]
+
+
+def test_the_same_request_sent_many_times_at_once_creates_once(platform, beffroi_org, place):
+    """Through waitress with threads and the real retry machinery: the requests that
+    lose the race conflict on the key, are run again and replay the winner's answer."""
+    import http.client
+    import json
+    import threading
+
+    from beffroi.devkit.testing import LiveServer
+    _browser, token = write_token(platform)
+    server = LiveServer(platform.app)
+    answers, barrier = [None] * 6, threading.Barrier(6)
+
+    def client(i):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+        try:
+            barrier.wait()
+            conn.request("POST", URL, body=json.dumps(GOOD), headers=dict(
+                token, **{"Host": "test.localhost", "Content-Type": "application/json",
+                          "Idempotency-Key": "double-clic"}))
+            response = conn.getresponse()
+            answers[i] = (response.status, response.getheader("Location"), response.read())
+        finally:
+            conn.close()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(6)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+    finally:
+        server.close()
+    assert {status for status, _location, _body in answers} == {201}
+    assert len({(location, body) for _status, location, body in answers}) == 1
+    assert titles(platform) == ["Des bancs au parc"]
