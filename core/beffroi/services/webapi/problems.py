@@ -24,7 +24,6 @@ KINDS = {
     404: ("not-found", _("Not found")),
     405: ("method-not-allowed", _("Method not allowed")),
     409: ("conflict", _("Conflict")),
-    413: ("too-large", _("Body too large")),
     415: ("unsupported-media-type", _("Unsupported media type")),
     422: ("invalid", _("Invalid data")),
     429: ("too-many-requests", _("Too many requests")),
