@@ -53,6 +53,15 @@ def test_problems_are_in_french_on_a_french_site(platform, beffroi_org, beffroi_
                                      headers=token, status=422), 422)
     assert all(re.search(r"[a-z]", e["message"]) and "not" not in e["message"]
                for e in body["errors"]), body["errors"]
+    body = problem(browser.get("/-/api/v1/spaces?limit=0", status=400), 400)
+    assert body["errors"][0]["message"] == "La plus petite valeur permise est 1."
+    made = browser.post_json("/-/api/v1/spaces/place/proposals",
+                             {"title": "Des bancs au parc", "body": "Des bancs à l'ombre."},
+                             headers=token, status=201).json
+    body = problem(browser.post_json(f"/-/api/v1/spaces/place/proposals/{made['id']}/comments",
+                                     {"body": ""}, headers=token, status=422), 422)
+    assert body["errors"] == [{"field": "body",
+                               "message": "Trop court : la longueur minimale est 1."}]
 
 
 def test_accept_language_chooses_among_the_organisations_languages(platform, beffroi_org):

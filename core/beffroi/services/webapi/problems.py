@@ -135,9 +135,9 @@ def schema_error(sub) -> tuple[str, object]:
         types = ", ".join(value) if isinstance(value, (list, tuple)) else str(value)
         return field, _("The value should be of type ${type}.", mapping={"type": types})
     if kind == "minLength":
-        return field, _("At least ${count} characters.", mapping={"count": value})
+        return field, _("Too short: the minimum length is ${count}.", mapping={"count": value})
     if kind == "maxLength":
-        return field, _("At most ${count} characters.", mapping={"count": value})
+        return field, _("Too long: the maximum length is ${count}.", mapping={"count": value})
     if kind == "minimum":
         return field, _("The smallest value allowed is ${value}.", mapping={"value": value})
     if kind == "maximum":
