@@ -76,9 +76,12 @@ class _SentFields(HTMLParser):
     def __init__(self):
         super().__init__()
         self.fields = []
+        self._select = None          # [name, options seen] of the open <select>
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
+        if tag == "option" and self._select is not None:
+            self._select[1] += 1
         name = attributes.get("name")
         if not name or "disabled" in attributes or name == "_charset_":
             return
@@ -87,8 +90,16 @@ class _SentFields(HTMLParser):
                 return
             marker = name in ("__start__", "__end__")
             self.fields.append((name, (attributes.get("value") or "") if marker else None))
-        elif tag == "textarea" or (tag == "select" and "multiple" not in attributes):
+        elif tag == "textarea":
             self.fields.append((name, None))
+        elif tag == "select" and "multiple" not in attributes:
+            self._select = [name, 0]
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select is not None:
+            if self._select[1]:               # a select without options sends nothing
+                self.fields.append((self._select[0], None))
+            self._select = None
 
 
 def always_sent(html: str) -> list[tuple[str, str | None]]:
