@@ -338,7 +338,9 @@ def oidc_settings(context, request):
     form = make_form(request, oidc_schema(), buttons=("save",), action=request.url)
     error = None
     if request.method == "POST":
-        appstruct, html = validate(request, form)
+        from beffroi.admin.forms import validate_whole
+        appstruct, html = validate_whole(
+            request, form, lambda: {k: v for k, v in current.items() if k != "client_secret"})
         if appstruct is not None:
             appstruct.pop("csrf_token", None)
             secret = appstruct["client_secret"] or current.get("client_secret", "")
