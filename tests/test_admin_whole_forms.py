@@ -4,10 +4,7 @@ unticking every box in the real form still works, because the browser sends the 
 markers with it (``beffroi.admin.forms.validate_whole``)."""
 from __future__ import annotations
 
-import importlib.util
-import pathlib
 import re
-import sys
 
 import pytest
 
@@ -33,14 +30,6 @@ def admin(platform, beffroi_org):
     return browser
 
 
-def _verification_helpers():
-    if "verification_helpers" not in sys.modules:
-        path = pathlib.Path(__file__).with_name("verification_helpers.py")
-        spec = importlib.util.spec_from_file_location("verification_helpers", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-    return sys.modules["verification_helpers"]
 
 
 def test_the_home_page_blocks_survive_a_post_of_the_token_alone(platform, admin):
@@ -70,7 +59,7 @@ def test_the_home_page_blocks_survive_a_post_of_the_token_alone(platform, admin)
 
 
 def test_module_permissions_survive_a_post_of_the_token_alone(platform):
-    h = _verification_helpers()
+    import verification_helpers as h
     town = h.Town(platform)
     town.require("support", ("census",), postal_codes="59000")
     url = f"/-/admin/spaces/{h.SPACE}/modules/proposals/permissions"
@@ -124,7 +113,7 @@ def test_organisation_settings_survive_a_post_of_the_token_alone(platform, admin
 def test_the_system_admins_organisation_form_and_the_offered_verifications_too(platform):
     from beffroi.cli.system import add_system_admin
     from beffroi.devkit.testing import PASSWORD
-    h = _verification_helpers()
+    import verification_helpers as h
     town = h.Town(platform)
     with platform.tx() as app:
         add_system_admin(app, "root@platform.example", PASSWORD)
