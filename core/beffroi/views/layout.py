@@ -5,7 +5,7 @@ from markupsafe import Markup
 from pyramid.events import BeforeRender
 from pyramid.renderers import get_renderer
 
-from beffroi.i18n import LANGUAGE_NAMES, _
+from beffroi.i18n import LANGUAGE_NAMES, _, pluralize
 
 
 def skin_for(request, organisation=None):
@@ -36,6 +36,14 @@ class Helpers:
 
     def t(self, message, mapping=None):
         return self.request.localizer.translate(message, mapping=mapping)
+
+    def plural(self, singular, plural, n, mapping=None, domain="beffroi"):
+        """A count with its noun in the page's language: ``<tal:n replace="h.plural(
+        '${n} place', '${n} places', meeting.capacity, domain='beffroi_meetings')"/>``
+        (see ``beffroi.i18n.pluralize``: the same shapes and errors; a plugin's template
+        names its own domain). Write it in ``tal:replace``/``tal:content``: extraction
+        does not read it in a ``${…}`` of the text (``i18n_tools check`` says so)."""
+        return pluralize(self.request, singular, plural, n, mapping=mapping, domain=domain)
 
     def local(self, value):
         """A stored (UTC) datetime in the organisation's time zone."""
