@@ -53,14 +53,23 @@ def pluralize(request, singular, plural, n, mapping=None, domain="beffroi"):
     ``Plural-Forms``: in French 0 and 1 take the singular, in English 1 only.
     ``mapping`` fills the message's other ``${names}``; ``n`` is always there (a
     mapping entry ``"n"`` wins, e.g. a number already formatted). ``domain`` is the
-    gettext domain of the calling package (a plugin passes its own).
+    gettext domain of the calling package (a plugin passes its own). Outside a request
+    (a mail worker), pass a localizer (``localizer_for``) as ``request``.
 
     Returns a plain ``str``. Raises ``TypeError`` when ``n`` is not an int (a count
     of ``None`` or of ``"3"`` is a bug, not a plural). Extraction finds the call
     when the two messages are string literals in second and third place.
     """
+    from translationstring import TranslationString
+    wording = plural_wording(request, singular, plural, n, domain)
+    return TranslationString(wording, mapping={"n": n, **(mapping or {})}).interpolate()
+
+
+def plural_wording(request, singular, plural, n, domain="beffroi"):
+    """The translated form of ``pluralize``'s message for ``n``, its ``${names}`` left
+    in (for callers that fill them with markup). Raises ``TypeError`` as ``pluralize``."""
     if isinstance(n, bool) or not isinstance(n, int):
         raise TypeError(f"pluralize: n must be an int, not {n!r} ({singular!r})")
-    values = {"n": n}
-    values.update(mapping or {})
-    return request.localizer.pluralize(singular, plural, n, domain=domain, mapping=values)
+    # a name lingua's "pluralize" keyword does not match: these arguments are no messages
+    choose = getattr(request, "localizer", request).pluralize
+    return choose(singular, plural, n, domain=domain)

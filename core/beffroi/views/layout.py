@@ -1,11 +1,16 @@
 """What every page template gets: the skin's layout, the organisation, helpers."""
 from __future__ import annotations
 
-from markupsafe import Markup
+import re
+
+from markupsafe import Markup, escape
 from pyramid.events import BeforeRender
 from pyramid.renderers import get_renderer
 
-from beffroi.i18n import LANGUAGE_NAMES, _, pluralize
+from beffroi.i18n import LANGUAGE_NAMES, _, plural_wording
+
+
+_PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
 
 
 def skin_for(request, organisation=None):
@@ -42,8 +47,16 @@ class Helpers:
         '${n} place', '${n} places', meeting.capacity, domain='beffroi_meetings')"/>``
         (see ``beffroi.i18n.pluralize``: the same shapes and errors; a plugin's template
         names its own domain). Write it in ``tal:replace``/``tal:content``: extraction
-        does not read it in a ``${…}`` of the text (``i18n_tools check`` says so)."""
-        return pluralize(self.request, singular, plural, n, mapping=mapping, domain=domain)
+        does not read it in a ``${…}`` of the text (``i18n_tools check`` says so).
+
+        Returns markup: the message escaped, its ``${names}`` filled with ``mapping``'s
+        values escaped unless they are ``Markup`` already (``h.html(...)``), so a number
+        may come wrapped in ``<strong>``."""
+        wording = plural_wording(self.request, singular, plural, n, domain)
+        values = {"n": n, **(mapping or {})}
+        return Markup(_PLACEHOLDER.sub(
+            lambda m: escape(values[m.group(1)]) if m.group(1) in values else m.group(0),
+            str(escape(wording))))
 
     def local(self, value):
         """A stored (UTC) datetime in the organisation's time zone."""

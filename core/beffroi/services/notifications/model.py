@@ -32,7 +32,7 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
 from beffroi.services.follows import model as follows
-from beffroi.i18n import _
+from beffroi.i18n import _, pluralize
 from beffroi.infos import NotificationInfo
 from beffroi.resources.folder import now
 
@@ -343,7 +343,8 @@ def send_digests(organisation, frequency, base_url, kinds, localizer_factory) ->
 def _queue_digest(organisation, user, events, frequency, base_url, kinds, localizer_factory,
                   queue_mail):
     locale = user.locale if user.locale in organisation.locales else organisation.default_locale
-    t = localizer_factory(locale).translate
+    localizer = localizer_factory(locale)
+    t = localizer.translate
     heading = _("Your daily digest") if frequency == "daily" else _("Your weekly digest")
     lines = [t(heading) + f" — {organisation.name}", ""]
     groups: dict[str, list] = {}
@@ -356,10 +357,7 @@ def _queue_digest(organisation, user, events, frequency, base_url, kinds, locali
             lines += [f"  • {first}", f"    {link}"]
         lines.append("")
     lines += _footer(organisation, user, base_url, t)
-    if len(events) == 1:
-        subject = t(_("${org}: 1 new notification", mapping={"org": organisation.name}))
-    else:
-        subject = t(_("${org}: ${count} new notifications",
-                      mapping={"org": organisation.name, "count": len(events)}))
+    subject = pluralize(localizer, "${org}: ${n} new notification", "${org}: ${n} new notifications",
+                        len(events), mapping={"org": organisation.name})
     queue_mail(organisation, user.email, subject, "\n".join(lines),
                unsubscribe_url=unsubscribe_url(base_url, organisation, user.id))
