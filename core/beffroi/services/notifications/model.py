@@ -21,8 +21,6 @@ digests.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 import time
 import uuid
@@ -35,6 +33,7 @@ from beffroi.services.follows import model as follows
 from beffroi.i18n import _, pluralize
 from beffroi.infos import NotificationInfo
 from beffroi.resources.folder import now
+from beffroi.services.mail.unsubscribe import signed_token, token_matches
 
 STORE_ATTR = "_beffroi_notifications"
 MAIL_CHOICES = ("none", "immediate", "daily", "weekly")
@@ -219,19 +218,13 @@ def mark_all_read(organisation, user_id) -> None:
 # --- unsubscribe links ------------------------------------------------------------------
 
 def unsubscribe_token(organisation, user_id) -> str:
-    store = get_store(organisation, create=True)
-    return hmac.new(store.secret.encode(), f"unsubscribe:{user_id}".encode(),
-                    hashlib.sha256).hexdigest()[:40]
+    return signed_token(get_store(organisation, create=True).secret, "unsubscribe", user_id, 40)
 
 
 def check_unsubscribe_token(organisation, user_id, token) -> bool:
     store = get_store(organisation)
-    if store is None or not user_id or not token:
-        return False
-    expected = hmac.new(store.secret.encode(), f"unsubscribe:{user_id}".encode(),
-                        hashlib.sha256).hexdigest()[:40]
-    # bytes: a token typed with non-ASCII characters is simply wrong, never an error
-    return hmac.compare_digest(expected.encode(), str(token).encode("utf-8", "replace"))
+    return token_matches(store.secret if store is not None else None, "unsubscribe", user_id,
+                         token, 40)
 
 
 def unsubscribe_url(base_url, organisation, user_id) -> str:
