@@ -58,7 +58,9 @@ def pluralize(request, singular, plural, n, mapping=None, domain="beffroi"):
 
     Returns a plain ``str``. Raises ``TypeError`` when ``n`` is not an int (a count
     of ``None`` or of ``"3"`` is a bug, not a plural). Extraction finds the call
-    when the two messages are string literals in second and third place.
+    when the two messages are string literals in second and third place; lingua stops
+    at an operator among the arguments (``n or 1``, ``a + b``): pass a name, an
+    attribute or a call, or put the expression in ``mapping={...}``.
     """
     from translationstring import TranslationString
     wording = plural_wording(request, singular, plural, n, domain)

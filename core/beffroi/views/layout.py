@@ -13,6 +13,12 @@ from beffroi.i18n import LANGUAGE_NAMES, _, plural_wording
 _PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
 
 
+def _escape(value) -> str:
+    """``value`` escaped as Chameleon escapes text (``Markup`` kept): the apostrophes of
+    French stay apostrophes; double quotes are escaped (safe in a double-quoted attribute)."""
+    return str(escape(value)).replace("&#39;", "'")
+
+
 def skin_for(request, organisation=None):
     skins = request.registry.beffroi.skins
     if not skins:
@@ -54,9 +60,10 @@ class Helpers:
         may come wrapped in ``<strong>``."""
         wording = plural_wording(self.request, singular, plural, n, domain)
         values = {"n": n, **(mapping or {})}
-        return Markup(_PLACEHOLDER.sub(
-            lambda m: escape(values[m.group(1)]) if m.group(1) in values else m.group(0),
-            str(escape(wording))))
+        filled = _PLACEHOLDER.sub(
+            lambda m: _escape(values[m.group(1)]) if m.group(1) in values else m.group(0),
+            _escape(wording))
+        return Markup(filled)
 
     def local(self, value):
         """A stored (UTC) datetime in the organisation's time zone."""

@@ -72,8 +72,8 @@ def test_an_admin_creates_a_budget_and_a_project_from_proposals_with_an_image(si
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("total", "0", "au moins 1 euros"),
-    ("total", "-5", "au moins 1 euros"),
+    ("total", "0", "au moins 1 €"),
+    ("total", "-5", "au moins 1 €"),
     ("total", "beaucoup", ""),
     ("title", "Budget\x00nul", ""),
     ("description", "texte\x00nul", ""),
@@ -95,8 +95,8 @@ def test_bad_budget_input_shows_a_message_and_keeps_what_was_typed(site, field, 
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("cost", "-100", "au moins 1 euros"),
-    ("cost", "0", "au moins 1 euros"),
+    ("cost", "-100", "au moins 1 €"),
+    ("cost", "0", "au moins 1 €"),
     ("title", "Bancs\x00", ""),
     ("origins", "9999", "Aucune proposition de cet espace"),
 ])

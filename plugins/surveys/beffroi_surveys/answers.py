@@ -103,7 +103,7 @@ def _choices(question, params):
             return None, _("Say what your other answer is.")
     count = len(choices) + (other is not None)
     if question.kind == "multiple" and question.max_choices and count > question.max_choices:
-        return None, _("Choose at most ${max} options (you chose ${count}).",
+        return None, _("Options you may choose at most: ${max} (you chose ${count}).",
                        mapping={"max": question.max_choices, "count": count})
     if not count:
         return None, None
