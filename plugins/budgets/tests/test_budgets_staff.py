@@ -210,7 +210,7 @@ def test_ranked_paper_ballots_keep_the_order_and_refuse_bad_ranks(site):
     page = agent.get(url + "paper")
     for ranks, message in (({"rank-1": "²"}, "Un rang est un nombre entier"),
                            ({"rank-1": "1", "rank-2": "1"}, "Deux projets ont le même rang"),
-                           ({"rank-1": "1", "rank-2": "2", "rank-3": "3"}, "classer 2 projets au plus")):
+                           ({"rank-1": "1", "rank-2": "2", "rank-3": "3"}, "classer au maximum : 2")):
         page = agent.post(url + "paper", {"csrf_token": csrf_of(page), "count": "1", **ranks})
         assert message in page.text, message
     page = agent.post(url + "paper", {"csrf_token": csrf_of(page), "count": "²", "rank-1": "1"})
