@@ -146,7 +146,7 @@ def _matrix(question, params):
         else:
             columns = sorted(set(columns))
             if question.max_choices and len(columns) > question.max_choices:
-                return None, _("Choose at most ${max} options per row.",
+                return None, _("Options you may choose per row at most: ${max}.",
                                mapping={"max": question.max_choices})
             out[row] = columns
     if out and question.mandatory and len(out) != len(question.rows):
