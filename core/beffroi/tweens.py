@@ -33,13 +33,15 @@ ANONYMOUS_MAX_AGE = 60
 
 #: Session keys that make a request personal (see ``beffroi.security``).
 PERSONAL_KEYS = ("uid", "system_admin")
+#: The name of the session cookie (``beffroi.accounts.session_cookie``).
+SESSION_COOKIE = "beffroi"
 
 
 def is_personal(request):
     """Is this response for one person only? (Logged in, or the session cookie is
     being set: a CSRF token or a flash message is on the page.) Reads the session
     only, never the database: this runs after the transaction ended."""
-    if "session" not in request.__dict__ and "beffroi" not in request.cookies:
+    if "session" not in request.__dict__ and SESSION_COOKIE not in request.cookies:
         return False             # no session was used and the visitor has none
     session = request.session
     if getattr(session, "will_set_cookie", False):
@@ -96,8 +98,7 @@ def set_cache_headers(request, response):
     if is_personal(request) or "Set-Cookie" in response.headers:
         response.headers["Cache-Control"] = "no-store"
         return
-    if request.method in ("GET", "HEAD") and response.status_int == 200 \
-            and response.content_type == "text/html":
+    if is_shareable(request, response):
         response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={ANONYMOUS_MAX_AGE}"
         response.vary = tuple(sorted(set(response.vary or ()) | {"Cookie"}))
         if response.etag is None:
@@ -105,6 +106,19 @@ def set_cache_headers(request, response):
         response.conditional_response = True
     else:
         response.headers["Cache-Control"] = "no-cache"
+
+
+def is_shareable(request, response) -> bool:
+    """May a shared cache keep ``response`` for every visitor without a session?
+    (A 200 HTML answer to ``GET``/``HEAD`` that is not personal, sets no cookie and
+    did not choose its own ``Cache-Control``.) The anonymous page cache
+    (``beffroi.views.pagecache``) keeps exactly these."""
+    cache_control = response.headers.get("Cache-Control")
+    if cache_control and not cache_control.startswith("public, max-age=0, s-maxage="):
+        return False
+    return (request.method in ("GET", "HEAD") and response.status_int == 200
+            and response.content_type == "text/html" and "Set-Cookie" not in response.headers
+            and not is_personal(request))
 
 
 def security_headers_tween_factory(handler, registry):

@@ -8,6 +8,7 @@ def includeme(config):
     config.include("beffroi.system.views")      # the /-/system/ route, on any host
     config.include("beffroi.views.favicon")
     config.include("beffroi.views.compression")
+    config.include("beffroi.views.pagecache")
     config.add_route("health", "/-/health", factory="beffroi.views.site.Platform")
     config.add_route("plugins", "/-/plugins.json", factory="beffroi.views.site.Platform")
     for package in ("beffroi.views", "beffroi.accounts", "beffroi.admin", "beffroi.services",
