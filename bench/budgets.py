@@ -259,7 +259,8 @@ def main(argv=None):
             server.stop()
         db = DB(FileStorage(data_fs, blob_dir=f"{tmp}/blobs"))
         confirmed, tally, lost, doubled = audit(db, path)
-        app = make_config({"beffroi.db": db, "beffroi.secret": stress.SECRET}).make_wsgi_app()
+        app = make_config({"beffroi.db": db, "beffroi.secret": stress.SECRET,
+                           "beffroi.page_cache_mb": "0"}).make_wsgi_app()   # each one renders
         cpu = results_cpu_in_process(app, path, args.runs)
         db.close()
     requests_per_checkout = 2 * (2 if args.build_over_http else 1)

@@ -109,7 +109,9 @@ def adversarial_pages(server, host, path, requests=10):
     statuses = [None] * requests
 
     def one(i):
-        statuses[i] = _get(server.port, host, path)[0]
+        # a distinct address per request, as an attacker would send: none is served
+        # from the anonymous page cache, each one renders
+        statuses[i] = _get(server.port, host, f"{path}&_={i}")[0]
     threads = [threading.Thread(target=one, args=(i,)) for i in range(requests)]
     start = time.perf_counter()
     for t in threads:

@@ -78,6 +78,8 @@ TOOLKIT = {
     "Numbering": "beffroi.counters:Numbering",
     "level_of": "beffroi.counters:level_of",
     "level_is_exact": "beffroi.counters:level_is_exact",
+    "ShardedTree": "beffroi.sharded:ShardedTree",
+    "ShardedQueue": "beffroi.queues:ShardedQueue",
     # uploads
     "UploadError": "beffroi.uploads:UploadError",
     "read_upload": "beffroi.uploads:read_upload",

@@ -14,6 +14,7 @@ from beffroi.evolve import sync_indexes
 from beffroi.ops.health import parse_networks
 from beffroi.i18n import locale_negotiator
 from beffroi.ops.jobs_core import core_jobs
+from beffroi.ops.precompile import serialise_template_compilation
 from beffroi.plugins import PluginSet, load_plugins
 from beffroi.resources.root import bootstrap
 from beffroi.security import SecurityPolicy, load_user
@@ -77,6 +78,7 @@ def make_config(settings, serve_database=False) -> Configurator:
     settings.setdefault("pyramid.default_locale_name", "fr")
     settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
     settings.setdefault("retry.attempts", "10")
+    serialise_template_compilation()            # CPython 3.11: one AST builder at a time
     public_base(settings, "localhost")          # a bad beffroi.url_scheme/url_port fails here
     plugins = plugins_from_settings(settings)
     config = Configurator(settings=settings, root_factory=root_factory)

@@ -74,5 +74,9 @@ def register_evolve_steps():
     """Databases made before the organisation search get its index (``beffroi reindex``)."""
     from beffroi.infos import EvolveStep
     from beffroi.services.search.queue import reindex_all
+    from beffroi.sharded import shard_registries
     return [EvolveStep("beffroi.0001_search_index", reindex_all,
-                       "build the search index of every organisation")]
+                       "build the search index of every organisation"),
+            EvolveStep("beffroi.0002_sharded_registries", shard_registries,
+                       "follows and per-person limits in sharded trees (newcomers stop "
+                       "conflicting)")]

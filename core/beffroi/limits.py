@@ -15,16 +15,18 @@ different objects and never conflict; creating a person's first allowance insert
 key into the holder's tree, which conflicts only with the same person's first one.
 
 Key layout, on any persistent ``holder`` (the module container, the meeting …):
-``holder._beffroi_limits`` is an ``OOBTree`` ``(scope, owner) → Allowance``, created by
-the first ``take`` (never by a read). ``scope`` is a namespaced string
+``holder._beffroi_limits`` is a ``beffroi.sharded.ShardedTree`` ``(scope, owner) →
+Allowance`` (an ``OOBTree`` in databases made before, until the evolve step
+``beffroi.0002_sharded_registries``), created by the first ``take`` (never by a read). ``scope`` is a namespaced string
 (``"proposals.supports"``); ``owner`` is a person id — or an object key for "per
 object" limits (a meeting's capacity: scope ``"meetings.seats"``, owner the meeting's
 name, items the person ids). Items are hashable, comparable values (ints, strings).
 """
 from __future__ import annotations
 
-from BTrees.OOBTree import OOBTree
 from persistent import Persistent
+
+from beffroi.sharded import ShardedTree
 
 ATTR = "_beffroi_limits"
 
@@ -51,7 +53,7 @@ class Allowance(Persistent):
 def _ledger(holder, create=False):
     ledger = getattr(holder, ATTR, None)
     if ledger is None and create:
-        ledger = OOBTree()
+        ledger = ShardedTree()       # newcomers taking at once never conflict
         setattr(holder, ATTR, ledger)
     return ledger
 

@@ -15,6 +15,7 @@ start, 0.3 s at the next ones (bench/first_visit.py).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from importlib.resources import files
 from pathlib import Path
@@ -92,3 +93,28 @@ def precompile_from_settings(registry, settings) -> bool:
         return False
     precompile_templates(registry)
     return True
+
+
+_COMPILING = threading.RLock()
+
+
+def serialise_template_compilation() -> None:
+    """Let one thread at a time compile a Chameleon template (rendering stays parallel).
+
+    Chameleon compiles a template the first time it renders it — the page templates are
+    compiled at start-up (above), but a template reached through ``load:`` (the comment
+    fields) or a plugin's own loader is compiled by the first request that shows it.
+    CPython 3.11's AST constructor is not safe when several threads build ASTs at once
+    (``SystemError: AST constructor recursion depth mismatch``, CPython gh-106905): two
+    first visits at the same moment answered 500 in ``bench/load.py``. Called by
+    ``beffroi.app.make_config``; idempotent."""
+    from chameleon.template import BaseTemplate
+    cook = BaseTemplate._cook
+    if getattr(cook, "serialised", False):
+        return
+
+    def _cook(self, body, name, builtins):
+        with _COMPILING:
+            return cook(self, body, name, builtins)
+    _cook.serialised = True
+    BaseTemplate._cook = _cook

@@ -6,9 +6,12 @@ DEBUG on the logger ``beffroi.ops.retries`` with the class of the object in conf
 (``conflict on beffroi_proposals.index.ProposalIndex (attempt 1 of 5) POST /…``) and
 the requests that still fail after the last attempt at WARNING, so that the hot spots
 show in the logs. Such a request is answered 503 with ``Retry-After`` and a page saying
-that nothing was saved and to try again — never a 500 with a traceback. It also waits a short random time before
-a retry (``retry.backoff_ms``, default 5: up to 5, 10, 20 … ms, at most 200 ms) so that requests that
-collided do not collide again in step. Process-wide counts by object class are kept
+that nothing was saved and to try again — never a 500 with a traceback. It also waits a
+random time before a retry (``retry.backoff_ms``, default 5: up to 5, 10, 20 … ms, at
+most 1 s) so that requests that collided do not collide again in step. The late
+attempts may wait longer than the early ones: on RelStorage a read-current lock is
+refused at once (``NOWAIT``) while another transaction holds the row, and that one may
+be queued for the commit lock for a few hundred milliseconds under load. Process-wide counts by object class are kept
 in ``COUNTS`` for benchmarks and health pages.
 
 The retry count is the setting ``retry.attempts`` (default and shipped: 10, see the README).
@@ -24,7 +27,7 @@ import time
 from transaction.interfaces import TransientError
 
 log = logging.getLogger("beffroi.ops.retries")
-MAX_BACKOFF_MS = 200
+MAX_BACKOFF_MS = 1000
 
 #: ("conflict" | "retry" | "failed", object class) → count, since the process started.
 COUNTS: collections.Counter = collections.Counter()

@@ -108,7 +108,10 @@ def register_modules():
                       EvolveStep("proposals.0003_listing_layout", _upgrade_listing_index,
                                  "conflict-free numbering and support order, paging by set arithmetic"),
                       EvolveStep("proposals.0004_search_terms", _reindex_text,
-                                 "index proposals' text with accents folded and words stemmed")),
+                                 "index proposals' text with accents folded and words stemmed"),
+                      EvolveStep("proposals.0005_sharded_supports", _shard_user_supports,
+                                 "each person's supports in a sharded tree (newcomers stop "
+                                 "conflicting)")),
     )]
 
 
@@ -152,6 +155,17 @@ def _reindex_text(app_root):
         for proposal in container.values():
             if isinstance(proposal, Proposal):
                 index_content(proposal)
+
+
+def _shard_user_supports(app_root):
+    """Indexes made before keep each person's supports in an ``OOBTree``; they get a
+    ``ShardedTree`` with the same sets (``beffroi.sharded``)."""
+    from beffroi.api import ShardedTree
+    for org in app_root.organisations.values():
+        for space in org.spaces.values():
+            index = getattr(space.modules.get("proposals"), "proposal_index", None)
+            if index is not None and not isinstance(index.user_supports, ShardedTree):
+                index.user_supports = ShardedTree(index.user_supports.items())
 
 
 def _upgrade_listing_index(app_root):

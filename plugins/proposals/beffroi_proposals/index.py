@@ -36,7 +36,7 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
 from beffroi.api import ListingOrder as Order
-from beffroi.api import Numbering, Tally, level_is_exact, level_of
+from beffroi.api import Numbering, ShardedTree, Tally, level_is_exact, level_of
 from beffroi.api import listing_key as pack
 
 SHIFT = 32
@@ -80,7 +80,7 @@ class ProposalIndex(Persistent):
                        "commented": LLTreeSet()}
         self.randoms = tuple(LLTreeSet() for _ in range(RANDOM_ORDERS))
         self.facets = OOBTree()                 # (facet, value) → IITreeSet of numbers
-        self.user_supports = OOBTree()          # user id → IITreeSet of numbers supported
+        self.user_supports = ShardedTree()      # user id → IITreeSet of numbers supported
 
     # -- keys --------------------------------------------------------------------
     def random_rank(self, k, number):

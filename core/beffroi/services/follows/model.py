@@ -10,8 +10,10 @@ A target's key is its path inside the organisation (``/place/proposals/bench``) 
 """
 from __future__ import annotations
 
-from BTrees.OOBTree import OOBTree, OOTreeSet
+from BTrees.OOBTree import OOTreeSet
 from persistent import Persistent
+
+from beffroi.sharded import ShardedTree
 
 from beffroi.resources.user import User
 
@@ -22,8 +24,11 @@ class FollowStore(Persistent):
     """Followers per target key and targets per follower, for one organisation."""
 
     def __init__(self):
-        self.followers = OOBTree()     # target key → OOTreeSet of user ids
-        self.following = OOBTree()     # user id → OOTreeSet of target keys
+        # sharded: newcomers following at once never conflict (``beffroi.sharded``);
+        # stores made before are plain OOBTrees until the evolve step
+        # ``beffroi.0002_sharded_registries`` converts them (both work)
+        self.followers = ShardedTree()     # target key → OOTreeSet of user ids
+        self.following = ShardedTree()     # user id → OOTreeSet of target keys
 
 
 def organisation_of(obj):
