@@ -12,7 +12,7 @@ from pyramid.response import FileIter, Response
 from pyramid.view import view_config
 
 from beffroi.forms import make_form, upload_node, validate
-from beffroi.i18n import _
+from beffroi.i18n import _, pluralize
 from beffroi.resources.admin import AdminArea
 from beffroi.services.verification import census, documents, letter, model, oidc
 from beffroi.services.verification.methods import all_methods
@@ -161,8 +161,8 @@ def census_upload(context, request):
                 errors = exc.messages
                 html = form.render()
             else:
-                request.session.flash(request.localizer.translate(_(
-                    "The census is replaced: ${n} residents.", mapping={"n": rows})))
+                request.session.flash(pluralize(request, "The census is replaced: ${n} resident.",
+                                                "The census is replaced: ${n} residents.", rows))
                 return HTTPFound(location=request.url)
     else:
         html = form.render()
