@@ -3,24 +3,13 @@ metadata) per action of a module; a refused participant is told what is missing,
 verify, then taken back."""
 from __future__ import annotations
 
-import importlib.util
-import pathlib
-import sys
 
 from beffroi.devkit.testing import csrf_of
 
 
-def _helpers():
-    if "verification_helpers" not in sys.modules:
-        path = pathlib.Path(__file__).with_name("verification_helpers.py")
-        spec = importlib.util.spec_from_file_location("verification_helpers", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-    return sys.modules["verification_helpers"]
 
 
-h = _helpers()
+import verification_helpers as h  # noqa: E402  (tests/, see conftest.py)
 
 
 def _proposal(town):

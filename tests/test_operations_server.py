@@ -10,17 +10,9 @@ import pytest
 from ZODB.FileStorage import FileStorage
 
 
-def _helpers():
-    import importlib.util
-    import pathlib
-    path = pathlib.Path(__file__).with_name("ops_server.py")
-    spec = importlib.util.spec_from_file_location("ops_server", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
-ops_server = _helpers()
+import ops_server  # noqa: E402  (tests/, see conftest.py)
 Server, beffroi, write_ini = ops_server.Server, ops_server.beffroi, ops_server.write_ini
 
 pytestmark = pytest.mark.slow

@@ -83,6 +83,14 @@ def test_only_admins(platform, data_set, beffroi_browser):
     beffroi_browser.get("/-/admin/statistics.csv", status=403)
 
 
+def list_organisation(browser):
+    """Its admin lets the other organisations see its name, to share with it."""
+    page = browser.get("/-/admin/statistics")
+    form = next(f for f in page.forms.values() if "listed" in f.fields)
+    form["listed"].checked = True
+    form.submit().follow()
+
+
 def test_a_commune_shares_its_figures_with_the_metropolis_only_when_it_chooses(platform, data_set):
     platform.add_org("Métropole", "metro.localhost")
     metro = platform.browser("metro.localhost")
@@ -92,6 +100,7 @@ def test_a_commune_shares_its_figures_with_the_metropolis_only_when_it_chooses(p
         commune_id = platform.org(app, HOST).id
     assert "Commune de Test" not in words(metro.get("/-/admin/statistics")).split("Share these")[0]
     metro.get(f"/-/admin/statistics.csv?organisation={commune_id}", status=403)
+    list_organisation(metro)
     # the commune's admin allows the metropolis
     commune = platform.browser(HOST)
     commune.set_cookie("_LOCALE_", "en")
@@ -122,12 +131,67 @@ def test_shared_figures_name_no_unpublished_or_private_space(platform, data_set,
     platform.login_as(commune, "admin")
     page = commune.get("/-/admin/statistics?refresh=1")
     assert "Projet confidentiel de rachat" in page.text         # its own admin sees it
+    metro = platform.browser("metro.localhost")
+    platform.login_as(metro, "admin")
+    list_organisation(metro)
+    page = commune.get("/-/admin/statistics?refresh=1")
     form = next(f for f in page.forms.values() if "share" in f.fields)
     form["share"].checked = True
     form.submit()
-    metro = platform.browser("metro.localhost")
-    platform.login_as(metro, "admin")
     with platform.tx() as app:
         commune_id = platform.org(app, HOST).id
     shared = metro.get(f"/-/admin/statistics.csv?organisation={commune_id}").text
     assert "Centre" in shared and "Projet confidentiel" not in shared
+
+
+def test_an_organisation_learns_no_other_organisations_name_unless_listed(platform, data_set):
+    platform.add_org("Ville discrète", "discrete.localhost")
+    platform.add_org("Métropole", "metro.localhost")
+    commune = platform.browser(HOST)
+    commune.set_cookie("_LOCALE_", "en")
+    platform.login_as(commune, "admin")
+    page = commune.get("/-/admin/statistics")
+    assert "Ville discrète" not in page.text and "Métropole" not in page.text
+    assert "No other organisation of this platform is listed yet" in words(page)
+    # the metropolis lists itself; the other organisation did not
+    metro = platform.browser("metro.localhost")
+    platform.login_as(metro, "admin")
+    list_organisation(metro)
+    page = commune.get("/-/admin/statistics")
+    assert "Métropole" in page.text and "Ville discrète" not in page.text
+    # a forged choice of an organisation the page did not show shares nothing
+    with platform.tx() as app:
+        discrete_id = platform.org(app, "discrete.localhost").id
+    commune.post("/-/admin/statistics", {"csrf_token": csrf_of(page), "sharing": "1",
+                                         "share": discrete_id})
+    with platform.tx() as app:
+        assert model.shared_with(platform.org(app, HOST)) == ()
+    # the commune listed itself? no: the metropolis does not see its name either
+    assert "Commune de Test" not in metro.get("/-/admin/statistics").text
+
+
+def test_a_post_without_the_sharing_form_changes_nothing(platform, data_set):
+    platform.add_org("Métropole", "metro.localhost")
+    metro = platform.browser("metro.localhost")
+    platform.login_as(metro, "admin")
+    list_organisation(metro)
+    commune = platform.browser(HOST)
+    commune.set_cookie("_LOCALE_", "en")
+    platform.login_as(commune, "admin")
+    page = commune.get("/-/admin/statistics")
+    form = next(f for f in page.forms.values() if "share" in f.fields)
+    form["share"].checked, form["listed"].checked = True, True
+    form.submit()
+    page = commune.get("/-/admin/statistics")
+    refused = commune.post("/-/admin/statistics", {"csrf_token": csrf_of(page)}).follow()
+    assert "arrived incomplete" in words(refused)
+    with platform.tx() as app:
+        org = platform.org(app, HOST)
+        assert len(model.shared_with(org)) == 1 and model.is_listed(org)
+    # unticking everything in the real form still works (it sends its marker)
+    form = next(f for f in refused.forms.values() if "share" in f.fields)
+    form["share"].checked, form["listed"].checked = False, False
+    form.submit()
+    with platform.tx() as app:
+        org = platform.org(app, HOST)
+        assert model.shared_with(org) == () and not model.is_listed(org)

@@ -2,22 +2,11 @@
 organisation's secret; matching participants are verified with the line's metadata."""
 from __future__ import annotations
 
-import importlib.util
-import pathlib
-import sys
 
 
-def _helpers():
-    if "verification_helpers" not in sys.modules:
-        path = pathlib.Path(__file__).with_name("verification_helpers.py")
-        spec = importlib.util.spec_from_file_location("verification_helpers", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-    return sys.modules["verification_helpers"]
 
 
-h = _helpers()
+import verification_helpers as h  # noqa: E402  (tests/, see conftest.py)
 
 
 def _store(platform, host=h.HOST):

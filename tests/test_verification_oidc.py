@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.util
 import json
-import pathlib
 import secrets
-import sys
 import threading
 import time
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -22,17 +19,9 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 
-def _helpers():
-    if "verification_helpers" not in sys.modules:
-        path = pathlib.Path(__file__).with_name("verification_helpers.py")
-        spec = importlib.util.spec_from_file_location("verification_helpers", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-    return sys.modules["verification_helpers"]
 
 
-h = _helpers()
+import verification_helpers as h  # noqa: E402  (tests/, see conftest.py)
 CLIENT_ID, CLIENT_SECRET = "beffroi-test", "s3cret-of-the-client"
 
 

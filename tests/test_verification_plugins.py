@@ -3,9 +3,6 @@ core's own, with the public toolkit only; a bad declaration stops start-up, nami
 plugin. Also: comments and revocation under action authorisations."""
 from __future__ import annotations
 
-import importlib.util
-import pathlib
-import sys
 import types
 
 import pytest
@@ -15,17 +12,9 @@ from beffroi.devkit.testing import csrf_of
 from beffroi.plugins import PluginError, load_plugins
 
 
-def _helpers():
-    if "verification_helpers" not in sys.modules:
-        path = pathlib.Path(__file__).with_name("verification_helpers.py")
-        spec = importlib.util.spec_from_file_location("verification_helpers", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-    return sys.modules["verification_helpers"]
 
 
-h = _helpers()
+import verification_helpers as h  # noqa: E402  (tests/, see conftest.py)
 
 LIBRARY = types.ModuleType("beffroi_library_card")
 LIBRARY.beffroi_api = ">=2.0,<3"

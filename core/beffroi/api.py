@@ -54,6 +54,7 @@ TOOLKIT = {
     "upload_node": "beffroi.forms:upload_node",
     "has_control_characters": "beffroi.forms:has_control_characters",
     # text
+    "pluralize": "beffroi.i18n:pluralize",
     "sanitise_html": "beffroi.sanitise:sanitise_html",
     "render_markdown": "beffroi.sanitise:render_markdown",
     "bar_chart": "beffroi.charts:bar_chart",

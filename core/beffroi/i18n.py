@@ -41,3 +41,37 @@ def localizer_for(plugins, locale):
         if os.path.isdir(folder):
             dirs.append(folder)
     return make_localizer(locale, dirs)
+
+
+def pluralize(request, singular, plural, n, mapping=None, domain="beffroi"):
+    """A message whose wording depends on a count, translated for ``request``'s locale.
+
+    ``singular`` and ``plural`` are the English message ids (plain strings, not
+    ``_()`` translation strings), both naming the count ``${n}``:
+    ``pluralize(request, "${n} signature", "${n} signatures", total,
+    domain="beffroi_initiatives")``. ``n`` (an int) chooses the form by the catalog's
+    ``Plural-Forms``: in French 0 and 1 take the singular, in English 1 only.
+    ``mapping`` fills the message's other ``${names}``; ``n`` is always there (a
+    mapping entry ``"n"`` wins, e.g. a number already formatted). ``domain`` is the
+    gettext domain of the calling package (a plugin passes its own). Outside a request
+    (a mail worker), pass a localizer (``localizer_for``) as ``request``.
+
+    Returns a plain ``str``. Raises ``TypeError`` when ``n`` is not an int (a count
+    of ``None`` or of ``"3"`` is a bug, not a plural). Extraction finds the call
+    when the two messages are string literals in second and third place; lingua stops
+    at an operator among the arguments (``n or 1``, ``a + b``): pass a name, an
+    attribute or a call, or put the expression in ``mapping={...}``.
+    """
+    from translationstring import TranslationString
+    wording = plural_wording(request, singular, plural, n, domain)
+    return TranslationString(wording, mapping={"n": n, **(mapping or {})}).interpolate()
+
+
+def plural_wording(request, singular, plural, n, domain="beffroi"):
+    """The translated form of ``pluralize``'s message for ``n``, its ``${names}`` left
+    in (for callers that fill them with markup). Raises ``TypeError`` as ``pluralize``."""
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"pluralize: n must be an int, not {n!r} ({singular!r})")
+    # a name lingua's "pluralize" keyword does not match: these arguments are no messages
+    choose = getattr(request, "localizer", request).pluralize
+    return choose(singular, plural, n, domain=domain)

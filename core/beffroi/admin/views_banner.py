@@ -7,8 +7,8 @@ import deform
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
-from beffroi.admin.forms import field_error
-from beffroi.forms import MemoryTmpStore, make_form, validate
+from beffroi.admin.forms import field_error, validate_whole
+from beffroi.forms import MemoryTmpStore, make_form
 from beffroi.i18n import _
 from beffroi.kit import flash
 from beffroi.pictures import clear_picture, picture_response, set_picture
@@ -42,8 +42,10 @@ class BannerSchema(colander.MappingSchema):
 def banner_view(context, request):
     space = context.managed_space
     form = make_form(request, BannerSchema(validator=_alt_required), action=request.url)
+    def stored():
+        return {"alt": space.banner_alt or ("-" if space.banner is not None else "")}
     if request.method == "POST":
-        data, html = validate(request, form)
+        data, html = validate_whole(request, form, stored)
         if data is not None:
             image = None
             if data["image"] is not None and not data["remove"]:
@@ -63,7 +65,7 @@ def banner_view(context, request):
                 flash(request, _("The banner is saved."))
                 return HTTPFound(location=request.resource_url(context))
     else:
-        html = form.render({"alt": space.banner_alt or ("-" if space.banner is not None else "")})
+        html = form.render(stored())
     return {"page_title": _("Banner of the space"), "form": html, "space": space}
 
 

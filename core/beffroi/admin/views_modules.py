@@ -5,7 +5,8 @@ from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
 from beffroi.services.actionlog import model as actionlog
-from beffroi.forms import make_form, validate
+from beffroi.admin.forms import validate_whole
+from beffroi.forms import make_form
 from beffroi.i18n import _
 from beffroi.modulesettings import resolve_settings, settings_changed
 from beffroi.resources.admin import AdminArea, AdminModule, AdminSpace
@@ -111,7 +112,8 @@ def module_settings_view(context, request):
     form = make_form(request, schema, action=request.url)
     current = resolve_settings(info, request.organisation, container, phase_id)
     if request.method == "POST":
-        appstruct, html = validate(request, form)
+        appstruct, html = validate_whole(
+            request, form, lambda: {k: v for k, v in current.items() if k in schema})
         if appstruct is not None:
             appstruct.pop("csrf_token", None)
             layer = dict(container.phase_settings.get(phase_id, {})) if phase_id \

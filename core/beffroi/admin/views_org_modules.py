@@ -7,7 +7,8 @@ from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
 from beffroi.services.actionlog import model as actionlog
-from beffroi.forms import make_form, validate
+from beffroi.admin.forms import validate_whole
+from beffroi.forms import make_form
 from beffroi.i18n import _
 from beffroi.modulesettings import schema_defaults, settings_changed
 from beffroi.resources.admin import OrgModule, OrgModules
@@ -38,8 +39,12 @@ def org_module(context, request):
     schema = info.settings_schema()
     form = make_form(request, schema, action=request.url)
     org = request.organisation
+
+    def stored():
+        current = {**schema_defaults(info.settings_schema), **org.module_settings.get(info.name, {})}
+        return {k: v for k, v in current.items() if k in schema}
     if request.method == "POST":
-        appstruct, html = validate(request, form)
+        appstruct, html = validate_whole(request, form, stored)
         if appstruct is not None:
             appstruct.pop("csrf_token", None)
             org.module_settings[info.name] = dict(appstruct)
@@ -49,7 +54,6 @@ def org_module(context, request):
             request.session.flash(request.localizer.translate(_("Settings saved.")))
             return HTTPFound(location=request.url)
     else:
-        current = {**schema_defaults(info.settings_schema), **org.module_settings.get(info.name, {})}
-        html = form.render({k: v for k, v in current.items() if k in schema})
+        html = form.render(stored())
     return {"page_title": info.title, "form": html,
             "back": request.resource_url(context.__parent__)}

@@ -7,6 +7,7 @@ from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
 from beffroi.services.actionlog import model as actionlog
+from beffroi.admin.forms import validate_whole
 from beffroi.forms import make_form, validate
 from beffroi.i18n import _
 from beffroi.modulesettings import settings_changed
@@ -79,8 +80,13 @@ def phases_view(context, request):
 def phase_edit(context, request):
     space, phase = context.managed_space, context.phase
     form = _form(request, request.resource_url(context), "save")
+
+    def stored():
+        return {"title": phase.title, "start": phase.start, "end": phase.end,
+                "description": phase.description, "cta_text": phase.cta_text,
+                "cta_url": phase.cta_url}
     if request.method == "POST":
-        appstruct, html = validate(request, form)
+        appstruct, html = validate_whole(request, form, stored)
         if appstruct is not None:
             phase.title = appstruct["title"].strip()
             phase.start, phase.end = appstruct["start"], appstruct["end"]
@@ -91,9 +97,7 @@ def phase_edit(context, request):
             request.session.flash(request.localizer.translate(_("Phase saved.")))
             return HTTPFound(location=request.resource_url(context.__parent__))
     else:
-        html = form.render({"title": phase.title, "start": phase.start, "end": phase.end,
-                            "description": phase.description, "cta_text": phase.cta_text,
-                            "cta_url": phase.cta_url})
+        html = form.render(stored())
     return {"page_title": _("Edit the phase"), "form": html, "space": space}
 
 

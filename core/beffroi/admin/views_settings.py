@@ -9,13 +9,13 @@ from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
 from beffroi.services.actionlog import model as actionlog
-from beffroi.forms import MemoryTmpStore, make_form, validate
+from beffroi.forms import MemoryTmpStore, make_form
 from beffroi.i18n import LANGUAGE_NAMES, _
 from beffroi.resources.admin import AdminArea
 from beffroi.resources.organisation import LOCALES
 from beffroi.sanitise import sanitise_html
 from beffroi.uploads import UploadError, clean_image
-from beffroi.admin.forms import checkbox_set, field_error
+from beffroi.admin.forms import checkbox_set, field_error, validate_whole
 
 #: Image types accepted as a logo, by what Pillow finds in the file (not its name).
 LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
@@ -113,8 +113,14 @@ def settings_view(context, request):
     org = context.organisation
     schema = SettingsSchema(validator=_check_locales)
     form = make_form(request, schema, action=request.url)
+
+    def stored():
+        return {"name": org.name, "description": org.description,
+                "primary_colour": org.primary_colour, "skin": org.skin,
+                "locales": set(org.locales), "default_locale": org.default_locale,
+                "moderation_threshold": org.moderation_threshold}
     if request.method == "POST":
-        appstruct, html = validate(request, form)
+        appstruct, html = validate_whole(request, form, stored)
         if appstruct is not None:
             logo = None
             if appstruct["logo"] is not None and not appstruct["remove_logo"]:
@@ -140,8 +146,5 @@ def settings_view(context, request):
                 request.session.flash(request.localizer.translate(_("Settings saved.")))
                 return HTTPFound(location=request.url)
     else:
-        html = form.render({"name": org.name, "description": org.description,
-                            "primary_colour": org.primary_colour, "skin": org.skin,
-                            "locales": set(org.locales), "default_locale": org.default_locale,
-                            "moderation_threshold": org.moderation_threshold})
+        html = form.render(stored())
     return {"page_title": _("Settings and look"), "form": html}

@@ -8,6 +8,7 @@ from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from pyramid.view import view_config
 
 from beffroi.services.actionlog import model as actionlog
+from beffroi.admin.forms import validate_whole
 from beffroi.forms import make_form, validate
 from beffroi.i18n import _
 from beffroi.resources.admin import AdminSpace, AdminSpaces
@@ -113,8 +114,13 @@ def space_add(context, request):
 def space_edit(context, request):
     space = context.managed_space
     form = make_form(request, SpaceSchema(), action=request.url, bindings={"space": space})
+
+    def stored():
+        return {"title": space.title, "description": space.description,
+                "visibility": space.visibility, "parent": space.parent or "",
+                "scope": space.scope}
     if request.method == "POST":
-        appstruct, html = validate(request, form)
+        appstruct, html = validate_whole(request, form, stored)
         if appstruct is not None:
             space.title = appstruct["title"].strip()
             space.description = sanitise_html(appstruct["description"])
@@ -128,9 +134,7 @@ def space_edit(context, request):
             request.session.flash(request.localizer.translate(_("Space saved.")))
             return HTTPFound(location=request.resource_url(context))
     else:
-        html = form.render({"title": space.title, "description": space.description,
-                            "visibility": space.visibility, "parent": space.parent or "",
-                            "scope": space.scope})
+        html = form.render(stored())
     return {"page_title": _("Edit the space"), "form": html, "space": space}
 
 

@@ -282,10 +282,11 @@ def _check_translations(report, package_dir, plugin):
             f"`pot-create -d {package_dir.name} -o {package_dir.name}/locale/"
             f"{package_dir.name}.pot {package_dir.name}`, then fr and en .po files"])
         return
+    from beffroi.devkit.i18n_tools import message_id, is_translated
     pot = pots[0]
     domain = pot.stem
     with pot.open("rb") as f:
-        wanted = {m.id for m in read_po(f) if m.id}
+        wanted = {message_id(m) for m in read_po(f) if m.id}
     problems = []
     for locale in LOCALES:
         po = locale_dir / locale / "LC_MESSAGES" / f"{domain}.po"
@@ -296,7 +297,7 @@ def _check_translations(report, package_dir, plugin):
             continue
         with po.open("rb") as f:
             catalog = read_po(f, locale=locale)
-        have = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+        have = {message_id(m) for m in catalog if m.id and not m.fuzzy and is_translated(m)}
         lacking = sorted(wanted - have)
         if lacking:
             problems.append(f"{po.relative_to(package_dir)}: {len(lacking)} untranslated "
@@ -328,7 +329,7 @@ def _check_pot_fresh(report, package_dir, domain, wanted):
             report.add(False, ".pot can be extracted from the sources", [detail.strip()[:400]])
             return
         with fresh.open("rb") as f:
-            found = {m.id for m in read_po(f) if m.id}
+            found = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
     new, gone = sorted(found - wanted), sorted(wanted - found)
     problems = []
     if new:
@@ -337,7 +338,7 @@ def _check_pot_fresh(report, package_dir, domain, wanted):
         problems.append(f"{len(gone)} message(s) of the .pot are no longer in the sources, "
                         f"e.g. {gone[:3]}")
     if problems:
-        problems.append(f"regenerate it: `pot-create -d {domain} -o {package_dir.name}/locale/"
+        problems.append(f"regenerate it: `pot-create -d {domain} -k pluralize:2,3 -k plural:1,2 -o {package_dir.name}/locale/"
                         f"{domain}.pot {package_dir.name}`, then `pybabel update` and translate")
     _add(report, ".pot up to date with the sources", problems)
 

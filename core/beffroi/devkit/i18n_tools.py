@@ -13,6 +13,13 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 LOCALES = ("fr", "en")
+#: Each locale's plural rule (gettext ``Plural-Forms``): French puts 0 and 1 in the
+#: singular, English 1 only. Written into every catalog by ``extract``.
+PLURAL_FORMS = {"fr": "nplurals=2; plural=(n > 1);", "en": "nplurals=2; plural=(n != 1);"}
+#: Plural messages (msgid + msgid_plural) lingua extracts: ``beffroi.i18n.pluralize(request,
+#: singular, plural, n, ...)`` in Python and ``h.plural(singular, plural, n, ...)`` in
+#: templates.
+PLURAL_KEYWORDS = ("pluralize:2,3", "plural:1,2")
 
 
 def find_domains(root: Path):
@@ -28,13 +35,30 @@ def po_path(package: Path, domain: str, locale: str) -> Path:
     return package / "locale" / locale / "LC_MESSAGES" / f"{domain}.po"
 
 
+def pot_create_command(domain: str, output: str, package: str) -> list[str]:
+    """The ``pot-create`` command line writing ``domain``'s template (singular and
+    plural messages) from the sources under ``package`` to ``output``."""
+    keywords = [arg for spec in PLURAL_KEYWORDS for arg in ("-k", spec)]
+    return [str(Path(sys.executable).parent / "pot-create"), "--domain", domain, *keywords,
+            "-o", output, package]
+
+
+def _set_plural_forms(catalog, locale: str):
+    catalog.mime_headers = [("Plural-Forms", PLURAL_FORMS[locale])]
+
+
+def message_id(message) -> str:
+    """The singular msgid (a plural message's id is ``(singular, plural)``)."""
+    return message.id if isinstance(message.id, str) else message.id[0]
+
+
 def extract(root: Path):
     """Write each domain's .pot from its sources and merge it into the fr and en catalogs."""
     for domain, package in find_domains(root):
         pot = package / "locale" / f"{domain}.pot"
         # relative paths, so the catalogs' references don't name this machine's folders
-        subprocess.run([str(Path(sys.executable).parent / "pot-create"), "--domain", domain,
-                        "-o", str(pot.relative_to(root)), str(package.relative_to(root))],
+        subprocess.run(pot_create_command(domain, str(pot.relative_to(root)),
+                                          str(package.relative_to(root))),
                        check=True, cwd=root)
         with pot.open("rb") as f:
             template = read_po(f)
@@ -48,10 +72,13 @@ def extract(root: Path):
             else:
                 catalog = template
                 catalog.locale = locale
-            if locale == "en":      # English is the source language
+            _set_plural_forms(catalog, locale)
+            if locale == "en":      # English is the source language (singular, plural)
                 for message in catalog:
                     if message.id and not message.string:
                         message.string = message.id
+                    elif message.pluralizable and not any(message.string):
+                        message.string = tuple(message.id)
             with path.open("wb") as f:
                 write_po(f, catalog, width=100, omit_header=False, ignore_obsolete=True)
         print(f"{domain}: {len(template)} messages")
@@ -66,6 +93,7 @@ def compile_all(root: Path):
                 continue
             with path.open("rb") as f:
                 catalog = read_po(f, locale=locale, domain=domain)
+            _set_plural_forms(catalog, locale)
             with path.with_suffix(".mo").open("wb") as f:
                 write_mo(f, catalog, use_fuzzy=False)
             count += 1
@@ -73,12 +101,13 @@ def compile_all(root: Path):
 
 
 def incomplete(root: Path) -> dict[str, list[str]]:
-    """Messages of each .pot lacking a translation, per catalog file."""
+    """Messages of each .pot lacking a translation, per catalog file (a plural message
+    lacks one while any of its locale's forms is empty)."""
     missing = {}
     for domain, package in find_domains(root):
         pot = package / "locale" / f"{domain}.pot"
         with pot.open("rb") as f:
-            wanted = {m.id for m in read_po(f) if m.id}
+            wanted = {message_id(m) for m in read_po(f) if m.id}
         for locale in LOCALES:
             path = po_path(package, domain, locale)
             if not path.exists():
@@ -86,15 +115,41 @@ def incomplete(root: Path) -> dict[str, list[str]]:
                 continue
             with path.open("rb") as f:
                 catalog = read_po(f, locale=locale)
-            have = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+            have = {message_id(m) for m in catalog if m.id and not m.fuzzy and is_translated(m)}
             lacking = sorted(wanted - have)
             if lacking:
                 missing[str(path)] = lacking
     return missing
 
 
-def fill(root: Path, domain: str, locale: str, translations: dict[str, str]):
-    """Set translations (msgid → msgstr) in a domain's catalog; return msgids not found."""
+def is_translated(message) -> bool:
+    """Has ``message`` its translation (a plural message: both forms)?"""
+    if isinstance(message.string, str):
+        return bool(message.string) and not message.pluralizable
+    return message.pluralizable and len(message.string) == 2 and all(message.string)
+
+
+def wrong_plural_forms(root: Path) -> list[str]:
+    """``path: Plural-Forms`` of every catalog whose plural rule is not its locale's
+    (``PLURAL_FORMS``): French 0 and 1 would read "0 signatures" or "1 signatures"."""
+    problems = []
+    for domain, package in find_domains(root):
+        for locale in LOCALES:
+            path = po_path(package, domain, locale)
+            if path.exists():
+                with path.open("rb") as f:
+                    catalog = read_po(f, locale=locale)
+                if catalog.plural_forms != PLURAL_FORMS[locale]:
+                    problems.append(f"{path}: Plural-Forms is {catalog.plural_forms!r}, "
+                                    f"not {PLURAL_FORMS[locale]!r} (run extract)")
+    return problems
+
+
+def fill(root: Path, domain: str, locale: str, translations: dict[str, str | list[str]]):
+    """Set translations in a domain's catalog: msgid → msgstr, or for a plural message
+    singular msgid → ``[singular form, plural form]``. Return the msgids not found.
+    Raises ``SystemExit`` for an unknown domain, ``ValueError`` for a plural message
+    given one string (or a singular one given a list)."""
     for dom, package in find_domains(root):
         if dom != domain:
             continue
@@ -107,7 +162,11 @@ def fill(root: Path, domain: str, locale: str, translations: dict[str, str]):
             if message is None:
                 unknown.append(msgid)
                 continue
-            message.string = msgstr
+            if message.pluralizable != isinstance(msgstr, list) or \
+                    (isinstance(msgstr, list) and len(msgstr) != 2):
+                raise ValueError(f"{msgid!r}: give " + ("[singular, plural]" if message.pluralizable
+                                                       else "one string"))
+            message.string = tuple(msgstr) if isinstance(msgstr, list) else msgstr
             message.flags.discard("fuzzy")
         with path.open("wb") as f:
             write_po(f, catalog, width=100, ignore_obsolete=True)
@@ -120,6 +179,7 @@ READ_ATTRIBUTES = ("aria-label", "alt", "title", "placeholder")
 VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                  "param", "source", "track", "wbr"}
 _EXPRESSION = re.compile(r"\$\{[^}]*\}")
+_PLURAL_IN_TEXT = re.compile(r"\$\{[^}]*\bplural\(")
 
 
 def _catalog_ids(root: Path) -> dict[str, set[str]]:
@@ -176,6 +236,12 @@ class _TemplateChecker(HTMLParser):
         if not void:
             self.domains.append(domain)
 
+    def handle_data(self, data):
+        if _PLURAL_IN_TEXT.search(data):
+            self.problems.append(f"{self._where()}: h.plural(…) in a ${{…}} of the text is not "
+                                 f"extracted (lingua reads only _() calls there): write it in "
+                                 f"tal:replace or tal:content")
+
     def handle_endtag(self, tag):
         if tag not in VOID_ELEMENTS and len(self.domains) > 1:
             self.domains.pop()
@@ -204,7 +270,8 @@ def main(argv=None):
     parser.add_argument("--root", default=".")
     parser.add_argument("--domain", help="with fill: the gettext domain")
     parser.add_argument("--locale", default="fr", help="with fill: the catalog's locale")
-    parser.add_argument("--json", help="with fill: a JSON file {msgid: translation}")
+    parser.add_argument("--json", help="with fill: a JSON file {msgid: translation}, or for a "
+                        "plural message {singular msgid: [singular, plural]}")
     args = parser.parse_args(argv)
     root = Path(args.root).resolve()
     if args.action == "extract":
@@ -221,7 +288,7 @@ def main(argv=None):
         missing = incomplete(root)
         for path, ids in missing.items():
             print(f"{path}: {len(ids)} untranslated, e.g. {ids[:3]}")
-        attributes = untranslated_attributes(root)
+        attributes = untranslated_attributes(root) + wrong_plural_forms(root)
         for problem in attributes:
             print(problem)
         return 1 if missing or attributes else 0

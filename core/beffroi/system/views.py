@@ -30,7 +30,7 @@ from beffroi.accounts.sessions import end_session, open_session
 from beffroi.tenancy import normalise_host
 from beffroi.urls import organisation_url
 from beffroi.accounts.views_login import CredentialsSchema
-from beffroi.admin.forms import checkbox_set, field_error, host_problem, lines
+from beffroi.admin.forms import checkbox_set, field_error, host_problem, lines, validate_whole
 from beffroi.accounts.views_login import TOO_MANY, client_address
 from beffroi.views.site import safe_came_from
 
@@ -290,7 +290,7 @@ def organisation_edit(context, request):
     org = context.organisation
     form = organisation_form(request, context.app_root, org, "save")
     if request.method == "POST":
-        appstruct, html = validate(request, form)
+        appstruct, html = validate_whole(request, form, lambda: _current(org))
         if appstruct is not None:
             set_hosts(context.app_root, org, appstruct["host"], lines(appstruct["secondary_hosts"]))
             _apply(org, appstruct)

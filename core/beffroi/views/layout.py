@@ -1,11 +1,22 @@
 """What every page template gets: the skin's layout, the organisation, helpers."""
 from __future__ import annotations
 
-from markupsafe import Markup
+import re
+
+from markupsafe import Markup, escape
 from pyramid.events import BeforeRender
 from pyramid.renderers import get_renderer
 
-from beffroi.i18n import LANGUAGE_NAMES, _
+from beffroi.i18n import LANGUAGE_NAMES, _, plural_wording
+
+
+_PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
+
+
+def _escape(value) -> str:
+    """``value`` escaped as Chameleon escapes text (``Markup`` kept): the apostrophes of
+    French stay apostrophes; double quotes are escaped (safe in a double-quoted attribute)."""
+    return str(escape(value)).replace("&#39;", "'")
 
 
 def skin_for(request, organisation=None):
@@ -36,6 +47,23 @@ class Helpers:
 
     def t(self, message, mapping=None):
         return self.request.localizer.translate(message, mapping=mapping)
+
+    def plural(self, singular, plural, n, mapping=None, domain="beffroi"):
+        """A count with its noun in the page's language: ``<tal:n replace="h.plural(
+        '${n} place', '${n} places', meeting.capacity, domain='beffroi_meetings')"/>``
+        (see ``beffroi.i18n.pluralize``: the same shapes and errors; a plugin's template
+        names its own domain). Write it in ``tal:replace``/``tal:content``: extraction
+        does not read it in a ``${…}`` of the text (``i18n_tools check`` says so).
+
+        Returns markup: the message escaped, its ``${names}`` filled with ``mapping``'s
+        values escaped unless they are ``Markup`` already (``h.html(...)``), so a number
+        may come wrapped in ``<strong>``."""
+        wording = plural_wording(self.request, singular, plural, n, domain)
+        values = {"n": n, **(mapping or {})}
+        filled = _PLACEHOLDER.sub(
+            lambda m: _escape(values[m.group(1)]) if m.group(1) in values else m.group(0),
+            _escape(wording))
+        return Markup(filled)
 
     def local(self, value):
         """A stored (UTC) datetime in the organisation's time zone."""

@@ -11,12 +11,10 @@ at a set time).
 
 Kept: ``GET``/``HEAD`` from a visitor without a session cookie and without an
 ``Authorization`` header, answered 200 ``text/html`` without ``Set-Cookie`` and judged
-shareable by ``beffroi.tweens.is_shareable``. The key is the host, the path with its query
-string and the language cookie. Memory is bounded (``beffroi.page_cache_mb``, default 32;
+shareable by ``beffroi.tweens.is_shareable``. The key is the application URL (scheme and
+host, from which the page's links are built), the path with its query string and the
+language cookie. Memory is bounded (``beffroi.page_cache_mb``, default 32;
 0 turns the cache off); the least recently used pages leave first.
-
-The key also holds the scheme: behind a proxy (``trusted_proxy_headers
-x-forwarded-proto``) a page asked over http links its styles and pages over http.
 
 With RelStorage the database object never polls (its ``lastTransaction()`` stays where
 it was at start-up), so the state is the newest one a request's connection saw or
@@ -133,8 +131,8 @@ def _key(request):
             or request.authorization is not None or "HTTP_AUTHORIZATION" in request.environ:
         return None
     from beffroi.i18n import LOCALE_COOKIE
-    return (request.scheme, request.host, request.path_qs,
-            request.cookies.get(LOCALE_COOKIE, ""))
+    # the application URL carries the scheme and host that the page's links are built from
+    return (request.application_url, request.path_qs, request.cookies.get(LOCALE_COOKIE, ""))
 
 
 class _SeenState:

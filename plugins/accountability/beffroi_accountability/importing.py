@@ -291,8 +291,8 @@ def import_view(context, request):
                     errors = [(None, _("The file holds no result."))]
                 if not errors:
                     created, updated = write(request, context, rows, links)
-                    flash(request, _("Import done: ${created} results created, ${updated} "
-                                     "updated.", mapping={"created": created, "updated": updated}))
+                    flash(request, _("Import done. Results created: ${created}; updated: "
+                                     "${updated}.", mapping={"created": created, "updated": updated}))
                     return HTTPFound(location=request.resource_url(context))
             html = form.render()
     else:

@@ -33,7 +33,7 @@ def test_a_good_file_creates_the_tree_and_links_its_proposals(site):
     site.proposal("Une cour plantée d'arbres")
     admin = site.admin()
     page = send(admin, GOOD).follow()
-    assert "Import terminé : 3 résultats créés, 0 mis à jour." in page.text
+    assert "Import terminé. Résultats créés : 3 ; mis à jour : 0." in page.text
     assert titles(site) == ["Refaire la toiture", "Rénover l'école", "Végétaliser la cour"]
     with site.platform.tx() as app:
         by_ref = {r.reference: r for r in site.container(app).values()}
@@ -49,7 +49,7 @@ def test_a_good_file_creates_the_tree_and_links_its_proposals(site):
         assert "Issu de la participation" in site.browser().get(f"/budget/proposals/{number}/").text
     # the same file again updates the three results (their references match)
     page = send(admin, GOOD.replace("Végétaliser la cour", "Planter la cour")).follow()
-    assert "0 résultats créés, 3 mis à jour" in page.text
+    assert "Résultats créés : 0 ; mis à jour : 3" in page.text
     assert titles(site) == ["Planter la cour", "Refaire la toiture", "Rénover l'école"]
 
 
@@ -100,7 +100,7 @@ def test_an_export_edited_in_a_spreadsheet_imports_back(site):
     export = site.browser().get(RESULTS + "export.csv").body.decode("utf-8-sig")
     assert "'=Formule piégée" in export
     page = send(admin, export.replace("Voirie", "Espaces publics"), encoding="cp1252").follow()
-    assert "0 résultats créés, 1 mis à jour" in page.text
+    assert "Résultats créés : 0 ; mis à jour : 1" in page.text
     with site.platform.tx() as app:
         [result] = site.container(app).values()
         assert result.title == "=Formule piégée" and result.category == "Espaces publics"

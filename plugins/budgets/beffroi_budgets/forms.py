@@ -17,8 +17,8 @@ def _amount(name, title, description=None, minimum=0):
         colander.Integer(), name=name, title=title, description=description,
         validator=colander.Range(
             min=minimum, max=AMOUNT_MAX,
-            min_err=_("Type an amount of at least ${min} euros.", mapping={"min": minimum}),
-            max_err=_("Type an amount of at most ${max} euros.", mapping={"max": AMOUNT_MAX})),
+            min_err=_("Type an amount of at least ${min} €.", mapping={"min": minimum}),
+            max_err=_("Type an amount of at most ${max} €.", mapping={"max": AMOUNT_MAX})),
         widget=deform.widget.TextInputWidget(attributes={"inputmode": "numeric"}))
 
 

@@ -8,7 +8,9 @@ from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.i18n import TranslationStringFactory
 from pyramid.response import FileIter, Response
 
-from beffroi.api import ModuleContainer, flash, module_settings, queue_mail, require_authorisation
+from beffroi.api import (
+    ModuleContainer, flash, module_settings, pluralize, queue_mail, require_authorisation,
+)
 from beffroi_budgets.links import origins_of
 from beffroi_budgets.models import RULE_MINIMUM, RULE_PROJECTS, RULE_RANKING, Budget, Project, budgets_of
 from beffroi_budgets.results import compute
@@ -45,18 +47,25 @@ def present(request, message):
 
 
 def rule_text(request, budget):
-    """The budget's voting rule in one sentence, for the participant."""
+    """The budget's voting rule in one sentence, for the participant (translated)."""
     m = lambda n: money(request, n)  # noqa: E731
     if budget.vote_rule == RULE_RANKING:
-        return _("Rank up to ${n} projects in order of preference: the first gets ${n} points, "
-                 "the next one point less.", mapping={"n": budget.ranking_size})
+        return pluralize(request, "Rank up to ${n} project in order of preference: it gets ${n} "
+                         "point.", "Rank up to ${n} projects in order of preference: the first "
+                         "gets ${n} points, the next one point less.", budget.ranking_size,
+                         domain="beffroi_budgets")
     if budget.vote_rule == RULE_PROJECTS:
+        least = budget.minimum_projects or 1
         if budget.maximum_projects:
-            return _("Select between ${min} and ${max} projects, within the budget of ${total}.",
-                     mapping={"min": budget.minimum_projects or 1, "max": budget.maximum_projects,
-                              "total": m(budget.total)})
-        return _("Select at least ${min} projects, within the budget of ${total}.",
-                 mapping={"min": budget.minimum_projects or 1, "total": m(budget.total)})
+            return pluralize(request, "Select between ${min} and ${n} project, within the budget "
+                             "of ${total}.", "Select between ${min} and ${n} projects, within the "
+                             "budget of ${total}.", budget.maximum_projects,
+                             mapping={"min": least, "total": m(budget.total)},
+                             domain="beffroi_budgets")
+        return pluralize(request, "Select at least ${n} project, within the budget of ${total}.",
+                         "Select at least ${n} projects, within the budget of ${total}.",
+                         least, mapping={"total": m(budget.total)},
+                         domain="beffroi_budgets")
     if budget.minimum_percent:
         return _("Choose projects spending at least ${percent} % of the budget (${amount}) and "
                  "at most the budget of ${total}.",

@@ -8,7 +8,8 @@ from pyramid.i18n import TranslationStringFactory
 from ZODB.blob import Blob
 
 from beffroi.api import (
-    ModuleContainer, UploadError, clean_image, flash, form_view, index_content, read_upload,
+    ModuleContainer, UploadError, clean_image, flash, form_view, index_content, pluralize,
+    read_upload,
     unindex_content,
 )
 from beffroi_budgets import actions
@@ -229,8 +230,10 @@ def paper_view(context, request):
                                                          for m in messages])
         actions.record(request, "budgets.paper_enter", context, count=paper.count,
                        projects=" ".join(map(str, paper.projects)))
-        flash(request, _("${count} paper ballots recorded: another staff member must check them "
-                         "before they count.", mapping={"count": paper.count}))
+        flash(request, pluralize(
+            request, "${n} paper ballot recorded: another staff member must check it before it "
+            "counts.", "${n} paper ballots recorded: another staff member must check them before "
+            "they count.", paper.count, domain="beffroi_budgets"))
         return HTTPFound(location=request.resource_url(context, "paper"))
     return _paper_page(request, context, typed, [])
 
@@ -258,8 +261,9 @@ def paper_check_view(context, request):
             paper = check_paper(context, key, request.user)
             actions.record(request, "budgets.paper_check", context, count=paper.count,
                            entered_by=paper.entered_name)
-            flash(request, _("${count} paper ballots checked: they now count.",
-                             mapping={"count": paper.count}))
+            flash(request, pluralize(request, "${n} paper ballot checked: it now counts.",
+                                     "${n} paper ballots checked: they now count.", paper.count,
+                                     domain="beffroi_budgets"))
     except VoteRefused as refused:
         flash(request, refused.message, "error")
         request.tm.doom()

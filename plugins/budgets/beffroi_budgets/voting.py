@@ -91,7 +91,7 @@ def can_add(budget, numbers, project):
         return _("This project is already in your vote.")
     if budget.vote_rule == RULE_RANKING:
         if len(numbers) >= budget.ranking_size:
-            return _("You may rank ${n} projects at most: remove one first.",
+            return _("Projects you may rank at most: ${n}. Remove one first.",
                      mapping={"n": budget.ranking_size})
         return None
     if spent(budget, numbers) + project.cost > budget.total:
@@ -99,7 +99,7 @@ def can_add(budget, numbers, project):
                  mapping={"left": budget.total - spent(budget, numbers)})
     if budget.vote_rule == RULE_PROJECTS and budget.maximum_projects \
             and len(numbers) >= budget.maximum_projects:
-        return _("You may select ${n} projects at most: remove one first.",
+        return _("Projects you may select at most: ${n}. Remove one first.",
                  mapping={"n": budget.maximum_projects})
     return None
 
@@ -117,7 +117,7 @@ def check_ballot(budget, numbers):
         errors.append(_("A project appears twice in your vote."))
     if budget.vote_rule == RULE_RANKING:
         if len(numbers) > budget.ranking_size:
-            errors.append(_("You may rank ${n} projects at most.", mapping={"n": budget.ranking_size}))
+            errors.append(_("Projects you may rank at most: ${n}.", mapping={"n": budget.ranking_size}))
         return errors
     amount = spent(budget, numbers)
     if amount > budget.total:
@@ -130,10 +130,10 @@ def check_ballot(budget, numbers):
                                  "amount": minimum_amount(budget), "spent": amount}))
     if budget.vote_rule == RULE_PROJECTS:
         if budget.minimum_projects and len(numbers) < budget.minimum_projects:
-            errors.append(_("Select at least ${n} projects (you have selected ${count}).",
+            errors.append(_("Projects to select at least: ${n} (selected: ${count}).",
                             mapping={"n": budget.minimum_projects, "count": len(numbers)}))
         if budget.maximum_projects and len(numbers) > budget.maximum_projects:
-            errors.append(_("Select at most ${n} projects (you have selected ${count}).",
+            errors.append(_("Projects to select at most: ${n} (selected: ${count}).",
                             mapping={"n": budget.maximum_projects, "count": len(numbers)}))
     return errors
 

@@ -72,8 +72,8 @@ def test_an_admin_creates_a_budget_and_a_project_from_proposals_with_an_image(si
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("total", "0", "au moins 1 euros"),
-    ("total", "-5", "au moins 1 euros"),
+    ("total", "0", "au moins 1 €"),
+    ("total", "-5", "au moins 1 €"),
     ("total", "beaucoup", ""),
     ("title", "Budget\x00nul", ""),
     ("description", "texte\x00nul", ""),
@@ -95,8 +95,8 @@ def test_bad_budget_input_shows_a_message_and_keeps_what_was_typed(site, field, 
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("cost", "-100", "au moins 1 euros"),
-    ("cost", "0", "au moins 1 euros"),
+    ("cost", "-100", "au moins 1 €"),
+    ("cost", "0", "au moins 1 €"),
     ("title", "Bancs\x00", ""),
     ("origins", "9999", "Aucune proposition de cet espace"),
 ])
@@ -210,7 +210,7 @@ def test_ranked_paper_ballots_keep_the_order_and_refuse_bad_ranks(site):
     page = agent.get(url + "paper")
     for ranks, message in (({"rank-1": "²"}, "Un rang est un nombre entier"),
                            ({"rank-1": "1", "rank-2": "1"}, "Deux projets ont le même rang"),
-                           ({"rank-1": "1", "rank-2": "2", "rank-3": "3"}, "classer 2 projets au plus")):
+                           ({"rank-1": "1", "rank-2": "2", "rank-3": "3"}, "classer au maximum : 2")):
         page = agent.post(url + "paper", {"csrf_token": csrf_of(page), "count": "1", **ranks})
         assert message in page.text, message
     page = agent.post(url + "paper", {"csrf_token": csrf_of(page), "count": "²", "rank-1": "1"})

@@ -63,10 +63,10 @@ def test_minimum_and_maximum_numbers_of_projects(site):
     cy = site.browser("cy@example.org")
     site.vote(cy, url, 1)
     page = site.checkout(cy, url).follow()
-    assert any("au moins 2 projets" in e for e in site.errors(page)), site.errors(page)
+    assert any("au minimum : 2" in e for e in site.errors(page)), site.errors(page)
     site.vote(cy, url, 2)
     page = site.vote(cy, url, 4).follow()
-    assert any("2 projets au plus" in e for e in site.errors(page)), site.errors(page)
+    assert any("au maximum : 2" in e for e in site.errors(page)), site.errors(page)
     assert "Votre vote est validé" in site.checkout(cy, url).follow().text
 
 
@@ -77,7 +77,7 @@ def test_ranking_orders_preferences_and_gives_points(site):
     site.vote(dan, url, 3)
     site.vote(dan, url, 1)
     page = site.vote(dan, url, 2).follow()
-    assert any("classer 2 projets au plus" in e for e in site.errors(page)), site.errors(page)
+    assert any("classer au maximum : 2" in e for e in site.errors(page)), site.errors(page)
     page = site.vote(dan, url, 1, action="up").follow()
     assert [a.text for a in page.html.select(".vote-list a")] == ["Jardin partagé", "Piste cyclable"]
     site.checkout(dan, url)

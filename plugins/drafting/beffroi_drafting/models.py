@@ -50,6 +50,11 @@ class DraftingError(ValueError):
         self.message, self.field = message, field
 
 
+class OwnSuggestion(DraftingError):
+    """Its author asked to support their own suggestion: supports measure what others
+    think of it."""
+
+
 class VersionFrozen(DraftingError):
     """A published version was asked to change."""
 
@@ -363,7 +368,11 @@ def _free_name(text, prefix):
 
 
 def support(suggestion, user_id) -> bool:
-    """Record ``user_id``'s support; False when they already support it."""
+    """Record ``user_id``'s support; False when they already support it. Raises
+    ``OwnSuggestion`` when ``user_id`` wrote the suggestion."""
+    from beffroi_drafting.i18n import _
+    if user_id == suggestion.creator:
+        raise OwnSuggestion(_("You cannot support your own suggestion."))
     if user_id in suggestion.supporters:
         return False
     suggestion.supporters[user_id] = True

@@ -33,11 +33,22 @@ def supports_open(request, container) -> bool:
     return bool(settings_of(request, container).get("supports_open", True))
 
 
-def can_support(request, suggestion) -> bool:
-    """Supports are open in this phase and the suggestion waits for a decision."""
+def supports_allowed(request, suggestion) -> bool:
+    """Supports are open in this phase and the suggestion waits for a decision: one may
+    support it (unless one wrote it) or withdraw one's support."""
     return (suggestion.state == "pending" and is_open(suggestion)
             and supports_open(request, suggestion.text.__parent__)
             and bool(request.has_permission("drafting.support", suggestion)))
+
+
+def is_author(request, suggestion) -> bool:
+    return request.user is not None and suggestion.creator == request.user.id
+
+
+def can_support(request, suggestion) -> bool:
+    """``supports_allowed``, and the person did not write the suggestion: nobody
+    supports their own (``models.support`` refuses it too)."""
+    return supports_allowed(request, suggestion) and not is_author(request, suggestion)
 
 
 def can_decide(request, suggestion) -> bool:

@@ -184,6 +184,8 @@ def suggestion_view(context, request):
             "supported": user is not None and user.id in context.supporters,
             "can_withdraw": rules.can_withdraw(request, context),
             "can_support": rules.can_support(request, context),
+            "can_unsupport": rules.supports_allowed(request, context),
+            "is_author": rules.is_author(request, context),
             "supports_open": rules.supports_open(request, text.__parent__),
             "can_decide": rules.can_decide(request, context),
             "explanation_html": Markup(render_markdown(context.explanation)),

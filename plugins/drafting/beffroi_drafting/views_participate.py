@@ -16,7 +16,8 @@ from beffroi_drafting.forms import (
 )
 from beffroi_drafting.i18n import _
 from beffroi_drafting.models import (
-    DraftingError, Suggestion, Text, add_annotation, add_suggestion, support, unsupport,
+    DraftingError, OwnSuggestion, Suggestion, Text, add_annotation, add_suggestion, support,
+    unsupport,
 )
 from beffroi_drafting.sections import MARKERS_RE
 
@@ -92,12 +93,17 @@ def support_view(context, request):
     """Support (``support``) or withdraw one's support (``unsupport``): one per person."""
     if not is_public_to(request, context):
         raise HTTPNotFound()
-    if not rules.can_support(request, context):
+    if not rules.supports_allowed(request, context):
         raise HTTPForbidden(request.localizer.translate(
             _("This suggestion cannot be supported now.")))
     user_id = request.user.id
     if request.view_name == "support":
-        if support(context, user_id):
+        try:
+            supported = support(context, user_id)
+        except OwnSuggestion as refused:       # no button for it: a forged or old form
+            flash(request, refused.message, "error")
+            return HTTPFound(location=request.resource_url(context, anchor="supports"))
+        if supported:
             flash(request, _("Your support has been recorded."))
         else:
             flash(request, _("You already support this suggestion."), "error")

@@ -129,6 +129,10 @@ def test_the_demo_text_has_two_versions_decided_suggestions_and_marked_origins(p
     assert "Camille Habitant" in page.html.select_one("a.drafting-origin-link").text
     compare = browser.get(link + "compare", {"from": "1", "to": "2"})
     assert compare.html.select_one(".drafting-diff-text ins") is not None
+    summary = " ".join(compare.html.find("h2").find_next("p").text.split())
+    import re
+    assert re.fullmatch(r"(1 mot ajouté|\d+ mots ajoutés), (1 mot supprimé|\d+ mots supprimés), "
+                        r"dans (1 section|\d+ sections)\.", summary), summary
     rejected = browser.get(link + "s2/")
     assert "Rejetée" in rejected.text and "comptes rendus" in rejected.text
     for html in (listing.text, page.text, compare.text, rejected.text):

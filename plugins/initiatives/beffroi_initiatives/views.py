@@ -1,11 +1,10 @@
-"""Views of the initiatives module: listing, an initiative and every step of its life,
-the printable version for the town hall, and the space's types of initiatives."""
+"""Participants' views of the initiatives module: listing, an initiative, its printable
+version for the town hall, starting, editing, joining as a promoter, submitting, signing
+and withdrawing a signature. Staff steps are in ``views_staff``; forms in ``forms``."""
 from __future__ import annotations
 
 from urllib.parse import quote
 
-import colander
-import deform
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.i18n import TranslationStringFactory
 
@@ -14,7 +13,8 @@ from beffroi.api import (
     index_content, is_hidden, is_public_to, module_settings, publish, require_authorisation,
 )
 from beffroi_initiatives import content as model
-from beffroi_initiatives.content import TEXT_MAX, TITLE_MAX, Initiative
+from beffroi_initiatives.content import Initiative
+from beffroi_initiatives.forms import EditSchema, InitiativeSchema
 
 _ = TranslationStringFactory("beffroi_initiatives")
 TEMPLATES = "beffroi_initiatives:templates/"
@@ -40,11 +40,13 @@ REFUSALS = {
 }
 
 
-def _refusal(error):
+def refusal_message(error):
+    """The message for an ``InitiativeError`` (its text is a key of ``REFUSALS``)."""
     return REFUSALS.get(str(error), REFUSALS["state"])
 
 
-def _today(container):
+def today_in(container):
+    """The space's day (the organisation's time zone) for the module ``container``."""
     return container.__parent__.today()
 
 
@@ -68,108 +70,12 @@ def _may_see(request, initiative):
         initiative.status == "created" and request.user is not None)
 
 
-# --- schemas ----------------------------------------------------------------------------------
-
-@colander.deferred
-def _type_widget(node, kw):
-    container = kw["container"]
-    values = [("", kw["request"].localizer.translate(_("Choose…")))]
-    values += [(t.id, t.title) for t in model.types_of(container).values()]
-    return deform.widget.SelectWidget(values=values)
-
-
-@colander.deferred
-def _type_validator(node, kw):
-    return colander.OneOf(list(model.types_of(kw["container"]).keys()))
-
-
-class InitiativeSchema(colander.MappingSchema):
-    type_id = colander.SchemaNode(colander.String(), title=_("Type of initiative"),
-                                  widget=_type_widget, validator=_type_validator)
-    title = colander.SchemaNode(colander.String(), title=_("Title"),
-                                validator=colander.Length(min=5, max=TITLE_MAX))
-    description = colander.SchemaNode(
-        colander.String(), title=_("What you ask for, and why"),
-        validator=colander.Length(min=15, max=TEXT_MAX),
-        description=_("Markdown: paragraphs, lists, links."),
-        widget=deform.widget.TextAreaWidget(rows=10))
-    territory = colander.SchemaNode(
-        colander.String(), title=_("Territory concerned"), missing="",
-        description=_("A district or a commune; leave empty for the type's territory."),
-        validator=colander.Length(max=100))
-
-
-class EditSchema(InitiativeSchema):
-    def after_bind(self, node, kw):
-        del node["type_id"]
-
-
-class TypeSchema(colander.MappingSchema):
-    title = colander.SchemaNode(colander.String(), title=_("Name of the type"),
-                                validator=colander.Length(min=3, max=100))
-    description = colander.SchemaNode(colander.String(), title=_("Description"), missing="",
-                                      validator=colander.Length(max=2000),
-                                      widget=deform.widget.TextAreaWidget(rows=3))
-    signatures_required = colander.SchemaNode(
-        colander.Integer(), title=_("Signatures required"), default=100,
-        validator=colander.Range(1, 10_000_000))
-    duration_days = colander.SchemaNode(
-        colander.Integer(), title=_("Days of signature collection"), default=90,
-        validator=colander.Range(1, 730))
-    promoters_required = colander.SchemaNode(
-        colander.Integer(), title=_("Promoters required before review (the author included)"),
-        default=2, validator=colander.Range(1, 100))
-    territory = colander.SchemaNode(colander.String(), title=_("Territory"), missing="",
-                                    validator=colander.Length(max=100))
-    verification_required = colander.SchemaNode(
-        colander.Boolean(), title=_("Signers must be verified participants"), default=True,
-        missing=False, description=_("Which verification is needed is set in the module's "
-                                     "authorisations (action: sign)."))
-
-
-class ReviewSchema(colander.MappingSchema):
-    decision = colander.SchemaNode(
-        colander.String(), title=_("Decision"),
-        validator=colander.OneOf(("publish", "back", "discard")),
-        widget=deform.widget.RadioChoiceWidget(values=(
-            ("publish", _("Admit it: signatures are collected from today")),
-            ("back", _("Send it back to its promoters for changes")),
-            ("discard", _("Do not admit it")))))
-    reason = colander.SchemaNode(
-        colander.String(), title=_("Reason, shown to the promoters and on the initiative"),
-        missing="", validator=colander.Length(max=5000),
-        widget=deform.widget.TextAreaWidget(rows=4))
-
-
-def _review_validator(node, value):
-    if value.get("decision") in ("back", "discard") and not (value.get("reason") or "").strip():
-        error = colander.Invalid(node)
-        error["reason"] = _("Give the reason to the promoters.")
-        raise error
-
-
-class AnswerSchema(colander.MappingSchema):
-    answer = colander.SchemaNode(
-        colander.String(), title=_("Answer of the institution"),
-        validator=colander.Length(min=1, max=TEXT_MAX),
-        description=_("Markdown. Shown on the initiative; signers who follow it are notified."),
-        widget=deform.widget.TextAreaWidget(rows=8))
-
-
-class PaperSchema(colander.MappingSchema):
-    count = colander.SchemaNode(colander.Integer(), title=_("Paper signatures"),
-                                validator=colander.Range(1, 1_000_000))
-    note = colander.SchemaNode(colander.String(), title=_("Where they come from"), missing="",
-                               validator=colander.Length(max=200),
-                               description=_("For example: register of the town hall annex."))
-
-
 # --- pages ------------------------------------------------------------------------------------
 
 def listing(context, request):
     shown = request.params.get("state", "open")
     shown = shown if shown in FILTERS else "open"
-    today = _today(context)
+    today = today_in(context)
     user_id = request.user.id if request.user else None
     found = []
     for item in context.values():
@@ -205,7 +111,7 @@ def sign_refusal(request, initiative):
     message), or None when they may. ``request.sign_verify_url`` is then where to verify
     (or log in) when that would help, else None."""
     request.sign_verify_url = None
-    today = _today(initiative.__parent__)
+    today = today_in(initiative.__parent__)
     back = request.resource_url(initiative)
     if request.user is None:
         request.sign_verify_url = (request.application_url + "/-/login?came_from="
@@ -235,7 +141,7 @@ def sign_refusal(request, initiative):
 def initiative_view(context, request):
     if not _may_see(request, context):
         raise HTTPNotFound()
-    today = _today(context.__parent__)
+    today = today_in(context.__parent__)
     kind = model.type_of(context)
     users = request.organisation.users
     promoters = [author_name(request, uid) for uid in context.promoters if users.get(uid)]
@@ -311,7 +217,8 @@ def edit_view(context, request):
                      message=_("The initiative is saved."))
 
 
-def _back(request, context, message=None, error=None):
+def go_back(request, context, message=None, error=None):
+    """A redirect to the initiative, flashing ``message`` (information) or ``error``."""
     if message is not None:
         flash(request, message)
     if error is not None:
@@ -323,8 +230,8 @@ def join_view(context, request):
     try:
         model.join(context, request.user.id)
     except model.InitiativeError as exc:
-        return _back(request, context, error=_refusal(exc))
-    return _back(request, context, _("You are a promoter of this initiative."))
+        return go_back(request, context, error=refusal_message(exc))
+    return go_back(request, context, _("You are a promoter of this initiative."))
 
 
 def submit_view(context, request):
@@ -333,122 +240,40 @@ def submit_view(context, request):
     try:
         model.submit(context)
     except model.InitiativeError as exc:
-        return _back(request, context, error=_refusal(exc))
-    return _back(request, context, _("The initiative is submitted for technical review."))
+        return go_back(request, context, error=refusal_message(exc))
+    return go_back(request, context, _("The initiative is submitted for technical review."))
 
 
 def sign_view(context, request):
     refusal = sign_refusal(request, context)
     if refusal is not None:
-        return _back(request, context, error=refusal)
+        return go_back(request, context, error=refusal)
     try:
-        reached = model.sign(context, request.user.id, _today(context.__parent__))
+        reached = model.sign(context, request.user.id, today_in(context.__parent__))
     except model.InitiativeError as exc:
-        return _back(request, context, error=_refusal(exc))
+        return go_back(request, context, error=refusal_message(exc))
     if reached:
         publish(request, "initiatives.threshold", context)
-    return _back(request, context, _("Thank you: your signature is recorded."))
+    return go_back(request, context, _("Thank you: your signature is recorded."))
 
 
 def unsign_view(context, request):
-    if model.unsign(context, request.user.id, _today(context.__parent__)):
-        return _back(request, context, _("Your signature is withdrawn."))
-    return _back(request, context, error=REFUSALS["closed"])
-
-
-def review_view(context, request):
-    if context.status != "validating":
-        return _back(request, context, error=REFUSALS["state"])
-
-    def apply(data):
-        decision, reason = data["decision"], data["reason"].strip()
-        if decision == "publish":
-            model.publish_initiative(context, request.user.id, _today(context.__parent__))
-            publish(request, "initiatives.published", context)
-        elif decision == "back":
-            model.send_back(context, request.user.id, reason)
-        else:
-            model.discard(context, request.user.id, reason)
-        publish(request, "initiatives.reviewed", context)
-        return context
-    return form_view(request, ReviewSchema(validator=_review_validator),
-                     title=_("Technical review"), buttons=("save",), apply=apply,
-                     message=_("The review is recorded."))
-
-
-def answer_view(context, request):
-    if context.status != "published":
-        return _back(request, context, error=REFUSALS["state"])
-
-    def apply(data):
-        model.answer(context, data["answer"])
-        publish(request, "initiatives.answered", context)
-        return context
-    return form_view(request, AnswerSchema(), title=_("Answer the initiative"), apply=apply,
-                     appstruct={"answer": context.answer} if context.answer else None,
-                     message=_("The answer is published."))
-
-
-def paper_view(context, request):
-    def apply(data):
-        model.enter_paper(context, data["count"], request.user.id, data["note"])
-        return context
-    if context.status != "published":
-        return _back(request, context, error=REFUSALS["state"])
-    return form_view(request, PaperSchema(), title=_("Enter paper signatures"),
-                     buttons=("save",), apply=apply,
-                     message=_("The count is recorded. A second person must check it "
-                               "before it counts."))
-
-
-def paper_check_view(context, request):
-    try:
-        reached = model.check_paper(context, request.POST.get("entry", ""), request.user.id)
-    except model.InitiativeError as exc:
-        return _back(request, context, error=_refusal(exc))
-    if reached:
-        publish(request, "initiatives.threshold", context)
-    return _back(request, context, _("The count is checked: it now counts."))
-
-
-def types_view(context, request):
-    return {"page_title": _("Types of initiatives"),
-            "types": list(model.types_of(context).values())}
-
-
-def type_form_view(context, request):
-    type_id = request.params.get("id", "")
-    kind = model.types_of(context).get(type_id) if type_id else None
-    if type_id and kind is None:
-        raise HTTPNotFound()
-
-    def apply(data):
-        if kind is None:
-            model.add_type(context, **data)
-        else:
-            kind.update(**data)
-        return context
-    stored = None
-    if kind is not None:
-        stored = {node.name: getattr(kind, node.name) for node in TypeSchema().children}
-
-    result = form_view(request, TypeSchema(), title=_("Type of initiative"), apply=apply,
-                       appstruct=stored, message=_("The type is saved."))
-    if isinstance(result, HTTPFound):
-        return HTTPFound(location=request.resource_url(context, "types"))
-    return result
+    if model.unsign(context, request.user.id, today_in(context.__parent__)):
+        return go_back(request, context, _("Your signature is withdrawn."))
+    return go_back(request, context, error=REFUSALS["closed"])
 
 
 def includeme(config):
+    from beffroi_initiatives import views_staff as staff
     add = config.add_view
     add(listing, context=ModuleContainer, module="initiatives", permission="view",
         request_method="GET", renderer=TEMPLATES + "listing.pt")
     add(add_view, context=ModuleContainer, module="initiatives", name="add",
         permission="initiatives.create", request_method=("GET", "POST"),
         renderer=TEMPLATES + "form.pt")
-    add(types_view, context=ModuleContainer, module="initiatives", name="types",
+    add(staff.types_view, context=ModuleContainer, module="initiatives", name="types",
         permission="space.admin", request_method="GET", renderer=TEMPLATES + "types.pt")
-    add(type_form_view, context=ModuleContainer, module="initiatives", name="type",
+    add(staff.type_form_view, context=ModuleContainer, module="initiatives", name="type",
         permission="space.admin", request_method=("GET", "POST"), renderer=TEMPLATES + "form.pt")
     add(initiative_view, context=Initiative, permission="view", request_method="GET",
         renderer=TEMPLATES + "initiative.pt")
@@ -459,11 +284,11 @@ def includeme(config):
     for name, view in (("join", join_view), ("submit", submit_view), ("sign", sign_view),
                        ("unsign", unsign_view)):
         add(view, context=Initiative, name=name, permission="participate", request_method="POST")
-    add(review_view, context=Initiative, name="review", permission="initiatives.review",
+    add(staff.review_view, context=Initiative, name="review", permission="initiatives.review",
         request_method=("GET", "POST"), renderer=TEMPLATES + "form.pt")
-    add(answer_view, context=Initiative, name="answer", permission="initiatives.review",
+    add(staff.answer_view, context=Initiative, name="answer", permission="initiatives.review",
         request_method=("GET", "POST"), renderer=TEMPLATES + "form.pt")
-    add(paper_view, context=Initiative, name="paper", permission="initiatives.paper",
+    add(staff.paper_view, context=Initiative, name="paper", permission="initiatives.paper",
         request_method=("GET", "POST"), renderer=TEMPLATES + "form.pt")
-    add(paper_check_view, context=Initiative, name="paper-check", permission="initiatives.paper",
-        request_method="POST")
+    add(staff.paper_check_view, context=Initiative, name="paper-check",
+        permission="initiatives.paper", request_method="POST")

@@ -133,10 +133,10 @@ def test_life_of_an_initiative(site):
     page = cy.get(url)
     page = cy.post(url + "sign", {"csrf_token": csrf_of(page)}).follow()
     assert "your signature is recorded" in page.text
-    assert "1 signatures of 3 needed" in words(page)
+    assert "1 signature of 3 needed" in words(page)
     page = cy.post(url + "sign", {"csrf_token": csrf_of(page)}).follow()
     assert "already signed" in page.text
-    assert "1 signatures of 3 needed" in words(page)
+    assert "1 signature of 3 needed" in words(page)
     # paper: entered by the admin, refused to the same person, checked by an evaluator
     paper = admin.get(url + "paper")
     form = _form(paper, "count")
@@ -146,7 +146,7 @@ def test_life_of_an_initiative(site):
     form["count"] = "2"
     form["note"] = "Registre de la mairie annexe"
     page = form.submit("save").follow()
-    assert "1 signatures of 3 needed" in words(page)       # not checked yet
+    assert "1 signature of 3 needed" in words(page)       # not checked yet
     entry = re.search(r'name="entry" value="([^"]+)"', page.text).group(1)
     page = admin.post(url + "paper-check", {"csrf_token": csrf_of(page), "entry": entry}).follow()
     assert "A second person must check" in page.text
@@ -254,4 +254,30 @@ def test_a_type_for_verified_signers_sends_others_to_verify(site):
         request = type("Request", (), {"user": None, "matched_route": None})()
         grant(request, user.id, "census", {"postal_code": "59000"}, organisation=org)
     page = cy.post(url + "sign", {"csrf_token": csrf_of(cy.get(url))}).follow()
-    assert "1 signatures of 3 needed" in words(page)
+    assert "1 signature of 3 needed" in words(page)
+
+
+def test_one_signature_reads_in_the_singular_in_french_and_english(site):
+    """"1 signature", never "1 signatures"; French keeps 0 in the singular too."""
+    admin, ana, url = _published(site, required=3)
+    french = site.platform.browser(HOST)
+    assert "0 signature sur les 3 nécessaires" in words(french.get(url))
+    page = ana.post(url + "sign", {"csrf_token": csrf_of(ana.get(url))}).follow()
+    assert "1 signature of 3 needed" in words(page)
+    assert "1 signature sur les 3 nécessaires" in words(french.get(url))
+    assert "1 signature sur 3" in words(french.get(BASE))
+    assert "1 signature of 3" in words(ana.get(BASE))
+    ben = site.browser("ben@example.org")
+    page = ben.post(url + "sign", {"csrf_token": csrf_of(ben.get(url))}).follow()
+    assert "2 signatures of 3 needed" in words(page)
+    assert "2 signatures sur les 3 nécessaires" in words(french.get(url))
+
+
+def test_an_initiative_needing_one_promoter_says_so_in_the_singular(site):
+    admin = site.browser("maire@example.org", "admin", space="petitions")
+    _make_type(admin, required=3, promoters=1)
+    ana = site.browser("ana@example.org")
+    url = _start(ana).follow().request.path_url
+    assert "needs 1 promoter before" in words(ana.get(url))
+    ana.set_cookie("_LOCALE_", "fr")
+    assert "besoin de 1 porteur·euse avant" in words(ana.get(url))

@@ -240,7 +240,7 @@ def set_capacity(meeting, capacity: int) -> list[Registration]:
     confirmed = meeting.confirmed()
     if capacity and capacity < confirmed:
         raise RegistrationRefused(_(
-            "${count} people are already registered: the capacity cannot be lower.",
+            "People already registered: ${count}. The capacity cannot be lower.",
             mapping={"count": confirmed}))
     if capacity == meeting.capacity:
         return []

@@ -105,7 +105,7 @@ def test_registering_up_to_capacity_then_the_waiting_list_moves_up(staff, mt, pl
     people[1].get(path + "registrations.csv", status=403)
     # the capacity cannot drop below the registered people
     low = mt.set_registrations(browser, path, 1).follow()
-    assert "2 personnes sont déjà inscrites" in low.text
+    assert "Personnes déjà inscrites : 2" in low.text
 
 
 def test_door_check_marks_a_code_once_and_explains_unknown_codes(staff, mt, platform):
@@ -389,3 +389,28 @@ def test_a_space_requiring_a_verification_to_register_refuses_others(staff, mt, 
         from beffroi_meetings.registrations import counts
         [meeting] = meetings_of(container)
         assert counts(meeting)["confirmed"] == 0
+
+
+def test_places_and_registered_people_read_in_the_singular_for_one(staff, mt, platform):
+    """"1 place" and "1 person registered", in French and in English; 2 in the plural."""
+    space, browser = staff
+    path = mt.meeting_path(mt.add_meeting(browser, space))
+    mt.set_registrations(browser, path, 1)
+    text = " ".join(browser.get(path).text.split())
+    assert "0 inscrit·e·s pour 1 place." in text
+    browser.set_cookie("_LOCALE_", "en")
+    assert "0 registered for 1 place." in " ".join(browser.get(path).text.split())
+    mt.set_registrations(browser, path, 2)
+    assert "0 registered for 2 places." in " ".join(browser.get(path).text.split())
+    browser.set_cookie("_LOCALE_", "fr")
+    assert "0 inscrit·e·s pour 2 places." in " ".join(browser.get(path).text.split())
+    # without a capacity: the people registered
+    mt.set_registrations(browser, path, "")
+    ana = mt.participant(platform, space, "ana@example.org")
+    mt.post_button(ana, path, "register")
+    assert "1 personne inscrite." in " ".join(browser.get(path).text.split())
+    browser.set_cookie("_LOCALE_", "en")
+    assert "1 person registered." in " ".join(browser.get(path).text.split())
+    bob = mt.participant(platform, space, "bob@example.org")
+    mt.post_button(bob, path, "register")
+    assert "2 people registered." in " ".join(browser.get(path).text.split())

@@ -194,3 +194,26 @@ def test_official_proposals_are_made_by_admins_only(site):
     page = site.create(admin, title="Rénover l'éclairage public", official=True).follow()
     assert "Proposition officielle" in page.text or "Official proposal" in page.text
     csrf_of(page)
+
+
+def test_supports_left_and_the_threshold_read_in_the_singular_for_one(site):
+    """"1 support" in English and "1 soutien" in French, never "1 supports"."""
+    site.settings(support_limit=2, support_threshold=1)
+    site.user("ana@example.org")
+    site.user("bob@example.org")
+    ana = site.browser("ana@example.org")
+    urls = [site.create(ana, title=f"Proposition numéro {i}").location for i in range(2)]
+    bob = site.browser("bob@example.org")
+    page = bob.get(urls[0])
+    assert "Progression vers 1 soutien<" in page.text
+    assert "Il vous reste 2 soutiens." in page.text
+    page = site.post(bob, urls[0] + "support").follow()
+    assert "Il vous reste 1 soutien." in page.text
+    bob.set_cookie("_LOCALE_", "en")
+    page = bob.get(urls[1])
+    assert "You can still cast 1 support." in page.text
+    assert "Progress towards 1 support<" in page.text
+    site.settings(support_threshold=2)
+    page = site.post(bob, urls[0] + "unsupport").follow()
+    assert "You can still cast 2 supports." in page.text
+    assert "Progress towards 2 supports<" in page.text

@@ -103,7 +103,7 @@ def _choices(question, params):
             return None, _("Say what your other answer is.")
     count = len(choices) + (other is not None)
     if question.kind == "multiple" and question.max_choices and count > question.max_choices:
-        return None, _("Choose at most ${max} options (you chose ${count}).",
+        return None, _("Options you may choose at most: ${max} (you chose ${count}).",
                        mapping={"max": question.max_choices, "count": count})
     if not count:
         return None, None
@@ -146,7 +146,7 @@ def _matrix(question, params):
         else:
             columns = sorted(set(columns))
             if question.max_choices and len(columns) > question.max_choices:
-                return None, _("Choose at most ${max} options per row.",
+                return None, _("Options you may choose per row at most: ${max}.",
                                mapping={"max": question.max_choices})
             out[row] = columns
     if out and question.mandatory and len(out) != len(question.rows):

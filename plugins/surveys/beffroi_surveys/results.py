@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pyramid.i18n import TranslationStringFactory
 
+from beffroi.api import pluralize
 from beffroi_surveys.model import (
     CHOICE_KINDS, MATRIX_KINDS, OTHER, SPAN, TEXT_KINDS, cell_key,
 )
@@ -84,8 +85,9 @@ def chart_description(localizer, result_bars):
             parts.append(localizer.translate(_("${label}: ${count} (${percent} %)", mapping={
                 "label": bar["label"], "count": bar["count"], "percent": bar["percent_text"]})))
         else:
-            parts.append(localizer.translate(_("${label}: ${count} points", mapping={
-                "label": bar["label"], "count": bar["count"]})))
+            parts.append(pluralize(localizer, "${label}: ${n} point", "${label}: ${n} points",
+                                   bar["count"], mapping={"label": bar["label"]},
+                                   domain="beffroi_surveys"))
     return "; ".join(parts)
 
 

@@ -116,7 +116,8 @@ def test_bad_answers_give_messages_beside_each_question_and_keep_what_was_typed(
     errors = {el["id"]: el.text for el in page.html.select("p.error")}
     assert set(errors) == {"q2-error", "q5-error", "q6-error", "q7-error", "q8-error", "q9-error",
                            "consent-error"}
-    assert "au plus 2" in errors["q5-error"]
+    assert "au plus : 2" in errors["q5-error"]
+    assert "par ligne au plus : 1." in errors["q8-error"]         # not "1 options"
     assert page.html.select_one(".error-summary a[href='#question-2']")
     form = site.form_with(page, "q2")
     assert form["q3"].value == "1" and form["q4"].value == "Parce que."

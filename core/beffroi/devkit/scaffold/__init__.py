@@ -112,8 +112,10 @@ def extract_pot(package_dir: Path, domain: str, pot: Path) -> None:
     pot_create = Path(sys.executable).parent / "pot-create"
     command = [str(pot_create)] if pot_create.exists() else \
         [sys.executable, "-c", "from lingua.extract import main; main()"]
+    from beffroi.devkit.i18n_tools import PLURAL_KEYWORDS
+    keywords = [arg for spec in PLURAL_KEYWORDS for arg in ("-k", spec)]
     # run beside the package so the .pot names files by relative paths
-    subprocess.run(command + ["--domain", domain, "-o", str(pot.resolve()), package_dir.name],
+    subprocess.run(command + ["--domain", domain, *keywords, "-o", str(pot.resolve()), package_dir.name],
                    cwd=package_dir.parent, check=True, capture_output=True, text=True)
 
 
@@ -122,6 +124,8 @@ def build_catalogs(package_dir: Path, domain: str, translations: dict[str, dict[
     other locales from ``translations``) and compile the .mo files."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po, write_po
+
+    from beffroi.devkit.i18n_tools import PLURAL_FORMS
     locale_dir = package_dir / "locale"
     locale_dir.mkdir(parents=True, exist_ok=True)
     pot = locale_dir / f"{domain}.pot"
@@ -130,6 +134,7 @@ def build_catalogs(package_dir: Path, domain: str, translations: dict[str, dict[
         with pot.open("rb") as f:
             catalog = read_po(f, locale=locale, domain=domain)
         catalog.project, catalog.version = domain, "0.1.0"
+        catalog.mime_headers = [("Plural-Forms", PLURAL_FORMS[locale])]
         wanted = translations.get(locale, {})
         for message in catalog:
             if not message.id:

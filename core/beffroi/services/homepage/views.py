@@ -7,8 +7,8 @@ import deform
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
-from beffroi.admin.forms import field_error
-from beffroi.forms import MemoryTmpStore, make_form, validate
+from beffroi.admin.forms import field_error, validate_whole
+from beffroi.forms import MemoryTmpStore, make_form
 from beffroi.i18n import _
 from beffroi.kit import flash
 from beffroi.resources.admin import AdminArea
@@ -112,7 +112,7 @@ def admin_home(context, request):
     home = model.get_home(org)
     form = make_form(request, home_schema(), action=request.url)
     if request.method == "POST":
-        data, html = validate(request, form)
+        data, html = validate_whole(request, form, lambda: _stored(home))
         if data is not None:
             image = None
             if data["hero_image"] is not None and not data["remove_image"]:

@@ -15,8 +15,6 @@ gets a ConflictError and retries the batch later, after the other's ids are reco
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 import secrets
 import uuid
@@ -29,6 +27,7 @@ from ZODB.POSException import ConflictError
 
 from beffroi.i18n import _
 from beffroi.resources.folder import Content, Folder, now
+from beffroi.services.mail.unsubscribe import signed_token, token_matches
 
 log = logging.getLogger(__name__)
 
@@ -260,19 +259,13 @@ def start_sending(organisation, newsletter, user_id) -> int:
 
 def unsubscribe_token(organisation, user_id) -> str:
     """HMAC-SHA256 of the user id with the organisation's newsletter secret (hex)."""
-    store = get_store(organisation, create=True)
-    return hmac.new(store.secret.encode(), f"newsletter:{user_id}".encode(),
-                    hashlib.sha256).hexdigest()
+    return signed_token(get_store(organisation, create=True).secret, "newsletter", user_id)
 
 
 def check_unsubscribe_token(organisation, user_id, token) -> bool:
     store = get_store(organisation)
-    if store is None or not isinstance(token, str):
-        return False
-    expected = hmac.new(store.secret.encode(), f"newsletter:{user_id}".encode(),
-                        hashlib.sha256).hexdigest()
-    # bytes: a token typed with non-ASCII characters is simply wrong, never an error
-    return hmac.compare_digest(expected.encode(), token.encode("utf-8", "replace"))
+    return token_matches(store.secret if store is not None else None, "newsletter", user_id,
+                         token)
 
 
 def unsubscribe_url(base_url, organisation, user_id) -> str:

@@ -16,6 +16,7 @@ from beffroi.kit import flash
 from beffroi.resources.admin import AdminArea
 from beffroi.resources.organisation import SiteTools
 from beffroi.services.actionlog import model as actionlog
+from beffroi.services.mail.unsubscribe import unsubscribe_answer
 from beffroi.services.newsletters import model
 from beffroi.urls import mail_url
 
@@ -204,25 +205,12 @@ def account_newsletter(context, request):
             "since": getattr(user, "newsletter_consent", None)}
 
 
-def _unsubscribing(context, request):
-    org = context.organisation
-    uid = request.params.get("u", "")
-    user = org.users.get(uid) if isinstance(uid, str) and uid else None
-    if user is None or user.deleted or not model.check_unsubscribe_token(
-            org, uid, request.params.get("t", "")):
-        return None
-    return user
-
-
 @view_config(context=SiteTools, name="newsletter-unsubscribe", request_method="GET",
              renderer=TEMPLATES + "unsubscribe.pt")
 def unsubscribe_page(context, request):
     """The link of every newsletter: a confirmation button (a GET changes nothing)."""
-    user = _unsubscribing(context, request)
-    if user is None:
-        request.response.status_int = 400
-    return {"page_title": _("Stop newsletters"), "valid": user is not None, "done": False,
-            "u": request.params.get("u", ""), "t": request.params.get("t", "")}
+    return unsubscribe_answer(request, context.organisation, _("Stop newsletters"),
+                              model.check_unsubscribe_token)
 
 
 # The signed token proves the request comes from the newsletter's recipient; mail clients'
@@ -230,10 +218,7 @@ def unsubscribe_page(context, request):
 @view_config(context=SiteTools, name="newsletter-unsubscribe", request_method="POST",
              require_csrf=False, renderer=TEMPLATES + "unsubscribe.pt")
 def unsubscribe(context, request):
-    user = _unsubscribing(context, request)
-    if user is None:
-        request.response.status_int = 400
-    else:
-        model.set_consent(user, False)
-    return {"page_title": _("Stop newsletters"), "valid": user is not None,
-            "done": user is not None, "u": "", "t": ""}
+    """Withdraw the newsletter consent of the token's participant, without logging in."""
+    return unsubscribe_answer(request, context.organisation, _("Stop newsletters"),
+                              model.check_unsubscribe_token,
+                              stop=lambda user: model.set_consent(user, False))

@@ -21,8 +21,6 @@ digests.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 import time
 import uuid
@@ -32,9 +30,10 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
 from beffroi.services.follows import model as follows
-from beffroi.i18n import _
+from beffroi.i18n import _, pluralize
 from beffroi.infos import NotificationInfo
 from beffroi.resources.folder import now
+from beffroi.services.mail.unsubscribe import signed_token, token_matches
 
 STORE_ATTR = "_beffroi_notifications"
 MAIL_CHOICES = ("none", "immediate", "daily", "weekly")
@@ -219,19 +218,13 @@ def mark_all_read(organisation, user_id) -> None:
 # --- unsubscribe links ------------------------------------------------------------------
 
 def unsubscribe_token(organisation, user_id) -> str:
-    store = get_store(organisation, create=True)
-    return hmac.new(store.secret.encode(), f"unsubscribe:{user_id}".encode(),
-                    hashlib.sha256).hexdigest()[:40]
+    return signed_token(get_store(organisation, create=True).secret, "unsubscribe", user_id, 40)
 
 
 def check_unsubscribe_token(organisation, user_id, token) -> bool:
     store = get_store(organisation)
-    if store is None or not user_id or not token:
-        return False
-    expected = hmac.new(store.secret.encode(), f"unsubscribe:{user_id}".encode(),
-                        hashlib.sha256).hexdigest()[:40]
-    # bytes: a token typed with non-ASCII characters is simply wrong, never an error
-    return hmac.compare_digest(expected.encode(), str(token).encode("utf-8", "replace"))
+    return token_matches(store.secret if store is not None else None, "unsubscribe", user_id,
+                         token, 40)
 
 
 def unsubscribe_url(base_url, organisation, user_id) -> str:
@@ -343,7 +336,8 @@ def send_digests(organisation, frequency, base_url, kinds, localizer_factory) ->
 def _queue_digest(organisation, user, events, frequency, base_url, kinds, localizer_factory,
                   queue_mail):
     locale = user.locale if user.locale in organisation.locales else organisation.default_locale
-    t = localizer_factory(locale).translate
+    localizer = localizer_factory(locale)
+    t = localizer.translate
     heading = _("Your daily digest") if frequency == "daily" else _("Your weekly digest")
     lines = [t(heading) + f" — {organisation.name}", ""]
     groups: dict[str, list] = {}
@@ -356,10 +350,7 @@ def _queue_digest(organisation, user, events, frequency, base_url, kinds, locali
             lines += [f"  • {first}", f"    {link}"]
         lines.append("")
     lines += _footer(organisation, user, base_url, t)
-    if len(events) == 1:
-        subject = t(_("${org}: 1 new notification", mapping={"org": organisation.name}))
-    else:
-        subject = t(_("${org}: ${count} new notifications",
-                      mapping={"org": organisation.name, "count": len(events)}))
+    subject = pluralize(localizer, "${org}: ${n} new notification", "${org}: ${n} new notifications",
+                        len(events), mapping={"org": organisation.name})
     queue_mail(organisation, user.email, subject, "\n".join(lines),
                unsubscribe_url=unsubscribe_url(base_url, organisation, user.id))

@@ -9,6 +9,7 @@ from beffroi.services.notifications import model as core
 from beffroi.accounts.users import AccountArea
 from beffroi.i18n import _
 from beffroi.resources.organisation import SiteTools
+from beffroi.services.mail.unsubscribe import unsubscribe_answer
 
 TEMPLATES = "beffroi:templates/notifications/"
 
@@ -82,25 +83,17 @@ def settings_save(context, request):
     return HTTPFound(location=request.application_url + "/-/account/notifications")
 
 
-def _unsubscribe_user(context, request):
-    org = context.organisation
-    uid = request.params.get("u", "")
-    user = org.users.get(uid) if isinstance(uid, str) and uid else None
-    if user is None or user.deleted or not core.check_unsubscribe_token(
-            org, uid, request.params.get("t", "")):
-        return None
-    return user
-
-
 @view_config(context=SiteTools, name="unsubscribe", request_method="GET",
              renderer=TEMPLATES + "unsubscribe.pt")
 def unsubscribe_page(context, request):
     """The link of every e-mail: a confirmation button (a GET never changes anything)."""
-    user = _unsubscribe_user(context, request)
-    if user is None:
-        request.response.status_int = 400
-    return {"page_title": _("Stop e-mail notifications"), "valid": user is not None,
-            "done": False, "u": request.params.get("u", ""), "t": request.params.get("t", "")}
+    return unsubscribe_answer(request, context.organisation, _("Stop e-mail notifications"),
+                              core.check_unsubscribe_token)
+
+
+def _stop_mail(user):
+    if user.notification_mail != "none":      # a second click writes nothing
+        user.notification_mail = "none"
 
 
 # The signed token proves the request comes from the mail's recipient, which is what the
@@ -109,10 +102,5 @@ def unsubscribe_page(context, request):
              renderer=TEMPLATES + "unsubscribe.pt")
 def unsubscribe(context, request):
     """Set the e-mail choice of the token's participant to "none", without logging in."""
-    user = _unsubscribe_user(context, request)
-    if user is None:
-        request.response.status_int = 400
-    elif user.notification_mail != "none":
-        user.notification_mail = "none"
-    return {"page_title": _("Stop e-mail notifications"), "valid": user is not None,
-            "done": user is not None, "u": "", "t": ""}
+    return unsubscribe_answer(request, context.organisation, _("Stop e-mail notifications"),
+                              core.check_unsubscribe_token, stop=_stop_mail)

@@ -25,7 +25,7 @@ import json
 import zipfile
 from dataclasses import dataclass, field
 
-from beffroi.i18n import _
+from beffroi.i18n import _, pluralize
 from beffroi.infos import FieldDoc
 from beffroi.kit import spreadsheet_safe, translated_rows
 
@@ -187,7 +187,7 @@ def readme(request, organisation, all_tables, built_at) -> str:
     for table in all_tables:
         lines += [f"## {table.title}", "",
                   f"`{table.stem}.csv`, `{table.stem}.json` — " +
-                  t(_("${count} rows", mapping={"count": len(table.rows)})), "",
+                  pluralize(request, "${n} row", "${n} rows", len(table.rows)), "",
                   "| " + " | ".join((t(_("Field")), t(_("Type")), t(_("Meaning")), t(_("Unit"))))
                   + " |", "| --- | --- | --- | --- |"]
         for column in table.columns:

@@ -13,7 +13,11 @@ view costs a dictionary lookup; the page says when they were computed.
 
 A commune may share its figures with other organisations of the installation (a
 metropolis): ``Organisation.statistics_shared_with`` holds the ids of the organisations
-allowed to read them, set by the commune's administrators only.
+allowed to read them, set by the commune's administrators only. Which organisations a
+platform hosts is not for every tenant to learn: an organisation appears in the others'
+list of possible readers only when its own administrators listed it
+(``Organisation.statistics_listed``, off by default); one already chosen stays in the
+chooser's list, so the choice can be taken back.
 """
 from __future__ import annotations
 
@@ -212,6 +216,27 @@ def set_shared_with(organisation, ids) -> None:
     ids = tuple(sorted(set(ids) - {organisation.id}))
     if ids != shared_with(organisation):
         organisation.statistics_shared_with = ids
+
+
+def is_listed(organisation) -> bool:
+    """Did ``organisation``'s administrators let the others of the installation see its
+    name, to share their figures with it?"""
+    return bool(getattr(organisation, "statistics_listed", False))
+
+
+def set_listed(organisation, listed: bool) -> None:
+    if bool(listed) != is_listed(organisation):
+        organisation.statistics_listed = bool(listed)
+
+
+def possible_readers(app_root, organisation) -> list:
+    """The organisations ``organisation`` may share its figures with, by name: those
+    listed by their administrators, and those it chose already. No other name of the
+    installation is shown to a tenant."""
+    chosen = set(shared_with(organisation))
+    return sorted((org for org in app_root.organisations.values()
+                   if org is not organisation and (is_listed(org) or org.id in chosen)),
+                  key=lambda org: org.name.lower())
 
 
 def sharing_with_me(app_root, organisation) -> list:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
+from beffroi.admin.forms import INCOMPLETE, missing_fields, refuse_incomplete
 from beffroi.charts import bar_chart
 from beffroi.i18n import _
 from beffroi.kit import csv_response, flash
@@ -56,27 +57,37 @@ def statistics(context, request):
     org = context.organisation
     figures = _figures(request, org, fresh=request.params.get("refresh") == "1")
     app_root = _app_root(org)
-    others = sorted((o for o in app_root.organisations.values() if o is not org),
-                    key=lambda o: o.name.lower())
+    others = model.possible_readers(app_root, org)        # never every tenant's name
     shared = [(o, _figures(request, o).for_others()) for o in model.sharing_with_me(app_root, org)]
     return {"page_title": _("Statistics"), "figures": figures, "charts": _charts(request, figures),
             "others": others, "shared_with": set(model.shared_with(org)), "shared": shared,
-            "cache_minutes": model.CACHE_SECONDS // 60}
+            "listed": model.is_listed(org), "cache_minutes": model.CACHE_SECONDS // 60}
 
 
 @view_config(context=AdminArea, name="statistics", permission="org.admin",
              request_method="POST")
 def statistics_sharing(context, request):
-    """Save which organisations of the installation may read this one's figures."""
+    """Save whether this organisation is listed to the others, and which of those shown
+    may read its figures. Only a whole form counts (``beffroi.admin.forms``): its
+    boxes say "none" by their absence, so a POST without the form's marker changes
+    nothing."""
     org = context.organisation
     if request.POST.get("csrf_token") != request.session.get_csrf_token():
         flash(request, _("This form has expired; please send it again."), "error")
         return HTTPFound(location=request.path_url)
+    missing = missing_fields(request, [("sharing", None)])
+    if missing:
+        refuse_incomplete(request, missing)
+        flash(request, INCOMPLETE, "error")
+        return HTTPFound(location=request.path_url)
     app_root = _app_root(org)
-    chosen = [oid for oid in request.POST.getall("share") if oid in app_root.organisations]
+    allowed = {o.id for o in model.possible_readers(app_root, org)}   # what the page showed
+    chosen = [oid for oid in request.POST.getall("share") if oid in allowed]
     model.set_shared_with(org, chosen)
+    model.set_listed(org, request.POST.get("listed") == "1")
     names = ", ".join(app_root.organisations[oid].name for oid in sorted(chosen)) or "-"
-    actionlog.record(request, "statistics.share", names)
+    actionlog.record(request, "statistics.share", names,
+                     listed="yes" if model.is_listed(org) else "no")
     flash(request, _("Your choice of organisations is saved."))
     return HTTPFound(location=request.path_url)
 

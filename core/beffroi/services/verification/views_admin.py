@@ -12,7 +12,7 @@ from pyramid.response import FileIter, Response
 from pyramid.view import view_config
 
 from beffroi.forms import make_form, upload_node, validate
-from beffroi.i18n import _
+from beffroi.i18n import _, pluralize
 from beffroi.resources.admin import AdminArea
 from beffroi.services.verification import census, documents, letter, model, oidc
 from beffroi.services.verification.methods import all_methods
@@ -104,6 +104,11 @@ def overview(context, request):
 @view_config(context=AdminArea, name="verifications-offer", permission=PERM, request_method="POST")
 def offer(context, request):
     """Choose the methods the organisation offers its participants."""
+    from beffroi.admin.forms import INCOMPLETE, missing_fields, refuse_incomplete
+    missing = missing_fields(request, [("offer", None)])    # boxes say "none" by absence
+    if missing:
+        refuse_incomplete(request, missing)
+        return _back(request, message=INCOMPLETE, queue="error")
     installed = all_methods(request.registry)
     wanted = {m for m in request.POST.getall("method") if m in installed}
     store = model.store_of(context.organisation, create=True)
@@ -156,8 +161,8 @@ def census_upload(context, request):
                 errors = exc.messages
                 html = form.render()
             else:
-                request.session.flash(request.localizer.translate(_(
-                    "The census is replaced: ${n} residents.", mapping={"n": rows})))
+                request.session.flash(pluralize(request, "The census is replaced: ${n} resident.",
+                                                "The census is replaced: ${n} residents.", rows))
                 return HTTPFound(location=request.url)
     else:
         html = form.render()
@@ -333,7 +338,9 @@ def oidc_settings(context, request):
     form = make_form(request, oidc_schema(), buttons=("save",), action=request.url)
     error = None
     if request.method == "POST":
-        appstruct, html = validate(request, form)
+        from beffroi.admin.forms import validate_whole
+        appstruct, html = validate_whole(
+            request, form, lambda: {k: v for k, v in current.items() if k != "client_secret"})
         if appstruct is not None:
             appstruct.pop("csrf_token", None)
             secret = appstruct["client_secret"] or current.get("client_secret", "")

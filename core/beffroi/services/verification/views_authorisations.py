@@ -10,7 +10,8 @@ import deform
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
-from beffroi.forms import make_form, validate
+from beffroi.admin.forms import validate_whole
+from beffroi.forms import make_form
 from beffroi.i18n import _
 from beffroi.resources.admin import AdminModule
 from beffroi.services.actionlog import model as actionlog
@@ -101,7 +102,8 @@ def permissions_view(context, request):
         raise HTTPNotFound()
     form = make_form(request, permissions_schema(request, actions), action=request.url)
     if request.method == "POST":
-        appstruct, html = validate(request, form)
+        appstruct, html = validate_whole(
+            request, form, lambda: _appstruct(requirements_of(container), actions))
         if appstruct is not None:
             for action in actions:
                 value = appstruct[action]

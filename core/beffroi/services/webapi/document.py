@@ -13,6 +13,7 @@ import copy
 from dataclasses import dataclass, field
 
 from beffroi.i18n import _
+from beffroi.services.webapi.idempotency import KEY_PATTERN
 
 BASE = "/-/api/v1"
 VERSION = "1.0.0"
@@ -51,6 +52,16 @@ SPACE = {"name": "space", "in": "path", "required": True,
 ITEM = {"name": "item", "in": "path", "required": True,
         "description": "The item's id (its name in the module).",
         "schema": {"type": "string", "minLength": 1, "maxLength": 200}}
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": (
+        "Any unique value you choose for this request (a UUID), as in the IETF draft "
+        "httpapi-idempotency-key-header: sending the same request again with the same key "
+        "within 24 hours, from the same token, answers the first response again (status, "
+        "body, Location, and the header Idempotent-Replayed: true) and creates nothing. "
+        "The same key with another request is a 422. Only successful answers are kept."),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 257,
+               "pattern": KEY_PATTERN}}
 PAGING = (
     {"name": "cursor", "in": "query", "required": False,
      "description": "The next_cursor of the previous page (opaque).",
@@ -288,6 +299,12 @@ def _operation(op: Operation) -> dict:
         out["responses"]["415"] = _problem("415")
     if op.write:
         out["responses"]["409"] = _problem("409")
+    if op.write and op.method == "POST":
+        out["parameters"].append(copy.deepcopy(IDEMPOTENCY_KEY))
+    if op.handler == "create":
+        out["responses"][str(op.status)]["headers"] = dict(HEADER_REFS, Location={
+            "description": "The address of the item in the API.",
+            "schema": {"type": "string"}})
     if op.write or op.body or op.paged:
         out["responses"]["422"] = _problem("422")
     return out
@@ -318,7 +335,10 @@ def build_document(plugins) -> dict:
                 "Read what is public in this organisation, and act as a participant with a "
                 "personal access token (made on your account page, bound to this "
                 "organisation). Errors are RFC 9457 problem details. Lists are paged by an "
-                "opaque cursor. Every response says the rate limit in RateLimit-* headers."),
+                "opaque cursor. Every response says the rate limit in RateLimit-* headers. "
+                "Requests that create accept an Idempotency-Key header, so that they can "
+                "be sent again safely. Answers are in the organisation's language, or the "
+                "one of Accept-Language among the organisation's (Content-Language)."),
         },
         "servers": [{"url": "/"}],
         "tags": [{"name": "core"}] + [{"name": n} for n, i in sorted(plugins.modules.items())

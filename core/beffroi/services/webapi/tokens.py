@@ -39,6 +39,7 @@ class PersonalToken(Persistent):
     itself is not kept."""
     last_used = None
     expires = None
+    idempotency = None          # its Idempotency-Keys (``idempotency.IdempotencyStore``)
 
     def __init__(self, user_id, name, scope, expires=None):
         self.user_id = user_id
@@ -75,6 +76,9 @@ def issue(organisation, user, name, scope, days=None) -> tuple[str, PersonalToke
     secret = PREFIX + secrets.token_urlsafe(32)
     expires = now() + timedelta(days=days) if days else None
     record = PersonalToken(user.id, name, scope, expires)
+    if scope == "write":                  # its Idempotency-Keys, made once (never conflicts)
+        from beffroi.services.webapi.idempotency import store_of
+        store_of(record, create=True)
     _tree(organisation, create=True)[digest(secret)] = record
     return secret, record
 

@@ -21,8 +21,9 @@ from pyramid.view import view_config
 from beffroi.i18n import _
 
 from beffroi.resources.organisation import SiteTools
-from beffroi.services.webapi import handlers
-from beffroi.services.webapi.problems import ApiError, problem_response
+from beffroi.services.webapi import handlers, idempotency
+from beffroi.services.webapi.problems import (
+    ApiError, problem_response, schema_error, use_api_locale)
 from beffroi.services.webapi.ratelimit import limiter_from_settings
 from beffroi.services.verification.authorisations import AuthorisationRequired
 
@@ -105,6 +106,7 @@ def document_page(context, request):
 def api_view(context, request):
     """Every request under ``/-/api/v1/``."""
     api = runtime(request)
+    use_api_locale(request)
     if not request.subpath or request.subpath[0] != "v1":
         return _finish(request, api, problem_response(request, ApiError(404)), None)
     address = ("address", request.client_addr or "")
@@ -118,6 +120,8 @@ def api_view(context, request):
         user = token = None
     else:
         quota = api.limiter.hit(("token", token.key) if token is not None else address)
+        if user is not None:
+            use_api_locale(request, user)        # the owner's language, unless asked otherwise
     if not quota.allowed:
         error = ApiError(429, _("Too many requests in this window: wait for the number of "
                                 "seconds in Retry-After."),
@@ -137,6 +141,10 @@ def api_view(context, request):
             if must_accept_terms(request.organisation, user):
                 raise ApiError(403, _("The terms of use have changed: accept them on the site "
                                       "(/-/terms-accept) before writing through the API."))
+        key = idempotency.key_of(request) if op.method == "POST" and op.write else None
+        replayed = idempotency.replay(request, token, key) if key is not None else None
+        if replayed is not None:
+            return _finish(request, api, replayed, quota)
         query, body = _validated(request, api, op)
         status, data = getattr(handlers, op.handler)(request, op, params, query, body)
         response = request.response
@@ -144,6 +152,11 @@ def api_view(context, request):
         response.content_type = "application/json"
         response.charset = "utf-8"
         response.text = json.dumps(data, ensure_ascii=False, default=_iso)
+        if status == 201 and op.handler == "create" and "id" in data:
+            response.headers["Location"] = f"{request.application_url}{request.path_info}/" \
+                                           f"{data['id']}"
+        if key is not None:
+            idempotency.remember(request, token, key, response)
     except ApiError as error:
         request.tm.doom()              # a refused write leaves nothing behind
         response = problem_response(request, error)
@@ -209,18 +222,21 @@ def _validated(request, api, op):
         error = result.errors[0]
         if isinstance(error, PathError):
             raise ApiError(404)
-        messages = _schema_messages(error)
+        fields = _schema_fields(error)
         if isinstance(error, ParameterValidationError):
-            errors = [{"field": error.name, "message": m} for m in messages] or \
-                [{"field": error.name, "message": str(error)}]
-            raise ApiError(400, f"{error}" + (f": {messages[0]}" if messages else ""),
-                           errors=errors)
+            errors = [{"field": error.name, "message": m} for _f, m in fields] or \
+                [{"field": error.name, "message": _("This value is not valid here.")}]
+            raise ApiError(400, _("The parameter ${name} is not valid.",
+                                  mapping={"name": error.name}), errors=errors)
         if isinstance(error, RequestBodyValidationError) and op.body and body is not None:
-            errors = [{"field": f, "message": m} for f, m in _schema_fields(error)] or \
-                [{"field": "body", "message": str(error)}]
+            errors = [{"field": f, "message": m} for f, m in fields] or \
+                [{"field": "body", "message": _("This value does not follow the schema of "
+                                                "this operation.")}]
             raise ApiError(422, _("The body does not follow the schema of this operation."),
                            errors=errors)
-        raise ApiError(400, str(error)[:300])
+        log.info("API request refused by the document: %s", _error_text(error))
+        raise ApiError(400, _("The request does not follow the description of the API "
+                              "(see /-/api)."))
     query = dict(result.parameters.query or {})
     return query, body
 
@@ -232,21 +248,21 @@ def _causes(error):
 
 
 def _schema_fields(error):
+    """``(field, translatable message)`` of each JSON Schema error under ``error``."""
     for cause in _causes(error):
         subs = getattr(cause, "schema_errors", None)
         if subs:
-            return [(".".join(str(p) for p in getattr(sub, "path", ())) or "body",
-                     getattr(sub, "message", str(sub))[:300]) for sub in subs]
+            return [schema_error(sub) for sub in subs]
     return []
 
 
-def _schema_messages(error):
-    return [message for _field, message in _schema_fields(error)]
-
-
 def _error_text(error):
-    fields = _schema_fields(error)
-    return f"{error}: {fields}"[:500]
+    """The library's own (English) account of ``error``, for the log."""
+    for cause in _causes(error):
+        subs = getattr(cause, "schema_errors", None)
+        if subs:
+            return f"{error}: {[getattr(s, 'message', str(s)) for s in subs]}"[:500]
+    return str(error)[:500]
 
 
 class _OpenApiRequest:
@@ -280,6 +296,7 @@ def _finish(request, api, response, quota):
         for name, value in quota.headers().items():
             response.headers[name] = value
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Language"] = request.locale_name
     if api.validate_responses and request.path_info.startswith("/-/api/v1/"):
         result = api.openapi.unmarshal_response(_OpenApiRequest(request), _OpenApiResponse(response))
         errors = [e for e in result.errors
