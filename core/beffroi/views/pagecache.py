@@ -4,8 +4,8 @@ A page a visitor without a session gets is the same for every such visitor
 (``beffroi.tweens``: ``public, s-maxage=60``), so a reverse proxy may serve it for a
 minute. Many communes run Beffroi without one; this tween keeps those pages in memory
 instead, and does better than a proxy on freshness: an entry is only served while the
-database is at the transaction it was rendered from — any commit, by this process or
-another one (ZEO, RelStorage), makes every entry stale — and never after the page's
+database is at the transaction it was rendered from — any commit this process knows of
+makes every entry stale (see RelStorage below) — and never after the page's
 ``s-maxage`` (60 s), which bounds what changes with the clock alone (a phase that opens
 at a set time).
 
