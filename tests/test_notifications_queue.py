@@ -183,3 +183,31 @@ def test_two_workers_at_once_tell_each_follower_once(site):
     assert notification_queue.waiting(site.db) == 0
     page = bob.get("/-/notifications")
     assert len(page.html.find_all("li", class_="notification")) == 4
+
+
+def test_two_processes_starting_at_once_on_an_older_outbox_both_start(tmp_path, monkeypatch):
+    """After an upgrade, every app process gives the outbox its queue at start-up; when
+    two start at the same moment, the second one's write conflicts: it must see the
+    first one's queue and start, not fail."""
+    from ZODB import DB
+    from ZODB.FileStorage import FileStorage
+    from beffroi.queues import ShardedQueue
+    from beffroi.services.mail import queue as mail_queue
+    db = DB(FileStorage(str(tmp_path / "Data.fs")))
+    try:
+        with db.transaction() as conn:
+            mail_queue.get_outbox(conn).notification_jobs = None      # an older outbox
+        calls = []
+
+        def other_process_first(*args):
+            if not calls:                    # the other process commits in between
+                calls.append(1)
+                with db.transaction() as other:
+                    mail_queue.get_outbox(other).notification_jobs = ShardedQueue()
+            return ShardedQueue(*args)
+        monkeypatch.setattr(mail_queue, "ShardedQueue", other_process_first)
+        mail_queue.ensure_outbox(db)
+        with db.transaction() as conn:
+            assert isinstance(mail_queue.get_outbox(conn).notification_jobs, ShardedQueue)
+    finally:
+        db.close()

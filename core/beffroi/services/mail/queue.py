@@ -97,15 +97,24 @@ def get_outbox(conn, create=True):
     return outbox
 
 
-def ensure_outbox(db):
-    """Create the outbox at start-up, so that requests never write the root mapping."""
+def ensure_outbox(db, attempts=5):
+    """Create the outbox at start-up, so that requests never write the root mapping.
+    Processes starting at the same moment (after an upgrade: each gives the outbox its
+    queue) may conflict: the one that lost tries again and finds the other's."""
+    from ZODB.POSException import ConflictError
     tm = transaction.TransactionManager()
     conn = db.open(transaction_manager=tm)
     try:
-        with tm:
-            outbox = get_outbox(conn)
-            if outbox.notification_jobs is None:
-                outbox.notification_jobs = ShardedQueue()
+        for attempt in range(attempts):
+            try:
+                with tm:
+                    outbox = get_outbox(conn)
+                    if outbox.notification_jobs is None:
+                        outbox.notification_jobs = ShardedQueue()
+                return
+            except ConflictError:
+                if attempt == attempts - 1:
+                    raise
     finally:
         conn.close()
 
