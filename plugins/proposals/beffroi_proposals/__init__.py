@@ -111,7 +111,10 @@ def register_modules():
                                  "index proposals' text with accents folded and words stemmed"),
                       EvolveStep("proposals.0005_sharded_supports", _shard_user_supports,
                                  "each person's supports in a sharded tree (newcomers stop "
-                                 "conflicting)")),
+                                 "conflicting)"),
+                      EvolveStep("proposals.0006_facet_orders", _build_facet_orders,
+                                 "a sorted order per state, territory and category (filtered "
+                                 "pages cost what they show)")),
     )]
 
 
@@ -166,6 +169,16 @@ def _shard_user_supports(app_root):
             index = getattr(space.modules.get("proposals"), "proposal_index", None)
             if index is not None and not isinstance(index.user_supports, ShardedTree):
                 index.user_supports = ShardedTree(index.user_supports.items())
+
+
+def _build_facet_orders(app_root):
+    """Indexes made before keep no sorted order per filter value: build them."""
+    from beffroi_proposals.index import build_facet_orders
+    for org in app_root.organisations.values():
+        for space in org.spaces.values():
+            index = getattr(space.modules.get("proposals"), "proposal_index", None)
+            if index is not None and index.layout >= 2:
+                build_facet_orders(index)
 
 
 def _upgrade_listing_index(app_root):

@@ -12,6 +12,13 @@ write, and a page is found by set arithmetic (see ``beffroi.listing``):
   from their own set.
 - ``facets``: ``(facet, value)`` → ``IITreeSet`` of numbers (author, state, scope,
   category, official, withdrawn, evaluator).
+- ``facet_orders``: ``((facet, value), sort)`` → ``LLTreeSet``, for the filters a visitor
+  combines with a sort (``ORDERED_FACETS``: state, scope, category) and the sorts
+  ``FACET_SORTS``: the same keys as ``orders``, only the non-withdrawn members of that
+  value. Page 600 of 25,000 proposals of one category is then found by positions, like
+  an unfiltered page, instead of by walking half the sorted set (4× page 1 at 100,000
+  proposals before). Indexes made before get them from the evolve step
+  ``proposals.0006_facet_orders``; until then (``facet_orders`` None) filtered pages walk.
 - ``supports``/``comments``: ``beffroi.counters.Tally`` of counts per number.
 - ``numbering``: ``beffroi.counters.Numbering``.
 
@@ -47,6 +54,10 @@ TOP = 1 << 20
 RANDOM_ORDERS = 8
 SORTS = ("random", "recent", "supported", "commented")
 LAYOUT = 2
+#: Filters that keep a sorted order per value, and the sorts they keep.
+ORDERED_FACETS = ("state", "scope", "category")
+FACET_SORTS = ("recent", "supported", "commented")
+_LAST_TEXT = "\U0010ffff"
 
 
 def support_key(count, number):
@@ -68,6 +79,7 @@ class ProposalIndex(Persistent):
     layout = 1                  # instances stored before ``LAYOUT`` 2 have no attribute
     by_comments = None          # layout 1 indexes made before comment ordering existed
     comment_counts = None
+    facet_orders = None         # made before per-value orders: proposals.0006_facet_orders
 
     def __init__(self):
         self.layout = LAYOUT
@@ -81,6 +93,7 @@ class ProposalIndex(Persistent):
         self.randoms = tuple(LLTreeSet() for _ in range(RANDOM_ORDERS))
         self.facets = OOBTree()                 # (facet, value) → IITreeSet of numbers
         self.user_supports = ShardedTree()      # user id → IITreeSet of numbers supported
+        self.facet_orders = OOBTree()           # ((facet, value), sort) → LLTreeSet
 
     # -- keys --------------------------------------------------------------------
     def random_rank(self, k, number):
@@ -94,6 +107,42 @@ class ProposalIndex(Persistent):
         yield self.orders["commented"], pack(count_rank(self.comments.get(number)), number)
         for k, tree in enumerate(self.randoms):
             yield tree, pack(self.random_rank(k, number), number)
+
+    def sort_key(self, sort, number):
+        """The key of ``number`` in the ``sort`` order (one of ``FACET_SORTS``) now."""
+        if sort == "recent":
+            return pack(recent_rank(number), number)
+        tally = self.supports if sort == "supported" else self.comments
+        return pack(count_rank(tally.get(number)), number)
+
+    def facet_tree(self, facet, sort, create=False):
+        """The ``LLTreeSet`` of ``sort`` for ``facet`` ``(name, value)``, or None."""
+        if self.facet_orders is None or facet[0] not in ORDERED_FACETS \
+                or sort not in FACET_SORTS:
+            return None
+        tree = self.facet_orders.get((facet, sort))
+        if tree is None and create:
+            tree = self.facet_orders[(facet, sort)] = LLTreeSet()
+        return tree
+
+    def ordered_facets_of(self, number):
+        """The ``(name, value)`` facets of ``ORDERED_FACETS`` that ``number`` is in."""
+        for name in ORDERED_FACETS:
+            for facet in self.facets.keys(min=(name,), max=(name, _LAST_TEXT)):
+                if number in self.facets[facet]:
+                    yield facet
+
+    def _place_in_facet_orders(self, number, facets, present):
+        for facet in facets:
+            for sort in FACET_SORTS:
+                tree = self.facet_tree(facet, sort, create=present)
+                if tree is None:
+                    continue
+                key = self.sort_key(sort, number)
+                if present and key not in tree:
+                    tree.add(key)
+                elif not present and key in tree:
+                    tree.remove(key)
 
     @property
     def support_counts(self):
@@ -128,6 +177,9 @@ class ProposalIndex(Persistent):
             members.add(number)
         elif members is not None and number in members:
             members.remove(number)
+        if self.facet_orders is not None and facet[0] in ORDERED_FACETS \
+                and (not present or number not in self.members(("withdrawn", True))):
+            self._place_in_facet_orders(number, [facet], present)
         if facet == ("withdrawn", True):
             # withdrawn proposals leave the orders; "withdrawn" lists them from their set
             for tree, key in self.keys_of(number):
@@ -135,6 +187,9 @@ class ProposalIndex(Persistent):
                     tree.remove(key)
                 elif not present:
                     tree.add(key)
+            if self.facet_orders is not None:
+                self._place_in_facet_orders(number, list(self.ordered_facets_of(number)),
+                                            not present)
 
     def move_facet(self, name, old, new, number):
         """Move ``number`` from the ``(name, old)`` set to ``(name, new)``."""
@@ -152,10 +207,16 @@ class ProposalIndex(Persistent):
         after = tally.change(number, delta)
         if level_of(before) != level_of(after):
             tree = self.orders[order]
-            key = pack(count_rank(before), number)
+            key, moved = pack(count_rank(before), number), pack(count_rank(after), number)
             if key in tree:
                 tree.remove(key)
-                tree.add(pack(count_rank(after), number))
+                tree.add(moved)
+            for facet in (self.ordered_facets_of(number) if self.facet_orders is not None
+                          else ()):
+                facet_tree = self.facet_tree(facet, order)
+                if facet_tree is not None and key in facet_tree:
+                    facet_tree.remove(key)
+                    facet_tree.add(moved)
 
     def set_support_count(self, number, old, new):
         """The counted supports of ``number`` went from ``old`` to ``new`` (applied as
@@ -180,11 +241,18 @@ class ProposalIndex(Persistent):
             result = members if result is None else intersection(result, members)
         return result
 
-    def order(self, sort, seed=0):
+    def order(self, sort, seed=0, facet=None):
         """The ``beffroi.listing.Order`` of ``sort`` (a ``SORTS`` name); ``seed``
-        picks the random order."""
+        picks the random order. With ``facet`` (``(name, value)``), the order of only the
+        non-withdrawn members of that value (see ``facet_orders``), or None when this
+        index keeps none for it (walk the whole order with ``include`` instead)."""
+        keys = self.orders.get(sort)
+        if facet is not None:
+            keys = self.facet_tree(facet, sort)
+            if keys is None:
+                return None
         if sort == "recent":
-            return Order(self.orders["recent"], recent_rank)
+            return Order(keys, recent_rank)
         if sort in ("supported", "commented"):
             tally = self.supports if sort == "supported" else self.comments
 
@@ -193,7 +261,7 @@ class ProposalIndex(Persistent):
 
             def refine(rank):
                 return None if level_is_exact(TOP - rank) else by_count
-            return Order(self.orders[sort], lambda n: count_rank(tally.get(n)), refine)
+            return Order(keys, lambda n: count_rank(tally.get(n)), refine)
         k = seed % RANDOM_ORDERS
         return Order(self.randoms[k], lambda n: self.random_rank(k, n))
 
@@ -234,6 +302,21 @@ def upgrade(source, target=None):
     if target is source:
         target._p_changed = True
     return target
+
+
+def build_facet_orders(index):
+    """(Re)build ``index.facet_orders`` from its facets and counts (evolve step
+    ``proposals.0006_facet_orders``; ``beffroi reindex``-like cost: one key per
+    non-withdrawn proposal, filter value and sort)."""
+    from BTrees.IIBTree import difference
+    index.facet_orders = OOBTree()
+    withdrawn = index.members(("withdrawn", True))
+    for name in ORDERED_FACETS:
+        for facet in list(index.facets.keys(min=(name,), max=(name, _LAST_TEXT))):
+            numbers = difference(index.facets[facet], withdrawn)
+            for sort in FACET_SORTS:
+                index.facet_orders[(facet, sort)] = LLTreeSet(
+                    [index.sort_key(sort, n) for n in numbers])
 
 
 def readable(index):

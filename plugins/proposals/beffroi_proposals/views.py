@@ -103,10 +103,17 @@ def find_page(request, container, filters, index):
     listing_withdrawn = filters["state"] == "withdrawn"
     if listing_withdrawn:
         within = withdrawn if within is None else intersection(within, withdrawn)
-    candidates = index.candidates(facets, within)
-    if candidates is not None and not listing_withdrawn and len(withdrawn):
-        candidates = difference(candidates, withdrawn)   # the orders hold no withdrawn one
-    order = index.order(filters["order"], filters["seed"] or 0)
+    order = None
+    if len(facets) == 1 and within is None and not listing_withdrawn:
+        # one filter: its own sorted order, paged by positions (``facet_orders``)
+        order = index.order(filters["order"], facet=facets[0])
+    if order is not None:
+        candidates = None
+    else:
+        candidates = index.candidates(facets, within)
+        if candidates is not None and not listing_withdrawn and len(withdrawn):
+            candidates = difference(candidates, withdrawn)   # the orders hold no withdrawn one
+        order = index.order(filters["order"], filters["seed"] or 0)
     return find_listing_page(order, filters["page"], PAGE_SIZE, include=candidates,
                              exclude=hidden_numbers(request, container),
                              after=request.params.get("after"), before=request.params.get("before"),
