@@ -132,3 +132,16 @@ def test_a_repeated_follow_does_not_conflict_with_a_new_follower(tmp_path):
     with db.transaction() as conn:
         assert followers_of(conn.root()["org"], "/place/ideas/bench") == {"ana", "bob", "cleo"}
     db.close()
+
+
+def test_a_deleted_participant_leaves_the_lists_of_those_who_followed_them(platform):
+    from beffroi.services.follows.model import follow, followed_by, forget_user
+    platform.add_org("Commune de Test", "test.localhost")
+    with platform.tx() as app:
+        org = app.organisation_for_host("test.localhost")
+        follow(org, "bob", "@alice")
+        follow(org, "bob", "/place")
+        follow(org, "alice", "/place")
+        forget_user(org, "alice")
+        assert followed_by(org, "bob") == ["/place"]
+        assert followed_by(org, "alice") == []

@@ -143,4 +143,9 @@ def forget_user(organisation, user_id: str) -> None:
         if followers is not None and user_id in followers:
             followers.remove(user_id)
     store.following.pop(user_id, None)
-    store.followers.pop("@" + user_id, None)
+    key = "@" + user_id                      # those who followed them follow them no more
+    for follower in list(store.followers.get(key, ())):
+        targets = store.following.get(follower)
+        if targets is not None and key in targets:
+            targets.remove(key)
+    store.followers.pop(key, None)
