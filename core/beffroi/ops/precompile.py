@@ -113,8 +113,8 @@ def serialise_template_compilation() -> None:
     if getattr(cook, "serialised", False):
         return
 
-    def _cook(self, body, name, builtins):
+    def _cook(self, *args, **kwargs):
         with _COMPILING:
-            return cook(self, body, name, builtins)
+            return cook(self, *args, **kwargs)
     _cook.serialised = True
     BaseTemplate._cook = _cook
