@@ -57,7 +57,6 @@ LAYOUT = 2
 #: Filters that keep a sorted order per value, and the sorts they keep.
 ORDERED_FACETS = ("state", "scope", "category")
 FACET_SORTS = ("recent", "supported", "commented")
-_LAST_TEXT = "\U0010ffff"
 
 
 def support_key(count, number):
@@ -125,10 +124,18 @@ class ProposalIndex(Persistent):
             tree = self.facet_orders[(facet, sort)] = LLTreeSet()
         return tree
 
+    def facets_named(self, name):
+        """The ``(name, value)`` keys of ``facets``, whatever the value (categories are
+        free text: no string is a safe upper bound, "\U0010ffff…" included)."""
+        for facet in self.facets.keys(min=(name,)):
+            if facet[0] != name:
+                return
+            yield facet
+
     def ordered_facets_of(self, number):
         """The ``(name, value)`` facets of ``ORDERED_FACETS`` that ``number`` is in."""
         for name in ORDERED_FACETS:
-            for facet in self.facets.keys(min=(name,), max=(name, _LAST_TEXT)):
+            for facet in self.facets_named(name):
                 if number in self.facets[facet]:
                     yield facet
 
@@ -312,7 +319,7 @@ def build_facet_orders(index):
     index.facet_orders = OOBTree()
     withdrawn = index.members(("withdrawn", True))
     for name in ORDERED_FACETS:
-        for facet in list(index.facets.keys(min=(name,), max=(name, _LAST_TEXT))):
+        for facet in list(index.facets_named(name)):
             numbers = difference(index.facets[facet], withdrawn)
             for sort in FACET_SORTS:
                 index.facet_orders[(facet, sort)] = LLTreeSet(
