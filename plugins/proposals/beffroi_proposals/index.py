@@ -18,7 +18,8 @@ write, and a page is found by set arithmetic (see ``beffroi.listing``):
   value. Page 600 of 25,000 proposals of one category is then found by positions, like
   an unfiltered page, instead of by walking half the sorted set (4× page 1 at 100,000
   proposals before). Indexes made before get them from the evolve step
-  ``proposals.0006_facet_orders``; until then (``facet_orders`` None) filtered pages walk.
+  ``proposals.0006_facet_orders`` or the first write; until then (``facet_orders``
+  None) filtered pages walk.
 - ``supports``/``comments``: ``beffroi.counters.Tally`` of counts per number.
 - ``numbering``: ``beffroi.counters.Numbering``.
 
@@ -160,6 +161,11 @@ class ProposalIndex(Persistent):
     def _writable(self):
         if self.layout < LAYOUT:
             upgrade(self, self)
+        if self.facet_orders is None:
+            # like the layout upgrade: the first write builds them, writing this object,
+            # so a write while ``proposals.0006_facet_orders`` runs conflicts with the
+            # step (one is retried) instead of being missing from the orders it builds
+            build_facet_orders(self)
 
     def next_number(self):
         """A new proposal number, unique, without writing this object (conflict-free

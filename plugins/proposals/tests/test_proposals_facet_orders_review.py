@@ -155,3 +155,48 @@ def test_two_supports_in_one_category_at_once_both_commit(site):
     with site.platform.tx() as app:
         index = site.container(app).proposal_index
         assert _kept(index) == _expected(index)
+
+
+def _open(db):
+    from beffroi.resources.root import get_app_root
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    tm.begin()
+    return tm, conn, get_app_root(conn)
+
+
+def test_a_write_while_the_evolve_step_runs_is_not_lost(site):
+    """``beffroi evolve`` on a running site: a proposal created (or supported) while
+    ``proposals.0006_facet_orders`` builds the orders must be in them afterwards."""
+    from ZODB.POSException import ConflictError
+
+    from beffroi_proposals import _build_facet_orders
+    site.settings(categories="Nature")
+    uid = site.user("ana@example.org")
+    with site.platform.tx() as app:
+        container = site.container(app)
+        first = add_proposal(container, "Idée 1", "Une idée.", "markdown", uid, category="Nature")
+        container.proposal_index.facet_orders = None          # an index made before
+    step_tm, step_conn, step_app = _open(site.platform.db)
+    _build_facet_orders(step_app)                             # the step, not committed yet
+    write_tm, write_conn, write_app = _open(site.platform.db)
+    container = write_app.organisation_for_host(HOST).spaces["budget"]["proposals"]
+    add_proposal(container, "Idée 2", "Une idée.", "markdown", uid, category="Nature")
+    cast_support(container, container[str(first.number)], "u1", {})
+    write_tm.commit()
+    try:
+        step_tm.commit()
+    except ConflictError:                                     # run again, as evolve would
+        step_tm.abort()
+        step_tm.begin()
+        _build_facet_orders(step_app)
+        step_tm.commit()
+    finally:
+        step_conn.close()
+        write_conn.close()
+    with site.platform.tx() as app:
+        index = site.container(app).proposal_index
+        assert index.facet_orders is not None
+        assert _kept(index) == _expected(index)
+    assert titles(site.browser().get(BASE, params={"category": "Nature", "order": "supported"})) \
+        == ["Idée 1", "Idée 2"]
