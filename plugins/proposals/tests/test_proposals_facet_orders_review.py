@@ -200,3 +200,47 @@ def test_a_write_while_the_evolve_step_runs_is_not_lost(site):
         assert _kept(index) == _expected(index)
     assert titles(site.browser().get(BASE, params={"category": "Nature", "order": "supported"})) \
         == ["Idée 1", "Idée 2"]
+
+
+def test_evolve_upgrades_a_layout_1_index_then_builds_its_orders_per_filter(site):
+    """A database from before layout 2 with both steps pending: ``beffroi evolve`` runs
+    0003 (layout) before 0006 (orders per filter), which then builds them."""
+    from BTrees.IIBTree import IIBTree, IITreeSet
+    from BTrees.LLBTree import LLTreeSet
+
+    from beffroi.evolve import evolve
+    from beffroi_proposals.index import MAX_COUNT, RANDOM_ORDERS, ProposalIndex, support_key
+    site.settings(categories="Mobilité\nNature")
+    with site.platform.tx() as app:
+        container = site.container(app)
+        for i in range(1, 31):
+            p = add_proposal(container, f"Idée {i:02d}", "Une idée.", "markdown", None,
+                             category="Nature" if i % 2 else "Mobilité", catalog=False)
+            for k in range(i % 7):
+                cast_support(container, p, f"u{k}", {})
+            if i % 9 == 0:
+                withdraw(p)
+        new = container.proposal_index
+        numbers = list(new.all)
+        old = ProposalIndex.__new__(ProposalIndex)
+        old.__dict__.update(
+            last_number=30, salt=new.salt, all=IITreeSet(numbers),
+            recent=IITreeSet(MAX_COUNT - n for n in numbers),
+            by_support=LLTreeSet(support_key(new.supports.get(n), n) for n in numbers),
+            support_counts=IIBTree({n: new.supports.get(n) for n in numbers}),
+            randoms=tuple(LLTreeSet((new.random_rank(k, n) << 32) | n for n in numbers)
+                          for k in range(RANDOM_ORDERS)),
+            facets=new.facets, user_supports=new.user_supports,
+            by_comments=LLTreeSet(support_key(0, n) for n in numbers), comment_counts=IIBTree())
+        container.proposal_index = old
+        for name in ("proposals.0003_listing_layout", "proposals.0006_facet_orders"):
+            app.evolved.remove(name)
+    walked = titles(site.browser().get(BASE, params={"category": "Nature", "order": "supported"}))
+    ran = evolve(site.platform.db, site.platform.plugins.evolve_steps, out=lambda *_a: None)
+    assert ran == ["proposals.0003_listing_layout", "proposals.0006_facet_orders"]
+    with site.platform.tx() as app:
+        index = site.container(app).proposal_index
+        assert index.layout == 2 and index.facet_orders is not None
+        assert _kept(index) == _expected(index)
+    assert titles(site.browser().get(BASE, params={"category": "Nature", "order": "supported"})) \
+        == walked and len(walked) == 13
