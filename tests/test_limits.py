@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import pytest
-import transaction
 from persistent.mapping import PersistentMapping
 from ZODB import DB
 from ZODB.MappingStorage import MappingStorage
 from ZODB.POSException import ConflictError
 
 from beffroi import limits
+from zodb_helpers import as_requests  # tests/, see conftest.py
 
 SCOPE = "tests.votes"
 
@@ -23,12 +23,7 @@ def db():
 
 
 def _two(db):
-    """Two connections with their own transaction managers, as two requests."""
-    out = []
-    for _i in range(2):
-        tm = transaction.TransactionManager()
-        out.append((tm, db.open(transaction_manager=tm)))
-    return out
+    return as_requests(db, 2)
 
 
 def test_the_limit_refuses_and_a_give_back_frees_a_place(db):

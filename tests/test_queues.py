@@ -3,13 +3,13 @@ conflicts unless the same key is added twice."""
 from __future__ import annotations
 
 import pytest
-import transaction
 from persistent.mapping import PersistentMapping
 from ZODB import DB
 from ZODB.FileStorage import FileStorage
 from ZODB.POSException import ConflictError
 
 from beffroi.queues import ShardedQueue
+from zodb_helpers import as_requests  # tests/, see conftest.py
 
 
 @pytest.fixture
@@ -23,11 +23,7 @@ def db(tmp_path):
 
 
 def _requests(db, count):
-    out = []
-    for _i in range(count):
-        tm = transaction.TransactionManager()
-        out.append((tm, db.open(transaction_manager=tm)))
-    return out
+    return as_requests(db, count)
 
 
 def test_items_come_out_oldest_first_and_leave_when_removed(db):

@@ -3,13 +3,13 @@ the same moment without conflicting, and the evolve step that converts older sto
 from __future__ import annotations
 
 import pytest
-import transaction
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from ZODB import DB
 from ZODB.FileStorage import FileStorage
 from ZODB.POSException import ConflictError
 
 from beffroi.sharded import ShardedTree, shard_registries, to_sharded
+from zodb_helpers import as_requests  # tests/, see conftest.py
 
 
 @pytest.fixture
@@ -20,11 +20,7 @@ def db(tmp_path):
 
 
 def _two(db):
-    out = []
-    for _i in range(2):
-        tm = transaction.TransactionManager()
-        out.append((tm, db.open(transaction_manager=tm)))
-    return out
+    return as_requests(db, 2)
 
 
 def _newcomers_at_once(db, registry):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pyramid.i18n import TranslationStringFactory
 
-from beffroi import IndexInfo, ModuleInfo, NotificationInfo, PermissionInfo, hookimpl
+from beffroi import EvolveStep, IndexInfo, ModuleInfo, NotificationInfo, PermissionInfo, hookimpl
 from beffroi_budgets.models import budgets_of, project_text
 from beffroi_budgets.settings import BudgetsPhaseSettings, BudgetsSettings
 
@@ -160,7 +160,20 @@ def register_modules():
         portable_data=_portable_data,
         on_account_deleted=_on_account_deleted,
         demo_content=_demo_content,
+        evolve_steps=(EvolveStep("budgets.0001_sharded_ballots", _shard_ballots,
+                                 "ballots in a sharded tree (first voters stop conflicting)"),),
     )]
+
+
+def _shard_ballots(app_root):
+    """Budgets made before keep their ballots in an ``OOBTree``: same ballots, sharded."""
+    from beffroi.api import ShardedTree
+    for org in app_root.organisations.values():
+        for space in org.spaces.values():
+            container = space.modules.get("budgets")
+            for budget in budgets_of(container) if container is not None else ():
+                if not isinstance(budget.ballots, ShardedTree):
+                    budget.ballots = ShardedTree(budget.ballots.items())
 
 
 @hookimpl

@@ -6,12 +6,14 @@ Amounts are **whole euros** (Python ``int``): a budget's ``total`` and a project
 Key layout and concurrency contract (one budget):
 
 - ``budget`` is a ``Folder`` of ``Project`` objects named by their number (``"1"``, ``"2"``…).
-- ``budget.ballots``: ``OOBTree`` user id → ``Ballot``. A participant's ballot is one
+- ``budget.ballots``: ``ShardedTree`` user id → ``Ballot`` (an ``OOBTree`` in budgets made
+  before evolve step ``budgets.0001_sharded_ballots``). A participant's ballot is one
   small object rewritten whole on every change (add, remove, move, checkout) and
   without conflict resolution: two concurrent requests of the *same* person conflict,
   ``pyramid_retry`` runs one again and it sees the new state (so twenty simultaneous
   checkouts of one person count once). Different people write different ballots; a
-  first ballot inserts a key into the tree, which BTrees merge.
+  first ballot inserts a key into one shard of the tree, which BTrees merge (a plain
+  tree made every first voter conflict whenever another one's insert split a bucket).
 - ``budget.votes``: a ``Tally`` (project number → votes) and ``budget.points``
   (project number → ranking points, only in ranking mode); ``budget.voters`` a
   ``BTrees.Length`` of the ballots that count. All merge concurrent changes by adding
@@ -30,7 +32,9 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from persistent.list import PersistentList
 
-from beffroi.api import Content, Folder, Tally, index_content, now, render_markdown
+from beffroi.api import (
+    Content, Folder, ShardedTree, Tally, index_content, now, render_markdown,
+)
 
 #: How a budget's vote is made (see ``voting.check_ballot``).
 RULE_MINIMUM = "minimum"        # spend at least N % of the budget
@@ -69,7 +73,7 @@ class Budget(Folder):
         self.total = int(total)
         self.creator = creator
         self.created = self.modified = now()
-        self.ballots = OOBTree()
+        self.ballots = ShardedTree()
         self.paper = OOBTree()
         self.votes = Tally()
         self.voters = Length()
