@@ -8,7 +8,8 @@ from ZODB import DB
 from ZODB.FileStorage import FileStorage
 from ZODB.POSException import ConflictError
 
-from beffroi.sharded import ShardedTree, shard_registries, to_sharded
+from beffroi.builtins import shard_registries
+from beffroi.sharded import ShardedTree, to_sharded
 from zodb_helpers import as_requests  # tests/, see conftest.py
 
 

@@ -74,9 +74,27 @@ def register_evolve_steps():
     """Databases made before the organisation search get its index (``beffroi reindex``)."""
     from beffroi.infos import EvolveStep
     from beffroi.services.search.queue import reindex_all
-    from beffroi.sharded import shard_registries
     return [EvolveStep("beffroi.0001_search_index", reindex_all,
                        "build the search index of every organisation"),
             EvolveStep("beffroi.0002_sharded_registries", shard_registries,
                        "follows and per-person limits in sharded trees (newcomers stop "
                        "conflicting)")]
+
+
+def shard_registries(app_root) -> None:
+    """Evolve step ``beffroi.0002_sharded_registries``: the follows of every organisation
+    and the per-person limits (``beffroi.limits``) of module containers and of their items
+    become ``ShardedTree`` (same keys, same value objects)."""
+    from beffroi.limits import ATTR
+    from beffroi.sharded import ShardedTree, to_sharded
+    for organisation in app_root.organisations.values():
+        store = getattr(organisation, "_beffroi_follows", None)
+        if store is not None:
+            store.followers = to_sharded(store.followers)
+            store.following = to_sharded(store.following)
+        for space in organisation.spaces.values():
+            for container in space.modules.values():
+                for holder in (container, *container.values()):
+                    ledger = getattr(holder, ATTR, None)
+                    if ledger is not None and not isinstance(ledger, ShardedTree):
+                        setattr(holder, ATTR, to_sharded(ledger))

@@ -100,24 +100,6 @@ class ShardedTree(Persistent):
         return any(len(shard) for shard in self.shards)
 
 
-def shard_registries(app_root) -> None:
-    """Evolve step ``beffroi.0002_sharded_registries``: the follows of every organisation
-    and the per-person limits (``beffroi.limits``) of module containers and of their items
-    become ``ShardedTree`` (same keys, same value objects)."""
-    from beffroi.limits import ATTR
-    for organisation in app_root.organisations.values():
-        store = getattr(organisation, "_beffroi_follows", None)
-        if store is not None:
-            store.followers = to_sharded(store.followers)
-            store.following = to_sharded(store.following)
-        for space in organisation.spaces.values():
-            for container in space.modules.values():
-                for holder in (container, *container.values()):
-                    ledger = getattr(holder, ATTR, None)
-                    if ledger is not None and not isinstance(ledger, ShardedTree):
-                        setattr(holder, ATTR, to_sharded(ledger))
-
-
 def to_sharded(tree) -> ShardedTree:
     """A ``ShardedTree`` holding what ``tree`` (an ``OOBTree`` or any mapping) holds, the
     same value objects (for evolve steps); a ``ShardedTree`` is returned as it is."""
